@@ -1,0 +1,68 @@
+using MarketPulse.Abstractions.Market;
+
+namespace MarketPulse.Abstractions.Ensemble;
+
+/// <summary>Sent by a ticker when a trading day closes: the day's close and the price signal made from data up to it.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.dailyclose")]
+public sealed record DailyClose(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] DateOnly Day,
+    [property: Id(2)] DateTime CloseTimeUtc,
+    [property: Id(3)] double Close,
+    [property: Id(4)] double? PreviousClose,
+    [property: Id(5)] SignalPrediction? PriceSignal);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.contribution")]
+public sealed record SignalContribution(
+    [property: Id(0)] string Signal,
+    [property: Id(1)] double Weight,
+    [property: Id(2)] double ProbabilityUp,
+    [property: Id(3)] double Contribution);
+
+/// <summary>A prediction with, once the target day has closed, its outcome.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.predictionrecord")]
+public sealed record PredictionRecord(
+    [property: Id(0)] SignalPrediction Prediction,
+    [property: Id(1)] DateOnly? TargetDay,
+    [property: Id(2)] double? RealizedReturn,
+    [property: Id(3)] string? Outcome,
+    [property: Id(4)] bool? Hit,
+    [property: Id(5)] IReadOnlyList<SignalContribution>? Explanation);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.signalstats")]
+public sealed record SignalStats(
+    [property: Id(0)] string Signal,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] double Weight,
+    [property: Id(3)] long Scored,
+    [property: Id(4)] long Hits,
+    [property: Id(5)] double? HitRate,
+    [property: Id(6)] double? Brier,
+    [property: Id(7)] IReadOnlyList<ReliabilityBinDto> Reliability);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.reliabilitybin")]
+public sealed record ReliabilityBinDto(
+    [property: Id(0)] double From,
+    [property: Id(1)] double To,
+    [property: Id(2)] long Count,
+    [property: Id(3)] double MeanForecast,
+    [property: Id(4)] double ObservedFrequency);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.ensemblesnapshot")]
+public sealed record EnsembleSnapshot(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] PredictionRecord? Latest,
+    [property: Id(2)] IReadOnlyList<PredictionRecord> LatestBySignal,
+    [property: Id(3)] IReadOnlyList<SignalStats> Signals,
+    [property: Id(4)] long ClosesSeen);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.tickersummary")]
+public sealed record TickerSummary(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] double? LastPrice,
+    [property: Id(2)] double? ChangePercent,
+    [property: Id(3)] DateTime? LastTime,
+    [property: Id(4)] double? SentimentScore,
+    [property: Id(5)] string? EnsembleDirection,
+    [property: Id(6)] double? EnsembleProbabilityUp,
+    [property: Id(7)] long TicksApplied);

@@ -1,0 +1,12 @@
+namespace MarketPulse.Abstractions.Market;
+
+/// <summary>One per symbol: rolling bars, incremental indicators and the price signal.</summary>
+public interface ITickerGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<TickerSnapshot> GetSnapshotAsync();
+
+    /// <summary>Bars of <paramref name="interval"/> ("1m" or "1d") starting in [from, to).</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<BarDto>> GetBarsAsync(string interval, DateTime? from, DateTime? to);
+}

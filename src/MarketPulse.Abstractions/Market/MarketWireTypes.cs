@@ -1,0 +1,87 @@
+namespace MarketPulse.Abstractions.Market;
+
+/// <summary>One trade (or last-sale print). Times are UTC.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.tick")]
+public sealed record MarketTick(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] DateTime Time,
+    [property: Id(2)] decimal Price,
+    [property: Id(3)] decimal Size,
+    [property: Id(4)] decimal? Bid = null,
+    [property: Id(5)] decimal? Ask = null,
+    [property: Id(6)] string? Source = null,
+    [property: Id(7)] long? Sequence = null);
+
+/// <summary>A finished end-of-day bar for exchange-local trading day <see cref="Date"/>.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.dailybar")]
+public sealed record DailyBar(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] DateOnly Date,
+    [property: Id(2)] decimal Open,
+    [property: Id(3)] decimal High,
+    [property: Id(4)] decimal Low,
+    [property: Id(5)] decimal Close,
+    [property: Id(6)] decimal Volume,
+    [property: Id(7)] string? Source = null);
+
+/// <summary>
+/// What travels on a ticker's market stream: many ticks and/or bars for one symbol in one event,
+/// so that the stream cost is paid per batch, not per tick.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.marketbatch")]
+public sealed record MarketBatch(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] IReadOnlyList<MarketTick> Ticks,
+    [property: Id(2)] IReadOnlyList<DailyBar> Bars,
+    [property: Id(3)] DateTime IngestedAtUtc);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.bar")]
+public sealed record BarDto(
+    [property: Id(0)] DateTime Start,
+    [property: Id(1)] string Interval,
+    [property: Id(2)] DateOnly TradingDay,
+    [property: Id(3)] double Open,
+    [property: Id(4)] double High,
+    [property: Id(5)] double Low,
+    [property: Id(6)] double Close,
+    [property: Id(7)] double Volume,
+    [property: Id(8)] int Trades);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.indicators")]
+public sealed record IndicatorValues(
+    [property: Id(0)] double? Sma20,
+    [property: Id(1)] double? Ema12,
+    [property: Id(2)] double? Ema26,
+    [property: Id(3)] double? Rsi14,
+    [property: Id(4)] double? Return1d,
+    [property: Id(5)] double? Return5d,
+    [property: Id(6)] double? Volatility20d,
+    [property: Id(7)] int DailyBars);
+
+/// <summary>A ticker's state as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.tickersnapshot")]
+public sealed record TickerSnapshot(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] double? LastPrice,
+    [property: Id(2)] DateTime? LastTime,
+    [property: Id(3)] double? PreviousClose,
+    [property: Id(4)] double? Change,
+    [property: Id(5)] double? ChangePercent,
+    [property: Id(6)] long TicksApplied,
+    [property: Id(7)] long BarsApplied,
+    [property: Id(8)] IndicatorValues Indicators,
+    [property: Id(9)] SignalPrediction? LivePriceSignal,
+    [property: Id(10)] DateOnly? LastClosedDay,
+    [property: Id(11)] DateTime? LastIngestedAtUtc);
+
+/// <summary>One signal's probabilistic call on the next daily move.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.signalprediction")]
+public sealed record SignalPrediction(
+    [property: Id(0)] string Signal,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string ModelVersion,
+    [property: Id(3)] DateTime MadeAt,
+    [property: Id(4)] string Horizon,
+    [property: Id(5)] string Direction,
+    [property: Id(6)] double ProbabilityUp,
+    [property: Id(7)] DateOnly BasisDay);

@@ -1,0 +1,15 @@
+namespace MarketPulse.Abstractions.Sentiment;
+
+/// <summary>One per symbol: scores its texts, keeps time-decayed aggregates and the posts behind them.</summary>
+public interface ISentimentGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<SentimentSnapshot> GetSnapshotAsync();
+
+    [ReadOnly]
+    Task<IReadOnlyList<ScoredPost>> GetPostsAsync(int limit);
+
+    /// <summary>The signal from posts strictly before <paramref name="asOfUtc"/> (no look-ahead).</summary>
+    [ReadOnly]
+    Task<SentimentSignal> GetSignalAsync(DateTime asOfUtc);
+}

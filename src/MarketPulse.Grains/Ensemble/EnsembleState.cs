@@ -1,0 +1,33 @@
+using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Core.Ensemble;
+
+namespace MarketPulse.Grains.Ensemble;
+
+[GenerateSerializer, Alias("marketpulse.ensemblestate")]
+public sealed class EnsembleState
+{
+    [Id(0)] public List<double> Weights { get; set; } = [];
+    [Id(1)] public Dictionary<string, ScorecardData> Scorecards { get; set; } = [];
+    /// <summary>Predictions issued at the last close, waiting for the next one.</summary>
+    [Id(2)] public List<PredictionRecord> Pending { get; set; } = [];
+    [Id(3)] public List<PredictionRecord> History { get; set; } = [];
+    [Id(4)] public long Closes { get; set; }
+    [Id(5)] public double? LastClose { get; set; }
+    [Id(6)] public DateOnly? LastDay { get; set; }
+    [Id(7)] public Dictionary<string, SignalPrediction> LatestBySignal { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("marketpulse.scorecard")]
+public sealed record ScorecardData(
+    [property: Id(0)] long Count, [property: Id(1)] long Hits, [property: Id(2)] double BrierSum,
+    [property: Id(3)] long[] BinCount, [property: Id(4)] double[] BinForecast, [property: Id(5)] double[] BinOutcome)
+{
+    public static ScorecardData From(SignalScorecard card)
+    {
+        var s = card.Save();
+        return new(s.Count, s.Hits, s.BrierSum, s.BinCount, s.BinForecast, s.BinOutcome);
+    }
+
+    public SignalScorecard ToScorecard() => SignalScorecard.Restore(new ScorecardState(Count, Hits, BrierSum, BinCount, BinForecast, BinOutcome));
+}

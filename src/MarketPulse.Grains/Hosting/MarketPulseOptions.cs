@@ -1,0 +1,31 @@
+namespace MarketPulse.Grains.Hosting;
+
+/// <summary>Settings under <c>MarketPulse:Sentiment</c>.</summary>
+public sealed class SentimentOptions
+{
+    public double HalfLifeHours { get; set; } = 24;
+    public double WindowDays { get; set; } = 5;
+    public int RecentPosts { get; set; } = 200;
+}
+
+/// <summary>Settings under <c>MarketPulse:Models</c>.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>Folder with the shipped models; relative paths are tried against the working directory, then the app folder.</summary>
+    public string Path { get; set; } = "models";
+}
+
+public static class PathResolver
+{
+    /// <summary>Resolves a relative path against the working directory, then the repository layout, then the application folder.</summary>
+    public static string Resolve(string path)
+    {
+        if (System.IO.Path.IsPathRooted(path)) return path;
+        foreach (var root in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, path));
+            if (Directory.Exists(candidate) || File.Exists(candidate)) return candidate;
+        }
+        return System.IO.Path.GetFullPath(path);
+    }
+}

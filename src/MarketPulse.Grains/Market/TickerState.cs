@@ -1,0 +1,29 @@
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Core.Market;
+
+namespace MarketPulse.Grains.Market;
+
+[GenerateSerializer, Alias("marketpulse.tickerstate")]
+public sealed class TickerState
+{
+    [Id(0)] public List<BarDto> DailyBars { get; set; } = [];
+    [Id(1)] public List<BarDto> MinuteBars { get; set; } = [];
+    [Id(2)] public long TicksApplied { get; set; }
+    [Id(3)] public long BarsApplied { get; set; }
+    [Id(4)] public double? LastPrice { get; set; }
+    [Id(5)] public DateTime? LastTime { get; set; }
+    [Id(6)] public BarDto? OpenMinute { get; set; }
+    [Id(7)] public BarDto? OpenDay { get; set; }
+    [Id(8)] public DateOnly? LastClosedDay { get; set; }
+    [Id(9)] public DateTime? LastIngestedAtUtc { get; set; }
+    [Id(10)] public bool Registered { get; set; }
+}
+
+internal static class BarMapping
+{
+    public static BarDto ToDto(this Bar b) =>
+        new(b.Start, b.Interval == BarAggregator.Day ? "1d" : "1m", b.Date, b.Open, b.High, b.Low, b.Close, b.Volume, b.Trades);
+
+    public static Bar ToBar(this BarDto b) =>
+        new(b.Start, b.Interval == "1d" ? BarAggregator.Day : BarAggregator.Minute, b.TradingDay, b.Open, b.High, b.Low, b.Close, b.Volume, b.Trades);
+}

@@ -1,0 +1,130 @@
+using MarketPulse.Abstractions;
+using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Grains.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace MarketPulse.Grains.Sentiment;
+
+[GenerateSerializer, Alias("marketpulse.sentimentstate")]
+public sealed class SentimentState
+{
+    /// <summary>Scored posts inside the aggregation window, oldest first.</summary>
+    [Id(0)] public List<ScoredPost> Posts { get; set; } = [];
+    [Id(1)] public long PostsScored { get; set; }
+}
+
+/// <summary>
+/// One per symbol. Scores each incoming text, keeps the posts of the aggregation window, and computes
+/// time-decayed aggregates (overall and per source) as of any instant from the posts before it.
+/// </summary>
+[ImplicitStreamSubscription(MarketPulseNames.TextsNamespace)]
+public sealed class SentimentGrain(
+    [PersistentState("sentiment", MarketPulseNames.GrainStorage)] IPersistentState<SentimentState> state,
+    ISentimentScorer scorer,
+    IOptions<SentimentOptions> options,
+    ILogger<SentimentGrain> logger)
+    : Grain, ISentimentGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TextBatch>
+{
+    private const int MaxPosts = 20_000;
+    private readonly SentimentOptions _options = options.Value;
+    private bool _dirty;
+
+    private TimeSpan HalfLife => TimeSpan.FromHours(_options.HalfLifeHours);
+    private TimeSpan Window => TimeSpan.FromDays(_options.WindowDays);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty) await state.WriteStateAsync(cancellationToken);
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<TextBatch>().ResumeAsync(this);
+
+    public Task OnNextAsync(IList<SequentialItem<TextBatch>> items)
+    {
+        var posts = state.State.Posts;
+        foreach (var item in items)
+        {
+            foreach (var post in item.Item.Posts)
+            {
+                var score = scorer.Score(post.Text);
+                var scored = new ScoredPost(post.Source, post.Id, post.Time, post.Text, post.Author, score.Polarity,
+                    score.Label.ToString().ToLowerInvariant(), score.Confidence, scorer.Name);
+                // Keep time order even when a source delivers slightly late.
+                var at = posts.Count;
+                while (at > 0 && posts[at - 1].Time > scored.Time) at--;
+                posts.Insert(at, scored);
+                state.State.PostsScored++;
+            }
+        }
+        // Drop what has left the window (measured from the newest post) and cap memory.
+        if (posts.Count > 0)
+        {
+            var cutoff = posts[^1].Time - Window - TimeSpan.FromDays(1);
+            var old = posts.FindIndex(p => p.Time >= cutoff);
+            if (old > 0) posts.RemoveRange(0, old);
+            if (posts.Count > MaxPosts) posts.RemoveRange(0, posts.Count - MaxPosts);
+        }
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        logger.LogError(ex, "Text stream error for {Symbol}", this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public Task<SentimentSnapshot> GetSnapshotAsync()
+    {
+        var posts = state.State.Posts;
+        DateTime? asOf = posts.Count == 0 ? null : posts[^1].Time.AddTicks(1);
+        var at = asOf ?? DateTime.UtcNow;
+        var (score, _) = Aggregate(posts, at);
+        var inWindow = posts.Count(p => p.Time < at && p.Time >= at - Window);
+        var last24 = posts.Count(p => p.Time < at && p.Time >= at.AddHours(-24));
+        var prev24 = posts.Count(p => p.Time < at.AddHours(-24) && p.Time >= at.AddHours(-48));
+        var bySource = posts.Where(p => p.Time < at && p.Time >= at - Window).GroupBy(p => p.Source)
+            .Select(g => new SourceSentiment(g.Key, Aggregate(g, at).Mean, g.Count())).OrderBy(s => s.Source).ToList();
+        return Task.FromResult(new SentimentSnapshot(this.GetPrimaryKeyString(), asOf, score, inWindow, last24, prev24, bySource,
+            state.State.PostsScored, scorer.Name, _options.HalfLifeHours));
+    }
+
+    public Task<IReadOnlyList<ScoredPost>> GetPostsAsync(int limit)
+    {
+        var posts = state.State.Posts;
+        IReadOnlyList<ScoredPost> result = posts.Skip(Math.Max(0, posts.Count - limit)).Reverse().ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<SentimentSignal> GetSignalAsync(DateTime asOfUtc)
+    {
+        var (score, _) = Aggregate(state.State.Posts, asOfUtc);
+        var n = state.State.Posts.Count(p => p.Time < asOfUtc && p.Time >= asOfUtc - Window);
+        // No posts, no opinion: the ensemble then leaves this signal out instead of reading it as neutral.
+        var p = n == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * score, 0.3, 0.7);
+        return Task.FromResult(new SentimentSignal(score, n, p));
+    }
+
+    private (double Mean, double Weight) Aggregate(IEnumerable<ScoredPost> posts, DateTime asOf) =>
+        DecayingAverage.Compute(posts, p => p.Time, p => p.Polarity, asOf, HalfLife, Window);
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        await state.WriteStateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,76 @@
+using MarketPulse.Abstractions;
+using MarketPulse.Abstractions.Ingestion;
+using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ingestion.Validation;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace MarketPulse.Grains.Sources;
+
+/// <summary>
+/// Validates one text source's posts, resolves their tickers, drops repeated ids (counted), and publishes
+/// one batch per ticker on the text streams. A post naming several tickers goes to each of them.
+/// </summary>
+public sealed class TextSourceGrain(PipelineMetrics metrics, ILogger<TextSourceGrain> logger) : Grain, ITextSourceGrain
+{
+    private readonly TextValidator _validator = new();
+    private readonly SourceCounters _counters = new();
+
+    private string Source => this.GetPrimaryKeyString();
+
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<TextPost> posts)
+    {
+        _counters.Received(posts.Count);
+        var rejected = new List<Rejection>();
+        var bySymbol = new Dictionary<string, List<(int Index, TextPost Post)>>(StringComparer.Ordinal);
+        for (var i = 0; i < posts.Count; i++)
+        {
+            TextPost? post = null;
+            var reason = posts[i] is null ? RejectReasons.Text : _validator.Check(posts[i], out post);
+            if (reason is not null)
+            {
+                rejected.Add(new Rejection(i, reason));
+                if (_counters.Reject(reason))
+                    logger.LogWarning("Text source {Source} rejected item {Index}: {Reason} (logged once per reason)", Source, i, reason);
+                metrics.TextRejected(Source, RejectReasons.Label(reason));
+                continue;
+            }
+            foreach (var symbol in post!.Symbols)
+            {
+                if (!bySymbol.TryGetValue(symbol, out var list)) bySymbol[symbol] = list = [];
+                list.Add((i, post));
+            }
+        }
+
+        var ingestedAt = DateTime.UtcNow;
+        var provider = this.GetStreamProvider(MarketPulseNames.StreamProvider);
+        var failed = new HashSet<int>();
+        foreach (var (symbol, items) in bySymbol)
+        {
+            try
+            {
+                var stream = provider.GetStream<TextBatch>(StreamId.Create(MarketPulseNames.TextsNamespace, symbol));
+                await stream.OnNextAsync(new TextBatch(symbol, items.ConvertAll(x => x.Post), ingestedAt));
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Text source {Source} could not queue {Count} posts for {Symbol}", Source, items.Count, symbol);
+                foreach (var (index, _) in items) failed.Add(index);
+            }
+        }
+        foreach (var i in failed.Order())
+        {
+            rejected.Add(new Rejection(i, "queue: could not enqueue; retry"));
+            _counters.Reject("queue: could not enqueue; retry");
+        }
+        var accepted = bySymbol.Values.SelectMany(v => v).Select(v => v.Index).Distinct().Count(i => !failed.Contains(i));
+        DateTime? last = accepted > 0 ? bySymbol.Values.SelectMany(v => v).Max(v => v.Post.Time) : null;
+        _counters.Accepted(accepted, last);
+        metrics.TextsIngested(Source, accepted);
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return new IngestResult(accepted, rejected);
+    }
+
+    public Task<SourceStats> GetStatsAsync() => Task.FromResult(_counters.ToStats(Source));
+}
