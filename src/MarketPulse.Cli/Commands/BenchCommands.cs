@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace MarketPulse.Cli.Commands;
+
+public static class BenchCommands
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Benchmarks; prints one JSON object as the last line of stdout.");
+        bench.Subcommands.Add(CliRunner.NotYetAvailable("pipeline", "Drive synthetic ticks through the in-process cluster.", "the pipeline benchmark"));
+        return bench;
+    }
+}
