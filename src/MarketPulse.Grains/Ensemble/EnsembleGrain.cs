@@ -3,6 +3,7 @@ using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Ensemble;
+using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Telemetry;
 
 namespace MarketPulse.Grains.Ensemble;
@@ -14,7 +15,8 @@ namespace MarketPulse.Grains.Ensemble;
 /// </summary>
 public sealed class EnsembleGrain(
     [PersistentState("ensemble", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleState> state,
-    PipelineMetrics metrics)
+    PipelineMetrics metrics,
+    ISentimentScorer sentimentScorer)
     : Grain, IEnsembleGrain
 {
     public const string EnsembleSignal = "ensemble";
@@ -64,7 +66,7 @@ public sealed class EnsembleGrain(
         var issued = new List<PredictionRecord>();
         if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
-            issued.Add(Issue(SentimentSignalName, "lexicon", "lexicon-vader-v1", close, sentiment.ProbabilityUp));
+            issued.Add(Issue(SentimentSignalName, "lexicon", sentimentScorer.Name, close, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
         var ensemble = Issue(EnsembleSignal, "ensemble", "hedge-v1", close, pEnsemble) with { Explanation = contributions };
         issued.Add(ensemble);

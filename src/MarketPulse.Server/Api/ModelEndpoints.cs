@@ -1,0 +1,44 @@
+using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Ingestion;
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Core.Signals;
+using MarketPulse.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace MarketPulse.Server.Api;
+
+public sealed record ModelInfo(string Name, string Kind, string Version, string Description);
+
+public sealed record ModelsResponse(IReadOnlyList<ModelInfo> Models, IReadOnlyList<SignalStats> Signals);
+
+public static class ModelEndpoints
+{
+    /// <summary>What produces each signal. The price signal is a fixed rule until a trained model replaces it.</summary>
+    public static IReadOnlyList<ModelInfo> Catalog(string sentimentModel) =>
+    [
+        new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65]."),
+        new("sentiment", "lexicon", sentimentModel, "VADER lexicon scorer over the ticker's texts, time-decayed mean over the 5 days before the close."),
+        new("persistence", "baseline", "persistence-v1", "Baseline: tomorrow moves like today (probability 0.55 in today's direction)."),
+        new("ensemble", "ensemble", "hedge-v1", "Hedge (exponentiated weights with fixed share) over the signals, re-weighted only from realised Brier losses."),
+    ];
+
+    public static void MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
+                TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos"), await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync())))
+            .WithTags("Models").WithSummary("Models, versions and live hit rate / Brier per signal over all tickers.");
+
+        var sources = app.MapGroup("/api/sources").WithTags("Sources");
+        sources.MapGet("/market/{name}", async (string name, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IMarketSourceGrain>(name).GetStatsAsync()))
+            .WithSummary("A market source's counters: received, accepted, rejected by reason.");
+        sources.MapGet("/text/{name}", async (string name, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<ITextSourceGrain>(name).GetStatsAsync()))
+            .WithSummary("A text source's counters: received, accepted, rejected by reason.");
+        app.MapGet("/api/replay", async Task<Ok<ReplayStatus>> (IGrainFactory grains, IOptions<MarketPulseOptions> options) =>
+                TypedResults.Ok(await grains.GetGrain<IReplayGrain>(options.Value.Replay.Name).GetStatusAsync()))
+            .WithTags("Sources").WithSummary("The configured replay's progress.");
+    }
+}

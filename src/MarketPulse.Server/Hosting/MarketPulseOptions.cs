@@ -1,0 +1,55 @@
+namespace MarketPulse.Server.Hosting;
+
+public enum DeploymentProfile { Local, Cluster }
+
+public enum ServerRole { All, Silo, Gateway }
+
+/// <summary>The <c>MarketPulse</c> configuration section (appsettings, <c>MarketPulse__…</c> environment, command line).</summary>
+public sealed class MarketPulseOptions
+{
+    public const string Section = "MarketPulse";
+
+    public DeploymentProfile Profile { get; set; } = DeploymentProfile.Local;
+    public ServerRole Role { get; set; } = ServerRole.All;
+    public OrleansSettings Orleans { get; set; } = new();
+    public ReplaySettings Replay { get; set; } = new();
+    public ApiSettings Api { get; set; } = new();
+}
+
+public sealed class OrleansSettings
+{
+    public string ClusterId { get; set; } = "marketpulse";
+    public string ServiceId { get; set; } = "marketpulse";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Local profile with several silos on one machine: the silo port of the first one (the others join it).</summary>
+    public int? PrimarySiloPort { get; set; }
+}
+
+public sealed class ReplaySettings
+{
+    public bool Enabled { get; set; } = true;
+    public string Name { get; set; } = "stocknet";
+    public string Path { get; set; } = "data/sample/stocknet";
+
+    /// <summary>Replay clock speed: simulated seconds per real second (43,200 = half a day per second).</summary>
+    public double Speed { get; set; } = 43_200;
+
+    /// <summary>History sent at once on start so that indicators are warm within seconds.</summary>
+    public double WarmUpDays { get; set; } = 45;
+
+    public bool Loop { get; set; } = true;
+}
+
+public sealed class ApiSettings
+{
+    /// <summary>Keys accepted in <c>X-Api-Key</c> (or as a bearer token) on the ingest endpoints. None configured: ingest is closed.</summary>
+    public List<string> Keys { get; set; } = [];
+
+    /// <summary>Ingest requests per key per minute.</summary>
+    public int IngestRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Most items in one ingest request.</summary>
+    public int MaxBatchItems { get; set; } = 10_000;
+}

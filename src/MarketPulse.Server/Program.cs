@@ -1,0 +1,4 @@
+using MarketPulse.Server.Hosting;
+
+var app = ServerApp.Build(args);
+await app.RunAsync();
