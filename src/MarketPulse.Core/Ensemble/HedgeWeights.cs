@@ -47,18 +47,28 @@ public sealed class HedgeWeights
         return den > 0 ? num / den : 0.5;
     }
 
-    /// <summary>Updates from one outcome; experts with NaN loss (no prediction) keep their relative weight.</summary>
+    /// <summary>
+    /// Updates from one outcome. An expert with NaN loss (it abstained) is charged the weighted mean loss of those
+    /// that spoke, the "sleeping experts" rule, so abstaining neither gains nor loses it weight relative to the mix.
+    /// </summary>
     public void Update(ReadOnlySpan<double> losses)
     {
         if (losses.Length != _weights.Length) throw new ArgumentException("one loss per expert", nameof(losses));
+        double activeWeight = 0, activeLoss = 0;
+        for (var i = 0; i < _weights.Length; i++)
+        {
+            if (double.IsNaN(losses[i])) continue;
+            if (losses[i] is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(losses), "losses must be in [0, 1]");
+            activeWeight += _weights[i];
+            activeLoss += _weights[i] * losses[i];
+        }
+        if (activeWeight == 0) return;
+        var meanLoss = activeLoss / activeWeight;
         double sum = 0;
         for (var i = 0; i < _weights.Length; i++)
         {
-            if (!double.IsNaN(losses[i]))
-            {
-                if (losses[i] is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(losses), "losses must be in [0, 1]");
-                _weights[i] *= Math.Exp(-LearningRate * losses[i]);
-            }
+            var loss = double.IsNaN(losses[i]) ? meanLoss : losses[i];
+            _weights[i] *= Math.Exp(-LearningRate * loss);
             sum += _weights[i];
         }
         var uniform = 1.0 / _weights.Length;

@@ -1,10 +1,6 @@
 using System.Net;
-using MarketPulse.Abstractions;
 using MarketPulse.Grains.Hosting;
-using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Providers;
-using Orleans.Streams;
 
 namespace MarketPulse.Server.Hosting;
 
@@ -19,13 +15,7 @@ public static class OrleansHosting
         {
             var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
             silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
-            silo.AddMemoryGrainStorage(MarketPulseNames.GrainStorage);
-            silo.AddMemoryGrainStorage(MarketPulseNames.PubSubStorage);
-            silo.AddMemoryStreams(MarketPulseNames.StreamProvider, streams =>
-            {
-                streams.ConfigurePartitioning(8);
-                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            });
+            silo.AddMarketPulseMemoryProviders();
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
     }

@@ -1,0 +1,72 @@
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Ingestion.Validation;
+
+namespace MarketPulse.Ingestion.Tests.Validation;
+
+public class MarketValidatorTests
+{
+    private static readonly DateTime T = new(2024, 5, 1, 14, 30, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData("aapl", "AAPL")]
+    [InlineData(" $brk.b ", "BRK.B")]
+    [InlineData("BTC-USD", "BTC-USD")]
+    public void Normalises_well_formed_symbols(string raw, string expected) => Assert.Equal(expected, Symbols.Normalize(raw));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("1ABC")]
+    [InlineData("A B")]
+    [InlineData("TOOLONGSYMBOL")]
+    [InlineData("AAPL;DROP")]
+    public void Refuses_malformed_symbols(string raw) => Assert.Null(Symbols.Normalize(raw));
+
+    [Fact]
+    public void Each_bad_field_gets_its_own_reason()
+    {
+        var v = new MarketValidator();
+        Assert.Equal(RejectReasons.Price, v.Check(new MarketTick("AAPL", T, 0m, 1), out _));
+        Assert.Equal(RejectReasons.Price, v.Check(new MarketTick("AAPL", T, -1m, 1), out _));
+        Assert.Equal(RejectReasons.Size, v.Check(new MarketTick("AAPL", T, 1m, -1), out _));
+        Assert.Equal(RejectReasons.BidAsk, v.Check(new MarketTick("AAPL", T, 1m, 1, Bid: 2m, Ask: 1m), out _));
+        Assert.Equal(RejectReasons.Time, v.Check(new MarketTick("AAPL", DateTime.UtcNow.AddHours(1), 1m, 1), out _));
+        Assert.Equal(RejectReasons.Symbol, v.Check(new MarketTick("??", T, 1m, 1), out _));
+    }
+
+    [Fact]
+    public void Out_of_order_and_duplicate_ticks_are_rejected_per_symbol()
+    {
+        var v = new MarketValidator();
+        Assert.Null(v.Check(new MarketTick("aapl", T, 10m, 1, Sequence: 1), out var first));
+        Assert.Equal("AAPL", first.Symbol);
+        Assert.Equal(RejectReasons.Duplicate, v.Check(new MarketTick("AAPL", T, 10m, 1, Sequence: 1), out _));
+        Assert.Null(v.Check(new MarketTick("AAPL", T, 10m, 1, Sequence: 2), out _));
+        Assert.Equal(RejectReasons.OutOfOrder, v.Check(new MarketTick("AAPL", T.AddSeconds(-1), 10m, 1), out _));
+        // Another symbol has its own clock.
+        Assert.Null(v.Check(new MarketTick("MSFT", T.AddSeconds(-1), 10m, 1), out _));
+    }
+
+    [Fact]
+    public void Daily_bars_must_be_consistent_and_move_forward()
+    {
+        var v = new MarketValidator();
+        var day = new DateOnly(2015, 1, 2);
+        Assert.Equal(RejectReasons.Ohlc, v.Check(new DailyBar("AAPL", day, 10, 9, 8, 10, 100), out _));
+        Assert.Null(v.Check(new DailyBar("AAPL", day, 10, 11, 9, 10, 100), out _));
+        Assert.Equal(RejectReasons.Duplicate, v.Check(new DailyBar("AAPL", day, 10, 11, 9, 10, 100), out _));
+        Assert.Equal(RejectReasons.OutOfOrder, v.Check(new DailyBar("AAPL", day.AddDays(-1), 10, 11, 9, 10, 100), out _));
+    }
+
+    [Fact]
+    public void Posts_get_tickers_from_cashtags_and_repeated_ids_are_dropped()
+    {
+        var v = new TextValidator();
+        Assert.Null(v.Check(new TextPost("x", "1", T, "Long $aapl and $MSFT here", []), out var post));
+        Assert.Equal(["AAPL", "MSFT"], post.Symbols);
+        Assert.Equal(RejectReasons.DuplicatePost, v.Check(new TextPost("x", "1", T, "again", ["AAPL"]), out _));
+        Assert.Equal(RejectReasons.NoSymbol, v.Check(new TextPost("x", "2", T, "no tickers here", []), out _));
+        Assert.Equal(RejectReasons.Text, v.Check(new TextPost("x", "3", T, "  ", ["AAPL"]), out _));
+        Assert.Equal(RejectReasons.Id, v.Check(new TextPost("x", "", T, "text", ["AAPL"]), out _));
+    }
+}
