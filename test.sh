@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 passed=0; failed=0; status=0
 log=$(mktemp)
 
-dotnet test MarketPulse.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test MarketPulse.sln -c Release 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 16, ...").
 while read -r f p; do failed=$((failed + f)); passed=$((passed + p)); done < <(
