@@ -150,6 +150,33 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
     }
 }
 
+public class MetricsTests(QuietServerFixture server) : IClassFixture<QuietServerFixture>
+{
+    [Fact]
+    public async Task Ingest_and_rejections_show_up_in_the_prometheus_exposition()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/ticks")
+        {
+            Content = new StringContent("""[{"symbol":"MTRC","time":"2024-05-01T14:30:00Z","price":3,"size":1},{"symbol":"MTRC","time":"2024-05-01T14:30:01Z","price":0,"size":1}]""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", ServerFixture.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(request)).StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string text = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            text = await server.Http.GetStringAsync("/metrics");
+            if (text.Contains("marketpulse_pipeline_latency_milliseconds_count")) break;
+            await Task.Delay(200);
+        }
+        Assert.Matches(@"marketpulse_ticks_ingested_total\{[^}]*source=""api""[^}]*\} [1-9]", text);
+        Assert.Matches(@"marketpulse_ticks_rejected_total\{[^}]*reason=""price""[^}]*\} [1-9]", text);
+        Assert.Contains("marketpulse_pipeline_latency_milliseconds_bucket", text);
+        Assert.Contains("http_server_request_duration_seconds", text);
+    }
+}
+
 public class QuickStartTests(ReplayServerFixture server) : IClassFixture<ReplayServerFixture>
 {
     [Fact]

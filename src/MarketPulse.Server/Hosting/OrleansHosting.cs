@@ -16,6 +16,7 @@ public static class OrleansHosting
             var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
             silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
             silo.AddMarketPulseMemoryProviders();
+            silo.AddActivityPropagation();
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
     }
@@ -24,7 +25,7 @@ public static class OrleansHosting
     {
         EnsureSupported(options);
         var o = options.Orleans;
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(o.GatewayPort, o.ServiceId, o.ClusterId));
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(o.GatewayPort, o.ServiceId, o.ClusterId).AddActivityPropagation());
     }
 
     private static void EnsureSupported(MarketPulseOptions options)

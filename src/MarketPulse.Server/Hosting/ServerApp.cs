@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using MarketPulse.Server.Api;
+using MarketPulse.Server.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
@@ -29,9 +30,11 @@ public static class ServerApp
         }
 
         if (hostsApi) AddApiServices(builder, options);
+        builder.AddMarketPulseTelemetry();
 
         var app = builder.Build();
         if (hostsApi) MapApi(app);
+        app.MapPrometheusScrapingEndpoint();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;

@@ -1,0 +1,37 @@
+using MarketPulse.Grains.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace MarketPulse.Server.Observability;
+
+public static class TelemetryExtensions
+{
+    /// <summary>
+    /// OpenTelemetry for metrics (MarketPulse, Orleans, ASP.NET Core, runtime), traces (HTTP → grain calls) and logs
+    /// (with trace ids). Prometheus scrapes <c>/metrics</c>; setting <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (e.g. an Azure
+    /// Monitor or collector endpoint) adds OTLP export of all three.
+    /// </summary>
+    public static void AddMarketPulseTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("marketpulse", serviceInstanceId: Environment.MachineName))
+            .WithMetrics(m => m
+                .AddMeter(PipelineMetrics.MeterName, "Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(t => t
+                .AddSource(PipelineMetrics.ActivitySource.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
+    }
+}
