@@ -108,14 +108,15 @@ export function PriceChart({
   const periodChange = first ? ((last - first) / first) * 100 : null;
   const tone = last >= first ? 'up' : 'down';
 
-  // Month labels, thinned so they never collide.
-  const monthIdx: number[] = [];
+  // Month labels at the first bar of each month, skipping any that would crowd the previous one.
+  const xLabels: number[] = [];
   data.forEach((b, i) => {
-    if (i === 0 || b.tradingDay.slice(0, 7) !== data[i - 1].tradingDay.slice(0, 7)) monthIdx.push(i);
+    if (i > 0 && b.tradingDay.slice(0, 7) === data[i - 1].tradingDay.slice(0, 7)) return;
+    const prevLabel = xLabels[xLabels.length - 1];
+    if (prevLabel === undefined || x(i) - x(prevLabel) >= 64) xLabels.push(i);
   });
-  const maxLabels = Math.max(2, Math.floor(plotW / 70));
-  const every = Math.ceil(monthIdx.length / maxLabels);
-  const xLabels = monthIdx.filter((_, k) => k % every === 0);
+  // A partial first month gives way to the next label when they are too close.
+  if (xLabels.length > 1 && x(xLabels[1]) - x(xLabels[0]) < 64) xLabels.shift();
   const barW = Math.max(1, Math.min(8, step * 0.7));
 
   const onMove = (e: MouseEvent<SVGRectElement>) => {
@@ -171,8 +172,8 @@ export function PriceChart({
           </g>
         ))}
         {xLabels.map((i) => (
-          <text key={i} className="axis-x" x={x(i)} y={HEIGHT - 6} textAnchor={i === 0 ? 'start' : 'middle'}>
-            {monthLabel(data[i].tradingDay, i === 0 || data[i].tradingDay.slice(5, 7) === '01')}
+          <text key={i} className="axis-x" x={x(i)} y={HEIGHT - 6} textAnchor={x(i) - PAD.left < 24 ? 'start' : 'middle'}>
+            {monthLabel(data[i].tradingDay, i === xLabels[0] || data[i].tradingDay.slice(5, 7) === '01')}
           </text>
         ))}
         <g className="volume">

@@ -105,16 +105,18 @@ export function Reliability({ s, size = 64 }: { s: SignalStats; size?: number })
   );
   if (bins.length === 0) return <span className="muted">—</span>;
   const max = Math.max(...bins.map((b) => b.count));
+  const px = (v: number) => 8 + v * 84;
+  const py = (v: number) => 92 - v * 84;
   const label = `Reliability of ${signalLabel(s.signal)}: ${bins
     .map((b) => `forecast ${fmtProb(b.meanForecast, 0)} observed ${fmtProb(b.observedFrequency, 0)} (${b.count})`)
     .join('; ')}`;
   return (
     <svg className="rel" width={size} height={size} viewBox="0 0 100 100" role="img" aria-label={label}>
       <rect x="0" y="0" width="100" height="100" className="rel-bg" />
-      <line x1="0" y1="100" x2="100" y2="0" className="rel-diag" />
-      <polyline className="rel-line" points={bins.map((b) => `${b.meanForecast * 100},${100 - b.observedFrequency * 100}`).join(' ')} />
+      <line x1={px(0)} y1={py(0)} x2={px(1)} y2={py(1)} className="rel-diag" />
+      <polyline className="rel-line" points={bins.map((b) => `${px(b.meanForecast)},${py(b.observedFrequency)}`).join(' ')} />
       {bins.map((b, i) => (
-        <circle key={i} cx={b.meanForecast * 100} cy={100 - b.observedFrequency * 100} r={3 + 5 * Math.sqrt(b.count / max)} className="rel-dot" />
+        <circle key={i} cx={px(b.meanForecast)} cy={py(b.observedFrequency)} r={3 + 5 * Math.sqrt(b.count / max)} className="rel-dot" />
       ))}
     </svg>
   );

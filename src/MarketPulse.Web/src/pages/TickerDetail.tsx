@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { getResource, keys, useDailyBars, usePosts, usePredictions, useTickerDetail } from '../api/live';
 import type { ApiError } from '../api/client';
 import type { Bar, EnsembleSnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
@@ -33,7 +33,7 @@ export function TickerDetailPage({ symbol }: { symbol: string }) {
         <ErrorState error={detail.error} onRetry={detail.error.isNotFound ? undefined : refresh(keys.ticker(symbol))}>
           {detail.error.isNotFound && (
             <p className="state-detail">
-              MarketPulse does not track <b>{symbol}</b>. <Link to="/">Back to the overview</Link>.
+              <Link to="/">Back to the overview</Link>
             </p>
           )}
         </ErrorState>
@@ -53,22 +53,24 @@ export function TickerDetailPage({ symbol }: { symbol: string }) {
       <StaleNotice error={detail.error} />
       {warming && <WarmingUp what="prices" />}
       <div className="detail-grid">
-        <Card title="Daily price" className="span-2" id="chart">
-          <ChartPanel symbol={symbol} bars={bars.data} loading={bars.loading} error={bars.error} />
-        </Card>
-        <Card title="Next-day call" id="call">
-          <EnsembleCall ensemble={d.ensemble} live={t?.livePriceSignal ?? null} />
-        </Card>
-        <Card title="Signals: latest call and live accuracy" className="span-2" id="signals">
-          <SignalsTable ensemble={d.ensemble} />
-        </Card>
-        <Card title="Indicators" id="indicators">
-          <IndicatorsPanel ind={t?.indicators ?? null} last={t?.lastPrice ?? null} />
-        </Card>
-        <Card title="Prediction history" className="span-2" id="history">
-          <HistoryPanel symbol={symbol} />
-        </Card>
         <div className="stack">
+          <Card title="Daily price" id="chart">
+            <ChartPanel symbol={symbol} bars={bars.data} loading={bars.loading} error={bars.error} />
+          </Card>
+          <Card title="Signals: latest call and live accuracy" id="signals">
+            <SignalsTable ensemble={d.ensemble} />
+          </Card>
+          <Card title="Prediction history" id="history">
+            <HistoryPanel symbol={symbol} />
+          </Card>
+        </div>
+        <div className="stack">
+          <Card title="Next-day call" id="call">
+            <EnsembleCall ensemble={d.ensemble} live={t?.livePriceSignal ?? null} />
+          </Card>
+          <Card title="Indicators" id="indicators">
+            <IndicatorsPanel ind={t?.indicators ?? null} last={t?.lastPrice ?? null} />
+          </Card>
           <Card title="Sentiment" id="sentiment">
             <SentimentPanel s={d.sentiment} />
           </Card>
@@ -89,9 +91,9 @@ function BackLink() {
   );
 }
 
-function Card({ title, id, className, children }: { title: string; id: string; className?: string; children: React.ReactNode }) {
+function Card({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
-    <section className={`card ${className ?? ''}`} aria-labelledby={`card-${id}`}>
+    <section className="card" aria-labelledby={`card-${id}`}>
       <h2 id={`card-${id}`} className="card-title">{title}</h2>
       {children}
     </section>
@@ -342,10 +344,10 @@ function PostItem({ p }: { p: Post }) {
         <span className="chip">{p.source}</span>
         {p.author && <span className="muted">@{p.author.replace(/^@/, '')}</span>}
         <time dateTime={p.time} className="muted num">{fmtTime(p.time)}</time>
-        <span className={`pol pol-${cls}`} title={isNum(p.confidence) ? `confidence ${fmtProb(p.confidence)}` : undefined}>
-          {label} {fmtSigned(p.polarity, 2)}
-        </span>
       </div>
+      <span className={`pol pol-${cls}`} title={isNum(p.confidence) ? `confidence ${fmtProb(p.confidence)}` : undefined}>
+        {label} {fmtSigned(p.polarity, 2)}
+      </span>
       <p className="post-text">{p.text}</p>
     </li>
   );
