@@ -1,0 +1,165 @@
+// Wire types of the gateway's REST contract (design.md §5). camelCase; any number may be null before warm-up.
+
+export type Direction = 'up' | 'down';
+export type Outcome = 'up' | 'down' | 'flat';
+
+export interface TickerSummary {
+  symbol: string;
+  lastPrice: number | null;
+  changePercent: number | null; // percent units (1.5 = +1.5 %)
+  lastTime: string | null;
+  sentimentScore: number | null; // [-1, 1]
+  ensembleDirection: Direction | null;
+  ensembleProbabilityUp: number | null; // [0, 1]
+  ticksApplied: number | null;
+}
+
+export interface SignalPrediction {
+  signal: string;
+  kind: string;
+  modelVersion: string;
+  madeAt: string;
+  horizon: string;
+  direction: Direction | null;
+  probabilityUp: number | null;
+  basisDay: string;
+}
+
+export interface Contribution {
+  signal: string;
+  weight: number | null;
+  probabilityUp: number | null;
+  contribution: number | null;
+}
+
+export interface PredictionRecord {
+  prediction: SignalPrediction;
+  targetDay: string | null;
+  realizedReturn: number | null;
+  outcome: Outcome | null;
+  hit: boolean | null;
+  explanation: Contribution[] | null;
+}
+
+export interface Indicators {
+  sma20: number | null;
+  ema12: number | null;
+  ema26: number | null;
+  rsi14: number | null;
+  return1d: number | null; // fraction (log return)
+  return5d: number | null; // fraction (log return)
+  volatility20d: number | null; // daily, fraction
+  dailyBars: number | null;
+}
+
+export interface TickerState {
+  symbol: string;
+  lastPrice: number | null;
+  lastTime: string | null;
+  previousClose: number | null;
+  change: number | null;
+  changePercent: number | null;
+  ticksApplied: number | null;
+  barsApplied: number | null;
+  indicators: Indicators | null;
+  livePriceSignal: SignalPrediction | null;
+  lastClosedDay: string | null;
+  lastIngestedAtUtc: string | null;
+}
+
+export interface SourceSentiment {
+  source: string;
+  score: number | null;
+  posts: number | null;
+}
+
+export interface SentimentSnapshot {
+  symbol: string;
+  asOf: string | null;
+  score: number | null;
+  postsInWindow: number | null;
+  mentions24h: number | null;
+  mentionsPrevious24h: number | null;
+  bySource: SourceSentiment[] | null;
+  postsScored: number | null;
+  model: string | null;
+  halfLifeHours: number | null;
+}
+
+export interface ReliabilityBin {
+  from: number;
+  to: number;
+  count: number;
+  meanForecast: number | null;
+  observedFrequency: number | null;
+}
+
+export interface SignalStats {
+  signal: string;
+  kind: string;
+  weight: number | null;
+  scored: number | null;
+  hits: number | null;
+  hitRate: number | null;
+  brier: number | null;
+  reliability: ReliabilityBin[] | null;
+}
+
+export interface EnsembleSnapshot {
+  symbol: string;
+  latest: PredictionRecord | null;
+  latestBySignal: PredictionRecord[] | null;
+  signals: SignalStats[] | null;
+  closesSeen: number | null;
+}
+
+export interface TickerDetail {
+  symbol: string;
+  ticker: TickerState | null;
+  sentiment: SentimentSnapshot | null;
+  ensemble: EnsembleSnapshot | null;
+}
+
+export interface Bar {
+  start: string;
+  interval: string;
+  tradingDay: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  trades: number;
+}
+
+export interface Post {
+  source: string;
+  id: string;
+  time: string;
+  text: string;
+  author: string | null;
+  polarity: number | null;
+  label: string | null;
+  confidence: number | null;
+  model: string | null;
+}
+
+export interface ModelInfo {
+  name: string;
+  kind: string;
+  version: string;
+  description: string | null;
+}
+
+export interface ModelsResponse {
+  models: ModelInfo[] | null;
+  signals: SignalStats[] | null;
+}
+
+/** RFC 9457 problem details as the gateway returns them. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+}

@@ -1,0 +1,123 @@
+import { getResource, keys, useModels } from '../api/live';
+import type { ReliabilityBin, SignalStats } from '../api/types';
+import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
+import { fmtInt, fmtNum, fmtProb, isNum, signalLabel } from '../format';
+import { brierClass, hitClass } from './TickerDetail';
+
+export function ModelsPage() {
+  const { data, error, loading } = useModels();
+  const retry = () => void getResource(keys.models())?.refresh();
+
+  let body;
+  if (loading && !data) body = <Loading label="Loading models…" rows={4} />;
+  else if (error && !data) body = <ErrorState error={error} onRetry={retry} />;
+  else {
+    const models = data?.models ?? [];
+    const signals = data?.signals ?? [];
+    body = (
+      <>
+        <StaleNotice error={error} />
+        <section className="card" aria-labelledby="models-h">
+          <h2 id="models-h" className="card-title">Loaded models</h2>
+          {models.length === 0 ? (
+            <Empty title="No models loaded">The gateway reports no models; check that the silo found the model files.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="grid-table">
+                <thead>
+                  <tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Version</th><th scope="col">Description</th></tr>
+                </thead>
+                <tbody>
+                  {models.map((m) => (
+                    <tr key={`${m.name}:${m.version}`}>
+                      <th scope="row" className="mono">{m.name}</th>
+                      <td><span className="chip">{m.kind}</span></td>
+                      <td className="mono">{m.version}</td>
+                      <td className="wrap">{m.description ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <section className="card" aria-labelledby="signals-h">
+          <h2 id="signals-h" className="card-title">Live accuracy by signal (all symbols)</h2>
+          {signals.length === 0 ? (
+            <WarmingUp what="scored predictions" compact />
+          ) : (
+            <div className="table-wrap">
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Signal</th>
+                    <th scope="col" className="n">Mean weight</th>
+                    <th scope="col" className="n">Scored</th>
+                    <th scope="col" className="n">Hits</th>
+                    <th scope="col" className="n">Hit rate</th>
+                    <th scope="col" className="n" title="Mean squared error of P(up); lower is better, 0.25 is a coin flip">Brier</th>
+                    <th scope="col">Reliability</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {signals.map((s) => (
+                    <tr key={s.signal}>
+                      <th scope="row">{signalLabel(s.signal)} <span className="chip">{s.kind}</span></th>
+                      <td className="n num">{fmtProb(s.weight)}</td>
+                      <td className="n num">{fmtInt(s.scored)}</td>
+                      <td className="n num">{fmtInt(s.hits)}</td>
+                      <td className={`n num ${hitClass(s.hitRate)}`}>{fmtProb(s.hitRate)}</td>
+                      <td className={`n num ${brierClass(s.brier)}`}>{fmtNum(s.brier, 3)}</td>
+                      <td><Reliability s={s} /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <p className="footnote">
+            Hit rate: share of resolved calls whose direction matched the next close. Brier: mean of (P(up) − outcome)²; 0.25 is what a
+            constant 50 % forecast scores. Reliability: forecast probability (x) against observed frequency of “up” (y) per bin; the
+            diagonal is perfect calibration, dot size is the bin’s count.
+          </p>
+        </section>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="models-page-h">
+      <div className="page-head">
+        <div>
+          <h1 id="models-page-h">Models</h1>
+          <p className="sub">Model versions in use and how each signal’s predictions have fared so far.</p>
+        </div>
+      </div>
+      {body}
+    </section>
+  );
+}
+
+/** A small calibration plot (reliability diagram). */
+export function Reliability({ s, size = 64 }: { s: SignalStats; size?: number }) {
+  const bins = (s.reliability ?? []).filter((b): b is ReliabilityBin & { meanForecast: number; observedFrequency: number } =>
+    b.count > 0 && isNum(b.meanForecast) && isNum(b.observedFrequency),
+  );
+  if (bins.length === 0) return <span className="muted">—</span>;
+  const max = Math.max(...bins.map((b) => b.count));
+  const px = (v: number) => 8 + v * 84;
+  const py = (v: number) => 92 - v * 84;
+  const label = `Reliability of ${signalLabel(s.signal)}: ${bins
+    .map((b) => `forecast ${fmtProb(b.meanForecast, 0)} observed ${fmtProb(b.observedFrequency, 0)} (${b.count})`)
+    .join('; ')}`;
+  return (
+    <svg className="rel" width={size} height={size} viewBox="0 0 100 100" role="img" aria-label={label}>
+      <rect x="0" y="0" width="100" height="100" className="rel-bg" />
+      <line x1={px(0)} y1={py(0)} x2={px(1)} y2={py(1)} className="rel-diag" />
+      <polyline className="rel-line" points={bins.map((b) => `${px(b.meanForecast)},${py(b.observedFrequency)}`).join(' ')} />
+      {bins.map((b, i) => (
+        <circle key={i} cx={px(b.meanForecast)} cy={py(b.observedFrequency)} r={3 + 5 * Math.sqrt(b.count / max)} className="rel-dot" />
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,136 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { PredictionRecord } from '../api/types';
+import { json, mockFetch, pending, problem, type Route } from '../test/fetchMock';
+import { fx } from '../test/fixtures';
+import { fmtNum, fmtProb } from '../format';
+import { mergeSignals, TickerDetailPage } from './TickerDetail';
+
+const aaplRoutes: Record<string, Route> = {
+  '/api/tickers/AAPL': json(fx.aapl),
+  '/api/tickers/AAPL/bars': json(fx.aaplBars),
+  '/api/tickers/AAPL/predictions': json(fx.aaplPredictions),
+  '/api/tickers/AAPL/posts': json(fx.aaplPosts.slice(0, 20)),
+};
+
+const text = (el: Element | null) => el?.textContent ?? '';
+
+describe('TickerDetailPage', () => {
+  it('shows a loading state first', () => {
+    mockFetch({ '/api/tickers/*': pending });
+    render(<TickerDetailPage symbol="AAPL" />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('AAPL');
+    expect(text(screen.getByRole('status'))).toContain('Loading AAPL…');
+  });
+
+  it('shows the 404 ProblemDetails for an unknown symbol, without a retry button', async () => {
+    mockFetch({ '/api/tickers/*': problem(404, 'Unknown symbol', "MarketPulse does not track 'ZZZ'.") });
+    render(<TickerDetailPage symbol="ZZZ" />);
+    const alert = await screen.findByRole('alert');
+    expect(text(alert)).toContain('Unknown symbol');
+    expect(text(alert)).toContain("MarketPulse does not track 'ZZZ'.");
+    expect(within(alert).queryByRole('button')).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Back to the overview' }).getAttribute('href')).toBe('/');
+  });
+
+  it('renders price, chart, the ensemble call with its explanation, signals, indicators, posts and history', async () => {
+    mockFetch(aaplRoutes);
+    render(<TickerDetailPage symbol="AAPL" />);
+    const t = fx.aapl.ticker!;
+    expect(text(await screen.findByTestId('detail-price'))).toBe(t.lastPrice!.toFixed(2));
+
+    // Chart
+    const chart = await screen.findByTestId('price-chart');
+    expect(chart.querySelector('svg path.line')).not.toBeNull();
+    expect(within(chart).getByRole('img').getAttribute('aria-label')).toContain('Daily closing prices of AAPL');
+
+    // Ensemble call
+    const call = screen.getByTestId('prediction');
+    const latest = fx.aapl.ensemble!.latest!;
+    expect(text(call)).toContain(latest.prediction.direction === 'up' ? 'Up' : 'Down');
+    expect(text(call)).toContain(`${(latest.prediction.probabilityUp! * 100).toFixed(1)}%`);
+    expect(within(call).getByRole('table').querySelectorAll('tbody tr')).toHaveLength(latest.explanation!.length);
+    expect(text(call)).toContain('pending');
+
+    // Signals table: one row per signal with hit rate and Brier
+    const signals = screen.getByRole('region', { name: /Signals/ });
+    const rows = within(signals).getAllByRole('row').slice(1);
+    expect(rows.map((r) => text(r.querySelector('th')).split(' ')[0])).toEqual(['Ensemble', 'Price', 'Sentiment', 'Persistence']);
+    const ens = fx.aapl.ensemble!.signals!.find((s) => s.signal === 'ensemble')!;
+    expect(text(rows[0])).toContain(fmtProb(ens.hitRate));
+    expect(text(rows[0])).toContain(fmtNum(ens.brier, 3));
+
+    // Indicators
+    expect(text(screen.getByRole('region', { name: 'Indicators' }))).toContain(t.indicators!.sma20!.toFixed(2));
+
+    // Posts with polarity colouring
+    const posts = await screen.findByRole('list', { name: 'Recent posts about AAPL' });
+    const items = within(posts).getAllByRole('listitem');
+    expect(items).toHaveLength(20);
+    fx.aaplPosts.slice(0, 20).forEach((p, i) => {
+      const cls = p.polarity! >= 0.05 ? 'post-pos' : p.polarity! <= -0.05 ? 'post-neg' : 'post-neu';
+      expect(items[i].className).toContain(cls);
+    });
+
+    // History: ensemble by default, hits and misses marked
+    const history = await screen.findByRole('table', { name: 'Prediction history' });
+    const shown = fx.aaplPredictions
+      .filter((r) => r.prediction.signal === 'ensemble')
+      .sort((a, b) => b.prediction.basisDay.localeCompare(a.prediction.basisDay))
+      .slice(0, 25);
+    expect(within(history).getAllByRole('row')).toHaveLength(shown.length + 1);
+    expect(within(history).queryAllByText('✓ hit')).toHaveLength(shown.filter((r) => r.hit === true).length);
+    expect(within(history).queryAllByText('✗ miss')).toHaveLength(shown.filter((r) => r.hit === false).length);
+    expect(within(history).queryAllByText('pending')).toHaveLength(shown.filter((r) => r.hit === null).length);
+
+    // Switching to all signals shows the signal column
+    fireEvent.change(screen.getByLabelText('Signal'), { target: { value: 'all' } });
+    expect(within(history).getByRole('columnheader', { name: 'Signal' })).toBeTruthy();
+  });
+
+  it('shows warm-up states for a symbol with no data yet', async () => {
+    mockFetch({
+      '/api/tickers/TSLA': json(fx.tsla),
+      '/api/tickers/TSLA/bars': json([]),
+      '/api/tickers/TSLA/predictions': json([]),
+      '/api/tickers/TSLA/posts': json([]),
+    });
+    render(<TickerDetailPage symbol="TSLA" />);
+    expect(await screen.findByText('No prices yet: replay warming up')).toBeTruthy();
+    expect(await screen.findByText('No daily bars yet: replay warming up')).toBeTruthy();
+    expect(screen.getByText('No prediction yet: replay warming up')).toBeTruthy();
+    expect(screen.getByText('No indicators yet: replay warming up')).toBeTruthy();
+    expect(screen.getByText('No sentiment yet: replay warming up')).toBeTruthy();
+    expect(await screen.findByText('No posts yet')).toBeTruthy();
+    expect(await screen.findByText('No predictions yet: replay warming up')).toBeTruthy();
+    expect(screen.queryByTestId('price-chart')).toBeNull();
+    expect(text(screen.getByTestId('detail-price'))).toBe('—');
+  });
+
+  it('shows per-panel errors without losing the rest of the page', async () => {
+    mockFetch({
+      '/api/tickers/AAPL': json(fx.aapl),
+      '/api/tickers/AAPL/bars': problem(500, 'Bar store unavailable', 'Redis timed out.'),
+      '/api/tickers/AAPL/predictions': json(fx.aaplPredictions),
+      '/api/tickers/AAPL/posts': json([]),
+    });
+    render(<TickerDetailPage symbol="AAPL" />);
+    const chartCard = await screen.findByRole('region', { name: 'Daily price' });
+    expect(text(await within(chartCard).findByRole('alert'))).toContain('Redis timed out.');
+    expect(screen.getByTestId('prediction')).toBeTruthy();
+  });
+});
+
+describe('mergeSignals', () => {
+  it('joins stats and latest predictions by signal, ensemble first', () => {
+    const rec = (signal: string) => ({ prediction: { signal } }) as PredictionRecord;
+    const out = mergeSignals(
+      [{ signal: 'sentiment', kind: 'lexicon' } as never, { signal: 'zeta', kind: 'x' } as never],
+      [rec('ensemble'), rec('sentiment')],
+    );
+    expect(out.map((r) => r.name)).toEqual(['ensemble', 'sentiment', 'zeta']);
+    expect(out[1].stats?.kind).toBe('lexicon');
+    expect(out[1].latest).toBeTruthy();
+    expect(out[2].latest).toBeUndefined();
+  });
+});
