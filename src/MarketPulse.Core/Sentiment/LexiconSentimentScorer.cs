@@ -38,6 +38,18 @@ public sealed class LexiconSentimentScorer : ISentimentScorer
 
     public string Name => "lexicon-vader-v2";
 
+    public const string LexiconFileName = "vader_lexicon.txt";
+    public const string EmojiLexiconFileName = "emoji_utf8_lexicon.txt";
+
+    /// <summary>The shipped model: <c>vader_lexicon.txt</c> from the models folder, plus the emoji table when it is there.</summary>
+    public static LexiconSentimentScorer LoadShipped(string modelsDirectory)
+    {
+        var lexicon = Path.Combine(modelsDirectory, LexiconFileName);
+        if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon}", lexicon);
+        var emoji = Path.Combine(modelsDirectory, EmojiLexiconFileName);
+        return new LexiconSentimentScorer(VaderLexicon.Load(lexicon, File.Exists(emoji) ? emoji : null));
+    }
+
     public SentimentScore Score(string text) => Score(text.AsSpan());
 
     public SentimentScore Score(ReadOnlySpan<char> text)

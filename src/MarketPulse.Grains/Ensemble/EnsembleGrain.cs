@@ -64,7 +64,7 @@ public sealed class EnsembleGrain(
         var issued = new List<PredictionRecord>();
         if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
-            issued.Add(Issue(SentimentSignalName, "lexicon", "lexicon-vader-v1", close, sentiment.ProbabilityUp));
+            issued.Add(Issue(SentimentSignalName, "lexicon", "lexicon-vader-v2", close, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
         var ensemble = Issue(EnsembleSignal, "ensemble", "hedge-v1", close, pEnsemble) with { Explanation = contributions };
         issued.Add(ensemble);
