@@ -8,22 +8,26 @@ public static class CliRunner
     public const int BadInput = 2;
     public const int NotAvailable = 3;
 
-    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    public static async Task<int> RunAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
     {
         var parsed = root.Parse(args);
+        // System.CommandLine's default handler would catch CliInputException first and exit 1 with a stack trace.
+        configuration ??= new InvocationConfiguration();
+        configuration.EnableDefaultExceptionHandler = false;
+        var error = configuration.Error;
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine("Run with --help for usage.");
+            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Run with --help for usage.");
             return BadInput;
         }
         try
         {
-            return await parsed.InvokeAsync();
+            return await parsed.InvokeAsync(configuration);
         }
         catch (CliInputException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            error.WriteLine($"error: {ex.Message}");
             return BadInput;
         }
     }

@@ -7,7 +7,7 @@ public static class EvalCommands
     public static Command Create()
     {
         var eval = new Command("eval", "Evaluate the shipped models; prints one JSON object as the last line of stdout.");
-        eval.Subcommands.Add(CliRunner.NotYetAvailable("sentiment", "Score the shipped sentiment model on a PhraseBank-format directory.", "the sentiment model issue"));
+        eval.Subcommands.Add(EvalSentimentCommand.Create());
         eval.Subcommands.Add(CliRunner.NotYetAvailable("stocknet", "Causal evaluation of the models and the ensemble on StockNet-layout data.", "the price-model issue"));
         return eval;
     }

@@ -20,7 +20,7 @@ public static class GrainServiceCollectionExtensions
             var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
             var lexicon = Path.Combine(dir, "vader_lexicon.txt");
             if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon} (set MarketPulse:Models:Path)", lexicon);
-            return new LexiconSentimentScorer(VaderLexicon.Load(lexicon));
+            return LexiconSentimentScorer.LoadShipped(dir);
         });
         return services;
     }

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using MarketPulse.Cli;
+using MarketPulse.Cli.Commands;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Tests;
+
+namespace MarketPulse.Cli.Tests;
+
+public sealed class EvalSentimentCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mp-phrasebank-").FullName;
+    private static readonly LexiconSentimentScorer Scorer = LexiconSentimentScorer.LoadShipped(Path.Combine(TestPaths.RepoRoot, "models"));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly string[] Small50 =
+    [
+        "Operating profit rose and the results were good .@positive",         // good → positive: right
+        "The company reported a terrible loss .@negative",                     // terrible, loss → negative: right
+        "The company is based in Helsinki .@neutral",                          // no lexicon word → neutral: right
+        "Sales fell 5 % but the outlook is great .@negative",                 // "but" makes it positive: wrong
+    ];
+
+    private static readonly string[] SmallAll =
+    [
+        "Net sales increased , a great result .@positive",
+        "The board met on Tuesday .@neutral",
+    ];
+
+    private void Write(string name, IEnumerable<string> lines, Encoding encoding) =>
+        File.WriteAllText(Path.Combine(_dir, name), string.Join('\n', lines), encoding);
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(EvalCommands.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Scores_a_small_directory_with_hand_checked_metrics()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, Encoding.Latin1);
+
+        var r = await EvalSentimentCommand.RunAsync(_dir, Scorer, TextWriter.Null);
+
+        Assert.Equal("lexicon-vader-v2", r.Model);
+        Assert.Equal(4, r.N50Agree);
+        Assert.Equal(0.75, r.Accuracy50Agree, 12);
+        // positive: tp 1, actual 1, predicted 2 → 2/3; negative: 1,2,1 → 2/3; neutral: 1,1,1 → 1.
+        Assert.Equal((2.0 / 3 + 2.0 / 3 + 1) / 3, r.MacroF150Agree, 12);
+        Assert.Equal(2, r.NAllAgree);
+        Assert.Equal(1.0, r.AccuracyAllAgree, 12);
+        // The negative class is absent and never predicted: F1 0, so macro-F1 is 2/3 even at full accuracy.
+        Assert.Equal(2.0 / 3, r.MacroF1AllAgree, 12);
+        Assert.True(r.SentencesPerSec > 0);
+    }
+
+    [Fact]
+    public async Task Command_prints_one_json_line_last_and_exits_zero()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, new UTF8Encoding(false));
+
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir);
+
+        Assert.Equal(0, exit);
+        var last = stdout.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        string[] fields = ["model", "n_50agree", "accuracy_50agree", "macro_f1_50agree", "n_allagree", "accuracy_allagree", "macro_f1_allagree", "sentences_per_sec"];
+        Assert.Equal(fields, json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(4, json.RootElement.GetProperty("n_50agree").GetInt32());
+        Assert.Contains("read 4 sentences", stderr);
+    }
+
+    [Fact]
+    public void Latin1_and_utf8_are_both_decoded()
+    {
+        const string text = "Seppälä 's net sales grew .@positive";
+        Assert.Equal(text, EvalSentimentCommand.Decode(Encoding.Latin1.GetBytes(text)));
+        Assert.Equal(text, EvalSentimentCommand.Decode(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray()));
+    }
+
+    [Fact]
+    public async Task Missing_directory_exits_two_with_a_message()
+    {
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", Path.Combine(_dir, "nope"));
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Fact]
+    public async Task Missing_file_is_bad_input()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, Encoding.UTF8);
+        var ex = await Assert.ThrowsAsync<CliInputException>(() => EvalSentimentCommand.RunAsync(_dir, Scorer, TextWriter.Null));
+        Assert.Contains(EvalSentimentCommand.FileAllAgree, ex.Message);
+    }
+
+    [Fact]
+    public async Task Too_many_malformed_lines_is_bad_input()
+    {
+        Write(EvalSentimentCommand.File50Agree, [.. Small50, "no label here", "bad label@maybe"], Encoding.UTF8);
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, Encoding.UTF8);
+        var ex = await Assert.ThrowsAsync<CliInputException>(() => EvalSentimentCommand.RunAsync(_dir, Scorer, TextWriter.Null));
+        Assert.Contains("2 of 6 lines", ex.Message);
+        Assert.Contains("line 5", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_rare_malformed_line_is_skipped_with_a_warning()
+    {
+        var many = Enumerable.Repeat(Small50[2], 150).Append("stray line without a label").ToArray();
+        Write(EvalSentimentCommand.File50Agree, many, Encoding.UTF8);
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, Encoding.UTF8);
+        var progress = new StringWriter();
+        var r = await EvalSentimentCommand.RunAsync(_dir, Scorer, progress);
+        Assert.Equal(150, r.N50Agree);
+        Assert.Contains("skipped 1 malformed line(s), first at line 151", progress.ToString());
+    }
+
+    [Fact]
+    public async Task Shared_phrasebank_gives_the_expected_counts_and_a_lexicon_level_accuracy()
+    {
+        var dir = TestPaths.Shared("phrasebank");
+        static int Lines(string path) => File.ReadAllLines(path, Encoding.Latin1).Count(l => l.Trim().Length > 0);
+
+        var r = await EvalSentimentCommand.RunAsync(dir, Scorer, TextWriter.Null);
+
+        Assert.Equal(Lines(Path.Combine(dir, EvalSentimentCommand.File50Agree)), r.N50Agree);
+        Assert.Equal(Lines(Path.Combine(dir, EvalSentimentCommand.FileAllAgree)), r.NAllAgree);
+        // VADER is a general-purpose lexicon: on financial news it sits far below FinBERT (0.86) and near 0.5–0.6.
+        // Measured 0.5466 / 0.5727; these bounds catch a broken scorer or parser, they are not a tuning target.
+        Assert.InRange(r.Accuracy50Agree, 0.50, 0.60);
+        Assert.InRange(r.AccuracyAllAgree, 0.52, 0.63);
+        Assert.InRange(r.MacroF150Agree, 0.44, 0.55);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Tests;
+using Xunit.Abstractions;
+
+namespace MarketPulse.Core.Tests.Sentiment;
+
+/// <summary>Against the human ratings VADER was validated on (Hutto &amp; Gilbert 2014, tweets: r = 0.881).</summary>
+public sealed class VaderGroundTruthTests(ITestOutputHelper output)
+{
+    private static (double Truth, string Text)[] LoadTweets()
+    {
+        var path = TestPaths.Shared("vader", "hutto_ICWSM_2014", "tweets_GroundTruth.txt");
+        return File.ReadLines(path)
+            .Where(l => l.Length > 0)
+            .Select(l => l.Split('\t', 3))
+            .Select(p => (double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), p[2]))
+            .ToArray();
+    }
+
+    private static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Count; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+
+    [Fact]
+    public void Correlates_with_human_ratings_of_tweets_as_published()
+    {
+        var tweets = LoadTweets();
+        Assert.Equal(4200, tweets.Length);
+        var scorer = new LexiconSentimentScorer(VaderLexicon.Load(TestPaths.ShippedLexicon,
+            TestPaths.Shared("vader", "vaderSentiment", "emoji_utf8_lexicon.txt")));
+        var r = Pearson(tweets.Select(t => t.Truth).ToArray(), tweets.Select(t => scorer.Score(t.Text).Polarity).ToArray());
+        output.WriteLine($"Pearson r on {tweets.Length} tweets: {r:F4} (paper: 0.881)");
+        // The paper's 0.881 came from the 2014 code and lexicon; the 3.3.2 rules and lexicon give 0.872 (checked
+        // against the Python reference on all 4,200 tweets), so a drop below 0.86 means a rule broke.
+        Assert.InRange(r, 0.86, 0.89);
+    }
+
+    [Fact]
+    public void Three_class_agreement_with_human_polarity_is_high()
+    {
+        var tweets = LoadTweets();
+        var scorer = new LexiconSentimentScorer(VaderLexicon.Load(TestPaths.ShippedLexicon));
+        var agree = tweets.Count(t => (int)scorer.Score(t.Text).Label == Math.Sign(t.Truth));
+        var accuracy = agree / (double)tweets.Length;
+        output.WriteLine($"3-class agreement on tweets: {accuracy:F4}");
+        Assert.True(accuracy > 0.9, $"agreement {accuracy:F4}");
+    }
+
+    [Fact]
+    public void Scores_short_tweets_fast_on_one_thread()
+    {
+        var texts = LoadTweets().Select(t => t.Text).ToArray();
+        var scorer = new LexiconSentimentScorer(VaderLexicon.Load(TestPaths.ShippedLexicon));
+        foreach (var t in texts) scorer.Score(t);
+        var sw = Stopwatch.StartNew();
+        long n = 0;
+        double checksum = 0;
+        while (sw.ElapsedMilliseconds < 1000)
+            foreach (var t in texts) { checksum += scorer.Score(t).Polarity; n++; }
+        var perSecond = n / sw.Elapsed.TotalSeconds;
+        output.WriteLine($"{perSecond:F0} tweets/s single-threaded (checksum {checksum:F3})");
+        // The target is 500k/s on an idle core in Release; test machines are shared and often run Debug builds,
+        // so the gate sits where only a real regression (allocation, a per-token O(n) rule) lands below it.
+#if DEBUG
+        const double gate = 40_000;
+#else
+        const double gate = 150_000;
+#endif
+        Assert.True(perSecond > gate, $"{perSecond:F0} tweets/s");
+    }
+}
