@@ -3,8 +3,8 @@
 using '../main.bicep'
 
 param environmentName = 'dev'
-// The team's registry (operator-specific): created once, outside this deployment.
-param containerRegistryName = 'marketpulseacr'
+// The team's registry (created once, outside this deployment); CI passes its name.
+param containerRegistryName = readEnvironmentVariable('MARKETPULSE_ACR_NAME', 'marketpulseacr')
 param imageTag = readEnvironmentVariable('MARKETPULSE_IMAGE_TAG')
 param siloCount = 2
 param gatewayMinReplicas = 1
