@@ -1,0 +1,302 @@
+// MarketPulse on Azure Container Apps: N silo apps (one replica each) + a gateway app, with
+// Event Hubs (durable streams), Azure Cache for Redis (clustering + grain state), PostgreSQL
+// flexible server (history store), Key Vault (API keys, connection strings), Log Analytics,
+// and one user-assigned identity for everything the apps reach.
+//
+//   az deployment group create -g <rg> -f bicep/main.bicep -p bicep/parameters/dev.bicepparam
+//
+// See docs/operations.md for prerequisites, first deployment and operations.
+targetScope = 'resourceGroup'
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('Deployment environment; picks the sizing below.')
+@allowed([
+  'dev'
+  'prod'
+])
+param environmentName string
+
+@description('Short prefix for resource names.')
+@minLength(2)
+@maxLength(8)
+param namePrefix string = 'mp'
+
+@description('Existing Azure Container Registry holding the image.')
+param containerRegistryName string
+
+@description('Resource group of that registry (defaults to this one).')
+param containerRegistryResourceGroup string = resourceGroup().name
+
+@description('Image repository in the registry.')
+param imageRepository string = 'marketpulse'
+
+@description('Image tag to run (CI uses the commit SHA).')
+param imageTag string
+
+@description('Number of silo apps. Each is its own Container App with one replica and its own Orleans port pair.')
+@minValue(1)
+@maxValue(20)
+param siloCount int = 2
+
+@description('Gateway replicas kept warm (never zero).')
+@minValue(1)
+param gatewayMinReplicas int = 1
+
+@description('Gateway replicas at most.')
+@minValue(1)
+@maxValue(30)
+param gatewayMaxReplicas int = 5
+
+@description('Concurrent HTTP requests per gateway replica before scaling out.')
+@minValue(1)
+param gatewayConcurrentRequests int = 50
+
+@description('Key Vault secret names of the API keys, in MarketPulse:Api:Keys order. The secrets must exist (see bootstrapApiKey).')
+@minLength(1)
+param apiKeySecretNames array = [
+  'api-key-0'
+]
+
+@description('First deployment only: value written to the first API key secret. Leave empty on later deployments so rotated keys stay.')
+@secure()
+param bootstrapApiKey string = ''
+
+@description('PostgreSQL administrator login.')
+param postgresAdminLogin string
+
+@description('PostgreSQL administrator password.')
+@secure()
+param postgresAdminPassword string
+
+@description('Partitions of the streams event hub (cannot be lowered later).')
+@minValue(2)
+@maxValue(32)
+param eventHubPartitionCount int = 8
+
+@description('Extra tags for every resource.')
+param tags object = {}
+
+var prefix = '${namePrefix}-${environmentName}'
+var suffix = take(uniqueString(resourceGroup().id), 6)
+var allTags = union(tags, {
+  application: 'marketpulse'
+  environment: environmentName
+})
+var isProd = environmentName == 'prod'
+var keyVaultName = '${namePrefix}${environmentName}kv${suffix}'
+
+// Orleans port pairs: silo i gets 11111+i / 30000+i, so every silo's ports differ, as they
+// must when the environment may place silos side by side.
+var baseSiloPort = 11111
+var baseGatewayPort = 30000
+
+var sizing = isProd
+  ? {
+      siloCpu: '2.0'
+      siloMemory: '4Gi'
+      gatewayCpu: '1.0'
+      gatewayMemory: '2Gi'
+      redisSku: { name: 'Standard', family: 'C', capacity: 1 }
+      postgresSku: { name: 'Standard_D2ds_v5', tier: 'GeneralPurpose' }
+      postgresStorageGB: 128
+      postgresBackupDays: 35
+      eventHubsCapacity: 2
+      logRetentionDays: 90
+    }
+  : {
+      siloCpu: '1.0'
+      siloMemory: '2Gi'
+      gatewayCpu: '0.5'
+      gatewayMemory: '1Gi'
+      redisSku: { name: 'Basic', family: 'C', capacity: 0 }
+      postgresSku: { name: 'Standard_B1ms', tier: 'Burstable' }
+      postgresStorageGB: 32
+      postgresBackupDays: 7
+      eventHubsCapacity: 1
+      logRetentionDays: 30
+    }
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${prefix}-id'
+  location: location
+  tags: allTags
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    location: location
+    prefix: prefix
+    tags: allTags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    prefix: prefix
+    tags: allTags
+    infrastructureSubnetId: network.outputs.containerAppsSubnetId
+    logRetentionDays: sizing.logRetentionDays
+    zoneRedundant: isProd
+  }
+}
+
+module keyVault 'modules/keyVault.bicep' = {
+  name: 'keyVault'
+  params: {
+    location: location
+    name: keyVaultName
+    tags: allTags
+    appIdentityId: identity.id
+    appPrincipalId: identity.properties.principalId
+    enablePurgeProtection: isProd
+    firstApiKeySecretName: apiKeySecretNames[0]
+    bootstrapApiKey: bootstrapApiKey
+  }
+}
+
+module acrPull 'modules/acrPull.bicep' = {
+  name: 'acrPull'
+  scope: resourceGroup(containerRegistryResourceGroup)
+  params: {
+    registryName: containerRegistryName
+    appIdentityId: identity.id
+    appPrincipalId: identity.properties.principalId
+  }
+}
+
+module eventHubs 'modules/eventHubs.bicep' = {
+  name: 'eventHubs'
+  params: {
+    location: location
+    namespaceName: '${prefix}-eh-${suffix}'
+    tags: allTags
+    hubName: 'marketpulse'
+    partitionCount: eventHubPartitionCount
+    capacity: sizing.eventHubsCapacity
+    appIdentityId: identity.id
+    appPrincipalId: identity.properties.principalId
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: {
+    location: location
+    name: '${prefix}-redis-${suffix}'
+    tags: allTags
+    sku: sizing.redisSku
+    keyVaultName: keyVaultName
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    location: location
+    name: '${prefix}-pg-${suffix}'
+    tags: allTags
+    delegatedSubnetId: network.outputs.postgresSubnetId
+    vnetId: network.outputs.vnetId
+    administratorLogin: postgresAdminLogin
+    administratorPassword: postgresAdminPassword
+    sku: sizing.postgresSku
+    storageSizeGB: sizing.postgresStorageGB
+    highAvailability: isProd
+    backupRetentionDays: sizing.postgresBackupDays
+    keyVaultName: keyVaultName
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+// The apps reference acrPull's and keyVault's outputs, so the AcrPull and Key Vault Secrets
+// User role assignments exist before the first revision pulls the image and resolves secrets.
+var image = '${acrPull.outputs.loginServer}/${imageRepository}:${imageTag}'
+
+// Container Apps secrets resolved from Key Vault with the identity; a new secret version is
+// picked up on the next revision restart (docs/operations.md, "Rotate API keys").
+var sharedSecrets = [
+  {
+    name: 'redis-connection'
+    keyVaultUrl: '${keyVault.outputs.uri}secrets/${redis.outputs.secretName}'
+    identity: identity.id
+  }
+  {
+    name: 'postgres-connection'
+    keyVaultUrl: '${keyVault.outputs.uri}secrets/${postgres.outputs.secretName}'
+    identity: identity.id
+  }
+]
+
+// Configuration contract (design §3), as ASP.NET Core environment variables.
+var sharedEnv = [
+  { name: 'MarketPulse__Profile', value: 'Cluster' }
+  { name: 'ConnectionStrings__redis', secretRef: 'redis-connection' }
+  { name: 'ConnectionStrings__postgres', secretRef: 'postgres-connection' }
+  { name: 'ConnectionStrings__eventhubs', value: eventHubs.outputs.connectionString }
+  { name: 'MarketPulse__EventHubs__ConsumerGroup', value: eventHubs.outputs.consumerGroup }
+  // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity by this.
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+]
+
+module silos 'modules/siloApp.bicep' = [
+  for i in range(0, siloCount): {
+    name: 'silo-${i}'
+    params: {
+      location: location
+      name: '${prefix}-silo-${i}'
+      tags: allTags
+      environmentId: monitoring.outputs.environmentId
+      image: image
+      registryServer: acrPull.outputs.loginServer
+      identityId: identity.id
+      siloPort: baseSiloPort + i
+      gatewayPort: baseGatewayPort + i
+      env: sharedEnv
+      secrets: sharedSecrets
+      cpu: sizing.siloCpu
+      memory: sizing.siloMemory
+    }
+  }
+]
+
+module gateway 'modules/gatewayApp.bicep' = {
+  name: 'gateway'
+  params: {
+    location: location
+    name: '${prefix}-gateway'
+    tags: allTags
+    environmentId: monitoring.outputs.environmentId
+    image: image
+    registryServer: acrPull.outputs.loginServer
+    identityId: identity.id
+    env: sharedEnv
+    secrets: sharedSecrets
+    apiKeySecretNames: apiKeySecretNames
+    keyVaultUri: keyVault.outputs.uri
+    minReplicas: gatewayMinReplicas
+    maxReplicas: max(gatewayMinReplicas, gatewayMaxReplicas)
+    concurrentRequests: gatewayConcurrentRequests
+    cpu: sizing.gatewayCpu
+    memory: sizing.gatewayMemory
+  }
+  // Silos first: a gateway revision that starts before any silo only fails its readiness probe.
+  dependsOn: [
+    silos
+  ]
+}
+
+output gatewayUrl string = 'https://${gateway.outputs.fqdn}'
+output keyVaultName string = keyVault.outputs.name
+output identityClientId string = identity.properties.clientId
+output siloApps array = [for i in range(0, siloCount): silos[i].outputs.name]
+output logAnalyticsWorkspaceId string = monitoring.outputs.logAnalyticsWorkspaceId

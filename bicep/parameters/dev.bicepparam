@@ -1,0 +1,15 @@
+// Development: 2 small silos, one gateway replica, Basic Redis, burstable PostgreSQL.
+// Secrets come from the environment of whoever deploys (CI: GitHub environment secrets).
+using '../main.bicep'
+
+param environmentName = 'dev'
+// The team's registry (created once, outside this deployment); CI passes its name.
+param containerRegistryName = readEnvironmentVariable('MARKETPULSE_ACR_NAME', 'marketpulseacr')
+param imageTag = readEnvironmentVariable('MARKETPULSE_IMAGE_TAG')
+param siloCount = 2
+param gatewayMinReplicas = 1
+param gatewayMaxReplicas = 3
+param eventHubPartitionCount = 4
+param postgresAdminLogin = 'marketpulse'
+param postgresAdminPassword = readEnvironmentVariable('MARKETPULSE_POSTGRES_ADMIN_PASSWORD')
+param bootstrapApiKey = readEnvironmentVariable('MARKETPULSE_BOOTSTRAP_API_KEY', '')
