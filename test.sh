@@ -30,6 +30,7 @@ fi
 if [ -x infra/check.sh ]; then
   if command -v promtool >/dev/null; then
     if infra/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+    if infra/prometheus/e2e.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
   else
     echo "SKIPPED: infra checks (promtool not installed)"
   fi

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end check of the metrics path: the real service (replaying the sample) scraped by a real Prometheus on loopback,
+# then Prometheus' HTTP API is asked for MarketPulse's series. Needs: prometheus (Debian package), python3, and the
+# service built in Release (test.sh builds it). Bounded: gives up after 60 s; stops both processes on exit.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+dll=src/MarketPulse.Server/bin/Release/net10.0/MarketPulse.Server.dll
+[ -f "$dll" ] || dotnet build src/MarketPulse.Server -c Release -v q
+command -v prometheus >/dev/null || { echo "e2e: prometheus not installed (apt-get install prometheus)" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+api=$(free_port); silo=$(free_port); gw=$(free_port); prom=$(free_port)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet "$dll" --urls "http://127.0.0.1:$api" --MarketPulse:Orleans:SiloPort=$silo --MarketPulse:Orleans:GatewayPort=$gw \
+  --MarketPulse:Replay:Speed=864000 --Logging:LogLevel:Default=Warning > "$work/service.log" 2>&1 &
+pids+=($!)
+
+cat > "$work/prometheus.yml" <<YAML
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: [ "$root/infra/prometheus/alerts.yml" ]
+scrape_configs:
+  - job_name: marketpulse-gateway
+    static_configs: [ { targets: [ "127.0.0.1:$api" ] } ]
+YAML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+  --web.listen-address="127.0.0.1:$prom" > "$work/prometheus.log" 2>&1 &
+pids+=($!)
+
+query() { curl -sf --get "http://127.0.0.1:$prom/api/v1/query" --data-urlencode "query=$1" \
+  | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(max((float(x["value"][1]) for x in r), default=float("nan")))'; }
+
+declare -A want=(
+  ['up{job="marketpulse-gateway"}']='== 1'
+  ['sum(marketpulse_ticks_ingested_total{source="replay:stocknet"})']='> 0'
+  ['sum(marketpulse_texts_ingested_total{source="replay:stocknet"})']='> 0'
+  ['sum(marketpulse_predictions_emitted_total{signal="ensemble"})']='> 0'
+  ['sum(marketpulse_predictions_scored_total)']='> 0'
+  ['histogram_quantile(0.99, sum by (le) (rate(marketpulse_pipeline_latency_milliseconds_bucket[30s])))']='< 5000'
+)
+deadline=$((SECONDS + 60))
+for q in "${!want[@]}"; do
+  while :; do
+    v=$(query "$q" 2>/dev/null || echo nan)
+    if [ "$v" != nan ] && python3 -c "import sys; sys.exit(0 if float('$v') ${want[$q]} else 1)"; then
+      echo "e2e: $q = $v (${want[$q]})"; break
+    fi
+    if ((SECONDS > deadline)); then
+      echo "e2e: FAILED: $q = $v, wanted ${want[$q]}" >&2
+      tail -20 "$work/service.log" "$work/prometheus.log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+done
+firing=$(curl -sf "http://127.0.0.1:$prom/api/v1/rules" | python3 -c 'import json,sys; print(sum(len(g["rules"]) for g in json.load(sys.stdin)["data"]["groups"]))')
+echo "e2e: Prometheus loaded $firing alert rules and sees MarketPulse's metrics"
