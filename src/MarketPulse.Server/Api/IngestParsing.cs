@@ -14,30 +14,21 @@ public static class IngestParsing
 {
     public sealed record Parsed<T>(List<(int Index, T Item)> Items, List<Rejection> Rejected);
 
-    public static Parsed<MarketTick> Ticks(JsonElement root)
-    {
-        var items = new List<(int, MarketTick)>();
-        var rejected = new List<Rejection>();
-        var i = 0;
-        foreach (var e in root.EnumerateArray())
-        {
-            var error = Tick(e, out var tick);
-            if (error is null) items.Add((i, tick!));
-            else rejected.Add(new Rejection(i, error));
-            i++;
-        }
-        return new(items, rejected);
-    }
+    public static Parsed<MarketTick> Ticks(JsonElement root) => Each<MarketTick>(root, Tick);
 
-    public static Parsed<TextPost> Posts(JsonElement root)
+    public static Parsed<TextPost> Posts(JsonElement root) => Each<TextPost>(root, Post);
+
+    private delegate string? ElementParser<T>(JsonElement element, out T? item);
+
+    private static Parsed<T> Each<T>(JsonElement root, ElementParser<T> parse)
     {
-        var items = new List<(int, TextPost)>();
+        var items = new List<(int, T)>();
         var rejected = new List<Rejection>();
         var i = 0;
         foreach (var e in root.EnumerateArray())
         {
-            var error = Post(e, out var post);
-            if (error is null) items.Add((i, post!));
+            var error = parse(e, out var item);
+            if (error is null) items.Add((i, item!));
             else rejected.Add(new Rejection(i, error));
             i++;
         }
