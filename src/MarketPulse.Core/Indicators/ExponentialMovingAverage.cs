@@ -30,6 +30,7 @@ public sealed class ExponentialMovingAverage : IIndicator
 
     public bool Update(double value)
     {
+        if (!double.IsFinite(value)) return IsReady;
         Samples++;
         if (Samples < _period)
         {

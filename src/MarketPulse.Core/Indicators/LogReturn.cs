@@ -21,6 +21,7 @@ public sealed class LogReturn : IIndicator
 
     public bool Update(double value)
     {
+        if (!double.IsFinite(value)) return IsReady;
         var old = _history[_next];
         _history[_next] = value;
         _next = _next + 1 == _history.Length ? 0 : _next + 1;

@@ -36,6 +36,7 @@ public sealed class RelativeStrengthIndex : IIndicator
 
     public bool Update(double value)
     {
+        if (!double.IsFinite(value)) return IsReady;
         Samples++;
         if (double.IsNaN(_previous))
         {

@@ -23,6 +23,7 @@ public sealed class SimpleMovingAverage : IIndicator
 
     public bool Update(double value)
     {
+        if (!double.IsFinite(value)) return IsReady;
         _sum += value - _window[_next];
         _window[_next] = value;
         _next = _next + 1 == _window.Length ? 0 : _next + 1;

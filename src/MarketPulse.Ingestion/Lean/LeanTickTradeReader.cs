@@ -1,0 +1,124 @@
+using System.Buffers.Text;
+using System.Globalization;
+
+namespace MarketPulse.Ingestion.Lean;
+
+/// <summary>
+/// Streams LEAN equity trade ticks — <c>ms[.fraction] since New York midnight,price,size,exchange,saleCondition(hex),suspicious</c>,
+/// prices in deci-cents. Rows that do not parse, or have a non-positive price or size, are skipped and reported.
+/// </summary>
+public sealed class LeanTickTradeReader : IDisposable
+{
+    private readonly LeanCsvLines _lines;
+    private readonly LeanZipEntry? _zip;
+    private readonly Action<LeanRowRejection> _onRejected;
+    private readonly NewYorkClock _clock;
+
+    /// <param name="csv">The uncompressed CSV; the reader owns and disposes it.</param>
+    public LeanTickTradeReader(Stream csv, string fileName, DateOnly tradingDay, Action<LeanRowRejection> onRejected)
+        : this(csv, fileName, tradingDay, onRejected, null) { }
+
+    private LeanTickTradeReader(Stream csv, string fileName, DateOnly tradingDay, Action<LeanRowRejection> onRejected, LeanZipEntry? zip)
+    {
+        ArgumentNullException.ThrowIfNull(onRejected);
+        _lines = new LeanCsvLines(csv, fileName, ownsStream: true);
+        _zip = zip;
+        _onRejected = onRejected;
+        TradingDay = tradingDay;
+        _clock = new NewYorkClock(tradingDay);
+    }
+
+    /// <summary>Opens <c>…/tick/&lt;sym&gt;/YYYYMMDD_trade.zip</c>; the trading day comes from the file name.</summary>
+    public static LeanTickTradeReader Open(string zipPath, Action<LeanRowRejection> onRejected)
+    {
+        var day = DateOnly.ParseExact(Path.GetFileName(zipPath)[..8], "yyyyMMdd", CultureInfo.InvariantCulture);
+        var zip = LeanZipEntry.Open(zipPath);
+        return new LeanTickTradeReader(zip.Stream, zipPath, day, onRejected, zip);
+    }
+
+    public DateOnly TradingDay { get; }
+    public long BytesRead => _lines.BytesRead;
+    public long Rejected { get; private set; }
+
+    public bool TryRead(out LeanTradeTick tick)
+    {
+        while (_lines.TryReadLine(out var line, out var tooLong))
+        {
+            if (tooLong)
+            {
+                Reject("line too long");
+                continue;
+            }
+            if (line.IsEmpty) continue;
+            var fields = new LeanFields(line);
+            if (!fields.TryNextMillisecondsAsTicks(out var sinceMidnight))
+            {
+                Reject("bad time: expected milliseconds since midnight");
+                continue;
+            }
+            if (!fields.TryNextInt64(out var price) || !fields.TryNextInt64(out var size))
+            {
+                Reject("expected integer price and size");
+                continue;
+            }
+            if (!fields.TryNext(out var exchange) || exchange.Length != 1 || !char.IsAsciiLetter((char)exchange[0]))
+            {
+                Reject("expected a one-letter exchange code");
+                continue;
+            }
+            if (!fields.TryNext(out var condition) || !Utf8Parser.TryParse(condition, out uint flags, out var used, 'X') || used != condition.Length || condition.IsEmpty)
+            {
+                Reject("expected hexadecimal sale-condition flags");
+                continue;
+            }
+            if (!fields.TryNext(out var suspicious) || suspicious.Length != 1 || (suspicious[0] != (byte)'0' && suspicious[0] != (byte)'1'))
+            {
+                Reject("expected suspicious flag 0 or 1");
+                continue;
+            }
+            if (!fields.IsAtEnd)
+            {
+                Reject("more than 6 fields");
+                continue;
+            }
+            if (price <= 0 || size <= 0)
+            {
+                Reject("non-positive price or size");
+                continue;
+            }
+            if (sinceMidnight >= TimeSpan.TicksPerDay)
+            {
+                Reject("time outside the trading day");
+                continue;
+            }
+            if (!_clock.TryToUtc(sinceMidnight, out var utc))
+            {
+                Reject("local time does not exist (DST switch)");
+                continue;
+            }
+            // decimal(lo, mid, hi, negative, scale 4) is the deci-cent integer read as dollars, without a division.
+            tick = new LeanTradeTick(utc, new decimal((int)price, (int)(price >> 32), 0, false, 4), size,
+                (char)exchange[0], flags, suspicious[0] == (byte)'1');
+            return true;
+        }
+        tick = default;
+        return false;
+    }
+
+    public IEnumerable<LeanTradeTick> ReadAll()
+    {
+        while (TryRead(out var tick)) yield return tick;
+    }
+
+    private void Reject(string reason)
+    {
+        Rejected++;
+        _onRejected(new LeanRowRejection(_lines.FileName, _lines.LineNumber, reason));
+    }
+
+    public void Dispose()
+    {
+        _lines.Dispose();
+        _zip?.Dispose();
+    }
+}
