@@ -18,7 +18,7 @@ if [ -f src/MarketPulse.Web/package.json ]; then
   if command -v npm >/dev/null; then
     (cd src/MarketPulse.Web && npm ci --no-audit --no-fund && npx vitest run --reporter=default) 2>&1 | tee "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-    line=$(grep -E '^[[:space:]]*Tests[[:space:]]' "$log" | tail -1)
+    line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^[[:space:]]*Tests[[:space:]]' | tail -1)
     p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
     f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || true)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
