@@ -11,9 +11,7 @@ namespace MarketPulse.Ingestion.Lean;
 /// </summary>
 public sealed class LeanDailyBarReader : IDisposable
 {
-    private readonly LeanCsvLines _lines;
-    private readonly LeanZipEntry? _zip;
-    private readonly Action<LeanRowRejection> _onRejected;
+    private readonly LeanRows _rows;
     private readonly LeanFactorFile? _factors;
     private readonly string _source;
 
@@ -23,10 +21,7 @@ public sealed class LeanDailyBarReader : IDisposable
 
     private LeanDailyBarReader(Stream csv, string fileName, string symbol, Action<LeanRowRejection> onRejected, LeanFactorFile? factors, LeanZipEntry? zip)
     {
-        ArgumentNullException.ThrowIfNull(onRejected);
-        _lines = new LeanCsvLines(csv, fileName, ownsStream: true);
-        _zip = zip;
-        _onRejected = onRejected;
+        _rows = new LeanRows(csv, fileName, onRejected, zip);
         _factors = factors;
         Symbol = symbol;
         _source = factors is null ? "lean" : "lean-adjusted";
@@ -40,18 +35,12 @@ public sealed class LeanDailyBarReader : IDisposable
     }
 
     public string Symbol { get; }
-    public long Rejected { get; private set; }
+    public long Rejected => _rows.Rejected;
 
     public bool TryRead(out DailyBar bar)
     {
-        while (_lines.TryReadLine(out var line, out var tooLong))
+        while (_rows.TryNext(out var line))
         {
-            if (tooLong)
-            {
-                Reject("line too long");
-                continue;
-            }
-            if (line.IsEmpty) continue;
             var fields = new LeanFields(line);
             if (!fields.TryNext(out var stamp) || !TryParseDay(stamp, out var day))
             {
@@ -105,15 +94,7 @@ public sealed class LeanDailyBarReader : IDisposable
         return true;
     }
 
-    private void Reject(string reason)
-    {
-        Rejected++;
-        _onRejected(new LeanRowRejection(_lines.FileName, _lines.LineNumber, reason));
-    }
+    private void Reject(string reason) => _rows.Reject(reason);
 
-    public void Dispose()
-    {
-        _lines.Dispose();
-        _zip?.Dispose();
-    }
+    public void Dispose() => _rows.Dispose();
 }

@@ -11,9 +11,7 @@ namespace MarketPulse.Ingestion.Lean;
 /// </summary>
 public sealed class LeanMinuteTradeBarReader : IDisposable
 {
-    private readonly LeanCsvLines _lines;
-    private readonly LeanZipEntry? _zip;
-    private readonly Action<LeanRowRejection> _onRejected;
+    private readonly LeanRows _rows;
     private readonly NewYorkClock _clock;
     private readonly TimeSpan _interval;
 
@@ -23,10 +21,7 @@ public sealed class LeanMinuteTradeBarReader : IDisposable
 
     private LeanMinuteTradeBarReader(Stream csv, string fileName, DateOnly tradingDay, Action<LeanRowRejection> onRejected, TimeSpan? interval, LeanZipEntry? zip)
     {
-        ArgumentNullException.ThrowIfNull(onRejected);
-        _lines = new LeanCsvLines(csv, fileName, ownsStream: true);
-        _zip = zip;
-        _onRejected = onRejected;
+        _rows = new LeanRows(csv, fileName, onRejected, zip);
         TradingDay = tradingDay;
         _clock = new NewYorkClock(tradingDay);
         _interval = interval ?? TimeSpan.FromMinutes(1);
@@ -41,19 +36,13 @@ public sealed class LeanMinuteTradeBarReader : IDisposable
     }
 
     public DateOnly TradingDay { get; }
-    public long BytesRead => _lines.BytesRead;
-    public long Rejected { get; private set; }
+    public long BytesRead => _rows.BytesRead;
+    public long Rejected => _rows.Rejected;
 
     public bool TryRead(out Bar bar)
     {
-        while (_lines.TryReadLine(out var line, out var tooLong))
+        while (_rows.TryNext(out var line))
         {
-            if (tooLong)
-            {
-                Reject("line too long");
-                continue;
-            }
-            if (line.IsEmpty) continue;
             var fields = new LeanFields(line);
             if (!fields.TryNextInt64(out var ms) || !fields.TryNextInt64(out var open) || !fields.TryNextInt64(out var high)
                 || !fields.TryNextInt64(out var low) || !fields.TryNextInt64(out var close) || !fields.TryNextInt64(out var volume))
@@ -87,15 +76,7 @@ public sealed class LeanMinuteTradeBarReader : IDisposable
         while (TryRead(out var bar)) yield return bar;
     }
 
-    private void Reject(string reason)
-    {
-        Rejected++;
-        _onRejected(new LeanRowRejection(_lines.FileName, _lines.LineNumber, reason));
-    }
+    private void Reject(string reason) => _rows.Reject(reason);
 
-    public void Dispose()
-    {
-        _lines.Dispose();
-        _zip?.Dispose();
-    }
+    public void Dispose() => _rows.Dispose();
 }

@@ -9,9 +9,7 @@ namespace MarketPulse.Ingestion.Lean;
 /// </summary>
 public sealed class LeanTickTradeReader : IDisposable
 {
-    private readonly LeanCsvLines _lines;
-    private readonly LeanZipEntry? _zip;
-    private readonly Action<LeanRowRejection> _onRejected;
+    private readonly LeanRows _rows;
     private readonly NewYorkClock _clock;
 
     /// <param name="csv">The uncompressed CSV; the reader owns and disposes it.</param>
@@ -20,10 +18,7 @@ public sealed class LeanTickTradeReader : IDisposable
 
     private LeanTickTradeReader(Stream csv, string fileName, DateOnly tradingDay, Action<LeanRowRejection> onRejected, LeanZipEntry? zip)
     {
-        ArgumentNullException.ThrowIfNull(onRejected);
-        _lines = new LeanCsvLines(csv, fileName, ownsStream: true);
-        _zip = zip;
-        _onRejected = onRejected;
+        _rows = new LeanRows(csv, fileName, onRejected, zip);
         TradingDay = tradingDay;
         _clock = new NewYorkClock(tradingDay);
     }
@@ -37,19 +32,13 @@ public sealed class LeanTickTradeReader : IDisposable
     }
 
     public DateOnly TradingDay { get; }
-    public long BytesRead => _lines.BytesRead;
-    public long Rejected { get; private set; }
+    public long BytesRead => _rows.BytesRead;
+    public long Rejected => _rows.Rejected;
 
     public bool TryRead(out LeanTradeTick tick)
     {
-        while (_lines.TryReadLine(out var line, out var tooLong))
+        while (_rows.TryNext(out var line))
         {
-            if (tooLong)
-            {
-                Reject("line too long");
-                continue;
-            }
-            if (line.IsEmpty) continue;
             var fields = new LeanFields(line);
             if (!fields.TryNextMillisecondsAsTicks(out var sinceMidnight))
             {
@@ -110,15 +99,7 @@ public sealed class LeanTickTradeReader : IDisposable
         while (TryRead(out var tick)) yield return tick;
     }
 
-    private void Reject(string reason)
-    {
-        Rejected++;
-        _onRejected(new LeanRowRejection(_lines.FileName, _lines.LineNumber, reason));
-    }
+    private void Reject(string reason) => _rows.Reject(reason);
 
-    public void Dispose()
-    {
-        _lines.Dispose();
-        _zip?.Dispose();
-    }
+    public void Dispose() => _rows.Dispose();
 }
