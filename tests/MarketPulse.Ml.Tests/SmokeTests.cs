@@ -1,0 +1,10 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace MarketPulse.Ml.Tests;
+
+public class RuntimeTests
+{
+    [Fact]
+    public void OnnxRuntimeLoadsOnThisMachine() =>
+        Assert.Contains("CPUExecutionProvider", OrtEnv.Instance().GetAvailableProviders());
+}
