@@ -17,6 +17,8 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    public Uri BaseAddress => Http.BaseAddress!;
+
     protected abstract IEnumerable<string> ExtraArgs();
 
     public async Task InitializeAsync()
@@ -64,4 +66,11 @@ public sealed class QuietServerFixture : ServerFixture
 public sealed class ReplayServerFixture : ServerFixture
 {
     protected override IEnumerable<string> ExtraArgs() => ["--MarketPulse:Replay:Enabled=true"];
+}
+
+/// <summary>No replay, and webhook retries fast enough for a test to watch them.</summary>
+public sealed class AlertServerFixture : ServerFixture
+{
+    protected override IEnumerable<string> ExtraArgs() =>
+        ["--MarketPulse:Replay:Enabled=false", "--MarketPulse:Alerts:WebhookRetryDelay=00:00:00.050", "--MarketPulse:Alerts:WebhookRetries=3"];
 }

@@ -26,14 +26,16 @@ public sealed record DailyBar(
 
 /// <summary>
 /// What travels on a ticker's market stream: many ticks and/or bars for one symbol in one event,
-/// so that the stream cost is paid per batch, not per tick.
+/// so that the stream cost is paid per batch, not per tick. <see cref="TraceParent"/> carries the W3C trace context of
+/// the ingest call across the stream hop (streams do not propagate it themselves).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.marketbatch")]
 public sealed record MarketBatch(
     [property: Id(0)] string Symbol,
     [property: Id(1)] IReadOnlyList<MarketTick> Ticks,
     [property: Id(2)] IReadOnlyList<DailyBar> Bars,
-    [property: Id(3)] DateTime IngestedAtUtc);
+    [property: Id(3)] DateTime IngestedAtUtc,
+    [property: Id(4)] string? TraceParent = null);
 
 [GenerateSerializer, Immutable, Alias("marketpulse.bar")]
 public sealed record BarDto(

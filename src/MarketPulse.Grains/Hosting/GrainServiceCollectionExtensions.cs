@@ -15,6 +15,7 @@ public static class GrainServiceCollectionExtensions
         services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
         services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
         services.AddSingleton<PipelineMetrics>();
+        services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>
         {
             var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);

@@ -1,6 +1,8 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
+using MarketPulse.Abstractions.Alerts;
+using MarketPulse.Abstractions.Realtime;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
@@ -32,6 +34,7 @@ public sealed class TickerGrain(
     private readonly List<Bar> _closedMinutes = [];
     private readonly IndicatorSet _indicators = new();
     private bool _dirty;
+    private SignalPrediction? _ensembleCall;
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -57,9 +60,12 @@ public sealed class TickerGrain(
     public async Task OnNextAsync(IList<SequentialItem<MarketBatch>> items)
     {
         var s = state.State;
+        string? traceParent = null;
+        metrics.BatchesDelivered(MarketPulseNames.TicksNamespace, items.Count);
         foreach (var item in items)
         {
             var batch = item.Item;
+            traceParent = batch.TraceParent ?? traceParent;
             foreach (var bar in batch.Bars)
             {
                 if (_bars.AddDailyBar(bar.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume))
@@ -89,6 +95,9 @@ public sealed class TickerGrain(
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
             s.Registered = true;
         }
+        // One-way: alerts and the SignalR push run beside the pipeline, never in its way.
+        var snapshot = await GetSnapshotAsync();
+        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent));
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -137,7 +146,8 @@ public sealed class TickerGrain(
             var p = _indicators.MomentumProbability(double.NaN);
             var signal = double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date);
             if (signal is not null) metrics.PredictionEmitted(PriceSignal);
-            await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
+            var call = await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
+            _ensembleCall = call.Prediction;
         }
     }
 

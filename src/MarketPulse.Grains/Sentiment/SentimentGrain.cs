@@ -1,7 +1,9 @@
 using MarketPulse.Abstractions;
+using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Hosting;
+using MarketPulse.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -26,6 +28,7 @@ public sealed class SentimentGrain(
     [PersistentState("sentiment", MarketPulseNames.GrainStorage)] IPersistentState<SentimentState> state,
     ISentimentScorer scorer,
     IOptions<SentimentOptions> options,
+    PipelineMetrics metrics,
     ILogger<SentimentGrain> logger)
     : Grain, ISentimentGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TextBatch>
 {
@@ -50,8 +53,9 @@ public sealed class SentimentGrain(
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<TextBatch>().ResumeAsync(this);
 
-    public Task OnNextAsync(IList<SequentialItem<TextBatch>> items)
+    public async Task OnNextAsync(IList<SequentialItem<TextBatch>> items)
     {
+        metrics.BatchesDelivered(MarketPulseNames.TextsNamespace, items.Count);
         var posts = state.State.Posts;
         foreach (var item in items)
         {
@@ -76,7 +80,12 @@ public sealed class SentimentGrain(
             if (posts.Count > MaxPosts) posts.RemoveRange(0, posts.Count - MaxPosts);
         }
         _dirty = true;
-        return Task.CompletedTask;
+        if (posts.Count > 0)
+        {
+            // Alerts on sentiment thresholds: the score as the snapshot shows it, one-way to the symbol's watch grain.
+            var asOf = posts[^1].Time.AddTicks(1);
+            await GrainFactory.GetGrain<ISymbolWatchGrain>(this.GetPrimaryKeyString()).OnSentimentChangedAsync(Aggregate(posts, asOf).Mean, asOf);
+        }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

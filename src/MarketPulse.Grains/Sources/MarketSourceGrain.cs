@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
@@ -58,10 +59,11 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, ILogger<MarketSou
         var accepted = 0;
         foreach (var (symbol, group) in groups)
         {
-            var batch = new MarketBatch(symbol, group.Ticks, group.Bars, ingestedAt);
+            var batch = new MarketBatch(symbol, group.Ticks, group.Bars, ingestedAt, Activity.Current?.Id);
             try
             {
                 await provider.GetStream<MarketBatch>(StreamId.Create(MarketPulseNames.TicksNamespace, symbol)).OnNextAsync(batch);
+                metrics.BatchPublished(MarketPulseNames.TicksNamespace);
                 accepted += group.Indexes.Count;
                 _counters.Accepted(group.Indexes.Count, group.LastTime);
                 metrics.TicksIngested(Source, group.Indexes.Count);

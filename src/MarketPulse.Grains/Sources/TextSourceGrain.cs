@@ -52,6 +52,7 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, ILogger<TextSourceG
             {
                 var stream = provider.GetStream<TextBatch>(StreamId.Create(MarketPulseNames.TextsNamespace, symbol));
                 await stream.OnNextAsync(new TextBatch(symbol, items.ConvertAll(x => x.Post), ingestedAt));
+                metrics.BatchPublished(MarketPulseNames.TextsNamespace);
             }
             catch (Exception ex)
             {

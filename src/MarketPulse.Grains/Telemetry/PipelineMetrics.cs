@@ -16,6 +16,12 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _predictions;
     private readonly Counter<long> _scored;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _batchesPublished;
+    private readonly Counter<long> _batchesDelivered;
+    private readonly Counter<long> _alertsFired;
+    private readonly Counter<long> _webhooks;
+    private readonly Histogram<double> _pushLatency;
+    private readonly Counter<long> _pushed;
 
     public PipelineMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +34,15 @@ public sealed class PipelineMetrics
         _scored = meter.CreateCounter<long>("marketpulse.predictions.scored", "{prediction}", "Predictions scored against the realised move, by signal and outcome");
         _latency = meter.CreateHistogram<double>("marketpulse.pipeline.latency", "ms", "From ingest to the ticker state that includes the item",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+        // Stream queue depth = published − delivered, summed over all silos (a batch is often published on one silo and
+        // delivered on another, so neither counter alone, and no per-silo gauge, is the depth).
+        _batchesPublished = meter.CreateCounter<long>("marketpulse.stream.batches.published", "{batch}", "Batch events queued on a stream, by namespace");
+        _batchesDelivered = meter.CreateCounter<long>("marketpulse.stream.batches.delivered", "{batch}", "Batch events delivered to their consumer grain, by namespace");
+        _alertsFired = meter.CreateCounter<long>("marketpulse.alerts.fired", "{alert}", "Alert rules that fired, by kind");
+        _webhooks = meter.CreateCounter<long>("marketpulse.alerts.webhooks", "{delivery}", "Webhook deliveries by outcome (delivered, failed after retries, dropped)");
+        _pushLatency = meter.CreateHistogram<double>("marketpulse.push.latency", "ms", "From ingest to the SignalR push of the ticker update that includes the item",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+        _pushed = meter.CreateCounter<long>("marketpulse.push.messages", "{message}", "Messages sent to SignalR groups, by kind (ticker, alert)");
     }
 
     public void TicksIngested(string source, long n) => _ticksIngested.Add(n, new KeyValuePair<string, object?>("source", source));
@@ -45,4 +60,16 @@ public sealed class PipelineMetrics
     public void PredictionScored(string signal, bool hit) => _scored.Add(1, new("signal", signal), new("outcome", hit ? "hit" : "miss"));
 
     public void PipelineLatency(double milliseconds) => _latency.Record(milliseconds);
+
+    public void BatchPublished(string streamNamespace) => _batchesPublished.Add(1, new KeyValuePair<string, object?>("namespace", streamNamespace));
+
+    public void BatchesDelivered(string streamNamespace, int n) => _batchesDelivered.Add(n, new KeyValuePair<string, object?>("namespace", streamNamespace));
+
+    public void AlertFired(string kind) => _alertsFired.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void WebhookDelivery(string outcome) => _webhooks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void PushLatency(double milliseconds) => _pushLatency.Record(milliseconds);
+
+    public void Pushed(string kind, int n) => _pushed.Add(n, new KeyValuePair<string, object?>("kind", kind));
 }

@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using MarketPulse.Server.Api;
+using MarketPulse.Grains.Telemetry;
 using MarketPulse.Server.Observability;
+using MarketPulse.Server.Realtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
@@ -53,6 +56,15 @@ public static class ServerApp
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSignalR().AddJsonProtocol(json =>
+        {
+            json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.PayloadSerializerOptions.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        // The gateway role has no grain services; the relay records push latency on the same meter.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<PipelineMetrics>();
+        builder.Services.AddHostedService<MarketPushRelay>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -75,6 +87,8 @@ public static class ServerApp
         app.MapTickerEndpoints();
         app.MapIngestEndpoints();
         app.MapModelEndpoints();
+        app.MapAlertEndpoints();
+        app.MapHub<MarketHub>(MarketHub.Path);
         app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found"));
         app.MapFallbackToFile("index.html");
     }

@@ -25,7 +25,8 @@ public static class TelemetryExtensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("marketpulse", serviceInstanceId: Environment.MachineName))
             .WithMetrics(m => m
-                .AddMeter(PipelineMetrics.MeterName, "Microsoft.Orleans")
+                // Microsoft.AspNetCore.Http.Connections: SignalR's own signalr.server.active_connections and connection.duration.
+                .AddMeter(PipelineMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Http.Connections")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter())

@@ -1,0 +1,34 @@
+using MarketPulse.Grains.Alerts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace MarketPulse.Grains.Hosting;
+
+public static class AlertServiceCollectionExtensions
+{
+    /// <summary>The webhook dispatcher and its resilient HTTP client (silo side).</summary>
+    public static IServiceCollection AddMarketPulseAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("webhook", (pipeline, context) =>
+            {
+                var o = context.ServiceProvider.GetRequiredService<IOptions<AlertOptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = o.WebhookRetries,
+                    Delay = o.WebhookRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = true,
+                });
+                pipeline.AddTimeout(o.WebhookAttemptTimeout);
+            });
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using MarketPulse.Abstractions.Alerts;
+using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Ingestion.Validation;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketPulse.Server.Realtime;
+
+/// <summary>A ticker's new state as pushed to clients (the same snapshot <c>GET /api/tickers/{symbol}</c> shows as <c>ticker</c>).</summary>
+public sealed record TickerPush(string Symbol, TickerSnapshot Ticker, SignalPrediction? Ensemble, DateTime PushedAtUtc);
+
+/// <summary>What the hub calls on its clients.</summary>
+public interface IMarketClient
+{
+    Task TickerUpdated(TickerPush update);
+
+    Task AlertFired(AlertNotification alert);
+}
+
+/// <summary>
+/// <c>/hubs/market</c>: clients subscribe to symbols (SignalR groups) and then receive <c>tickerUpdated</c> whenever
+/// such a ticker's state changes and <c>alertFired</c> for its alerts. The symbol <c>*</c> subscribes to every ticker
+/// and every alert (the overview page).
+/// </summary>
+public sealed class MarketHub : Hub<IMarketClient>
+{
+    public const string Path = "/hubs/market";
+    public const string All = "*";
+    public const int MaxSymbolsPerCall = 500;
+
+    public static string GroupFor(string symbol) => symbol == All ? "tickers:*" : "ticker:" + symbol;
+
+    /// <summary>Joins the symbols' groups; answers the normalised symbols. A malformed symbol fails the whole call with a message.</summary>
+    public async Task<string[]> Subscribe(string[] symbols)
+    {
+        var normalized = Validate(symbols);
+        foreach (var s in normalized) await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(s));
+        return normalized;
+    }
+
+    public async Task<string[]> Unsubscribe(string[] symbols)
+    {
+        var normalized = Validate(symbols);
+        foreach (var s in normalized) await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(s));
+        return normalized;
+    }
+
+    private static string[] Validate(string[]? symbols)
+    {
+        if (symbols is null || symbols.Length == 0) throw new HubException("symbols: give at least one symbol (or \"*\" for all)");
+        if (symbols.Length > MaxSymbolsPerCall) throw new HubException($"symbols: at most {MaxSymbolsPerCall} per call");
+        var result = new string[symbols.Length];
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            if (symbols[i] == All) { result[i] = All; continue; }
+            result[i] = Symbols.Normalize(symbols[i]) ?? throw new HubException($"symbols[{i}]: '{symbols[i]}' is not a well-formed ticker symbol");
+        }
+        return result.Distinct(StringComparer.Ordinal).ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using MarketPulse.Abstractions.Realtime;
+using MarketPulse.Grains.Telemetry;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketPulse.Server.Realtime;
+
+/// <summary>
+/// The gateway's end of the push path: an Orleans grain observer registered (with a renewed lease) in the cluster's
+/// <see cref="IPushGatewayRegistryGrain"/>. The silos' push notifiers call it with batches of ticker updates and
+/// alerts, which it fans out to the SignalR groups. The same code runs in role <c>all</c> (observer inside the silo
+/// process) and role <c>gateway</c> (observer in an Orleans client).
+/// </summary>
+public sealed class MarketPushRelay(
+    IGrainFactory grains,
+    IHubContext<MarketHub, IMarketClient> hub,
+    PipelineMetrics metrics,
+    ILogger<MarketPushRelay> logger)
+    : BackgroundService, IMarketPushObserver
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
+
+    private readonly string _id = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():n}";
+    private IMarketPushObserver? _reference;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _reference = grains.CreateObjectReference<IMarketPushObserver>(this);
+        var registry = grains.GetGrain<IPushGatewayRegistryGrain>(0);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = Renewal;
+            try
+            {
+                await registry.RegisterAsync(_id, _reference, Lease);
+                logger.LogDebug("Registered for pushes as {Id}", _id);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Could not register for pushes; retrying");
+                next = TimeSpan.FromSeconds(1);
+            }
+            try
+            {
+                await Task.Delay(next, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await grains.GetGrain<IPushGatewayRegistryGrain>(0).UnregisterAsync(_id).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Unregistering from pushes failed (the lease will run out)");
+        }
+        if (_reference is not null) grains.DeleteObjectReference<IMarketPushObserver>(_reference);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public async Task OnPushAsync(PushBatch batch)
+    {
+        var now = DateTime.UtcNow;
+        logger.LogDebug("Push: {Tickers} ticker updates, {Alerts} alerts", batch.Tickers.Count, batch.Alerts.Count);
+        var sends = new List<Task>(batch.Tickers.Count * 2 + batch.Alerts.Count * 2);
+        foreach (var update in batch.Tickers)
+        {
+            using var activity = StartActivity("marketpulse.push", update.TraceParent);
+            activity?.SetTag("marketpulse.symbol", update.Ticker.Symbol);
+            var push = new TickerPush(update.Ticker.Symbol, update.Ticker, update.Ensemble, now);
+            sends.Add(hub.Clients.Group(MarketHub.GroupFor(update.Ticker.Symbol)).TickerUpdated(push));
+            sends.Add(hub.Clients.Group(MarketHub.GroupFor(MarketHub.All)).TickerUpdated(push));
+            if (update.Ticker.LastIngestedAtUtc is { } ingested) metrics.PushLatency(Math.Max(0, (now - ingested).TotalMilliseconds));
+        }
+        foreach (var alert in batch.Alerts)
+        {
+            using var activity = StartActivity("marketpulse.push.alert", alert.TraceParent);
+            sends.Add(hub.Clients.Group(MarketHub.GroupFor(alert.Symbol)).AlertFired(alert));
+            sends.Add(hub.Clients.Group(MarketHub.GroupFor(MarketHub.All)).AlertFired(alert));
+        }
+        metrics.Pushed("ticker", batch.Tickers.Count);
+        metrics.Pushed("alert", batch.Alerts.Count);
+        try
+        {
+            await Task.WhenAll(sends);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A SignalR push failed");
+        }
+    }
+
+    private static Activity? StartActivity(string name, string? traceParent) =>
+        traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent)
+            ? PipelineMetrics.ActivitySource.StartActivity(name, ActivityKind.Producer, parent)
+            : PipelineMetrics.ActivitySource.StartActivity(name, ActivityKind.Producer);
+}
