@@ -14,7 +14,7 @@ namespace MarketPulse.Server.Tests;
 public class RoleSplitTests
 {
     [Fact]
-    public async Task A_gateway_role_serves_the_api_from_a_separate_silo()
+    public async Task A_gateway_role_serves_the_api_and_signalr_pushes_from_a_separate_silo()
     {
         var siloPort = ServerFixture.FreePort();
         var gatewayPort = ServerFixture.FreePort();
@@ -30,6 +30,10 @@ public class RoleSplitTests
 
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await siloHttp.GetAsync("/api/tickers")).StatusCode);
+
+            // The push crosses processes: silo's notifier → the gateway's grain observer (an Orleans client) → SignalR.
+            await using var hub = await MarketHubClient.ConnectAsync(Address(gateway));
+            await hub.SubscribeAsync("SPLT");
 
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/ticks")
             {
@@ -52,6 +56,10 @@ public class RoleSplitTests
                 await Task.Delay(100);
             }
             Assert.Equal(42, snapshot.GetProperty("ticker").GetProperty("lastPrice").GetDouble());
+            var push = await MarketHubClient.WaitForAsync(hub.Tickers, p => p.GetProperty("ticker").GetProperty("ticksApplied").GetInt64() == 1);
+            Assert.Equal(42, push.GetProperty("ticker").GetProperty("lastPrice").GetDouble());
+            var gatewayMetrics = await http.GetStringAsync("/metrics");
+            Assert.Matches(@"marketpulse_push_latency_milliseconds_count\{?[^ ]*\}? [1-9]", gatewayMetrics);
         }
         finally
         {
