@@ -102,11 +102,21 @@ public class ReplayPushTests(ReplayServerFixture server) : IClassFixture<ReplayS
         Assert.Equal("AAPL", later.GetProperty("symbol").GetString());
         Assert.Equal(JsonValueKind.Number, later.GetProperty("ticker").GetProperty("lastPrice").ValueKind);
 
-        var metrics = await server.Http.GetStringAsync("/metrics");
-        Assert.Matches(@"signalr_server_active_connections\{[^}]*\} [1-9]", metrics);
-        Assert.Matches(@"marketpulse_push_latency_milliseconds_count\{?[^ ]*\}? [1-9]", metrics);
-        Assert.Matches(@"marketpulse_push_messages_total\{[^}]*kind=""ticker""[^}]*\} [1-9]", metrics);
-        Assert.Matches(@"marketpulse_stream_batches_published_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]", metrics);
-        Assert.Matches(@"marketpulse_stream_batches_delivered_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]", metrics);
+        // The exporter caches a scrape briefly and instruments appear at their first measurement: poll until all show.
+        string[] patterns =
+        [
+            @"signalr_server_active_connections\{[^}]*\} [1-9]",
+            @"marketpulse_push_latency_milliseconds_count\{?[^ ]*\}? [1-9]",
+            @"marketpulse_push_messages_total\{[^}]*kind=""ticker""[^}]*\} [1-9]",
+            @"marketpulse_stream_batches_published_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
+            @"marketpulse_stream_batches_delivered_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
+        ];
+        var metrics = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            metrics = await server.Http.GetStringAsync("/metrics");
+            if (patterns.All(p => System.Text.RegularExpressions.Regex.IsMatch(metrics, p))) break;
+        }
+        foreach (var pattern in patterns) Assert.Matches(pattern, metrics);
     }
 }

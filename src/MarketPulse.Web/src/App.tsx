@@ -3,9 +3,18 @@ import { Overview } from './pages/Overview';
 import { TickerDetailPage } from './pages/TickerDetail';
 import { Link, useRoute, type Route } from './router';
 import { Empty } from './components/States';
+import { useRealtimeStatus } from './api/realtime';
+
+const STATUS_TEXT = { live: 'Live', connecting: 'Connecting…', polling: 'Polling' } as const;
+const STATUS_TITLE = {
+  live: 'Updates are pushed over SignalR as they happen',
+  connecting: 'Connecting to the live feed',
+  polling: 'Live feed unavailable: refreshing every few seconds',
+} as const;
 
 export function App() {
   const route = useRoute();
+  const status = useRealtimeStatus();
   return (
     <div className="app">
       <a href="#main" className="skip">Skip to content</a>
@@ -23,6 +32,9 @@ export function App() {
             <li><Link to="/models" aria-current={route.name === 'models' ? 'page' : undefined}>Models</Link></li>
           </ul>
         </nav>
+        <span className="rt-status" data-status={status} title={STATUS_TITLE[status]} role="status">
+          {STATUS_TEXT[status]}
+        </span>
       </header>
       <main id="main" tabIndex={-1}>
         <Page route={route} />

@@ -1,6 +1,6 @@
 // The dashboard's single data layer. Every page reads live data through the hooks at the bottom of this
-// file; today they poll the REST API, and a SignalR transport can later call `push()` on the same
-// resources (and lengthen or stop the polling) without touching any component.
+// file. They poll the REST API; the SignalR transport (realtime.ts) calls `push()` on the same resources
+// and lengthens the polling while it is connected, without touching any component.
 import { useSyncExternalStore } from 'react';
 import { api, ApiError } from './client';
 import type { Bar, ModelsResponse, Post, PredictionRecord, TickerDetail, TickerSummary } from './types';
@@ -23,6 +23,8 @@ export interface LiveResource<T> {
   refresh(): Promise<void>;
   /** Replace the data from a push transport. */
   push(data: T): void;
+  /** Change the polling interval (a push transport lengthens it while connected, and restores it when not). */
+  setIntervalMs(ms: number): void;
 }
 
 /** Polling intervals, ms. */
@@ -46,7 +48,8 @@ const isHidden = () => typeof document !== 'undefined' && document.visibilitySta
  * A resource that loads on first subscription and then every `intervalMs` after each answer
  * (never two requests in flight), pauses while the tab is hidden, and stops when nobody listens.
  */
-export function createPolledResource<T>(load: (signal: AbortSignal) => Promise<T>, intervalMs: number): LiveResource<T> {
+export function createPolledResource<T>(load: (signal: AbortSignal) => Promise<T>, initialIntervalMs: number): LiveResource<T> {
+  let intervalMs = initialIntervalMs;
   let state: ResourceState<T> = { data: undefined, error: undefined, loading: true, updatedAt: undefined };
   const listeners = new Set<() => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -113,6 +116,11 @@ export function createPolledResource<T>(load: (signal: AbortSignal) => Promise<T
     refresh,
     push(data) {
       set({ data, error: undefined, loading: false, updatedAt: Date.now() });
+    },
+    setIntervalMs(ms) {
+      if (ms === intervalMs) return;
+      intervalMs = ms;
+      if (!inflight) schedule();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { getResource, keys, useTickers } from '../api/live';
+import { ALL, useRealtimeSymbols } from '../api/realtime';
 import type { TickerSummary } from '../api/types';
 import { DirectionBadge, SentimentMeter } from '../components/Badges';
 import { ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
@@ -33,6 +34,7 @@ export function sortTickers(rows: TickerSummary[], key: SortKey, desc: boolean):
 
 export function Overview() {
   const { data, error, loading, updatedAt } = useTickers();
+  useRealtimeSymbols(ALL);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'symbol', desc: false });
 

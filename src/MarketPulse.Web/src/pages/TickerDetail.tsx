@@ -1,5 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { getResource, keys, useDailyBars, usePosts, usePredictions, useTickerDetail } from '../api/live';
+import { useRealtimeSymbols } from '../api/realtime';
 import type { ApiError } from '../api/client';
 import type { Bar, EnsembleSnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
 import { DirectionBadge, ProbabilityBar, SentimentMeter } from '../components/Badges';
@@ -15,6 +16,7 @@ const refresh = (key: string) => () => void getResource(key)?.refresh();
 export function TickerDetailPage({ symbol }: { symbol: string }) {
   const detail = useTickerDetail(symbol);
   const bars = useDailyBars(symbol);
+  useRealtimeSymbols(symbol);
 
   if (detail.loading && !detail.data) {
     return (
