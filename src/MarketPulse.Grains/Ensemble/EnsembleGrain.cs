@@ -122,7 +122,7 @@ public sealed class EnsembleGrain(
                 var loss = card.Add(p, wentUp);
                 var expert = Array.IndexOf(Experts, signal);
                 if (expert >= 0) losses[expert] = loss;
-                metrics.PredictionScored(signal, hit == true);
+                metrics.PredictionScored(signal, hit == true, p, wentUp);
             }
             s.History.Add(pending with
             {

@@ -16,6 +16,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _predictions;
     private readonly Counter<long> _scored;
     private readonly Histogram<double> _latency;
+    private readonly Histogram<double> _squaredError;
     private readonly Counter<long> _batchesPublished;
     private readonly Counter<long> _batchesDelivered;
     private readonly Counter<long> _alertsFired;
@@ -34,6 +35,10 @@ public sealed class PipelineMetrics
         _scored = meter.CreateCounter<long>("marketpulse.predictions.scored", "{prediction}", "Predictions scored against the realised move, by signal and outcome");
         _latency = meter.CreateHistogram<double>("marketpulse.pipeline.latency", "ms", "From ingest to the ticker state that includes the item",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+        // Brier score per signal = increase(_sum) / increase(_count) over any window.
+        _squaredError = meter.CreateHistogram<double>("marketpulse.predictions.squared_error", null,
+            "Squared error (p − outcome)² of each scored prediction, by signal; its mean is the Brier score",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1] });
         // Stream queue depth = published − delivered, summed over all silos (a batch is often published on one silo and
         // delivered on another, so neither counter alone, and no per-silo gauge, is the depth).
         _batchesPublished = meter.CreateCounter<long>("marketpulse.stream.batches.published", "{batch}", "Batch events queued on a stream, by namespace");
@@ -58,6 +63,13 @@ public sealed class PipelineMetrics
     public void PredictionEmitted(string signal) => _predictions.Add(1, new KeyValuePair<string, object?>("signal", signal));
 
     public void PredictionScored(string signal, bool hit) => _scored.Add(1, new("signal", signal), new("outcome", hit ? "hit" : "miss"));
+
+    public void PredictionScored(string signal, bool hit, double probabilityUp, bool wentUp)
+    {
+        PredictionScored(signal, hit);
+        var e = probabilityUp - (wentUp ? 1 : 0);
+        _squaredError.Record(e * e, new KeyValuePair<string, object?>("signal", signal));
+    }
 
     public void PipelineLatency(double milliseconds) => _latency.Record(milliseconds);
 
