@@ -27,7 +27,8 @@ public sealed record DailyBar(
 /// <summary>
 /// What travels on a ticker's market stream: many ticks and/or bars for one symbol in one event,
 /// so that the stream cost is paid per batch, not per tick. <see cref="TraceParent"/> carries the W3C trace context of
-/// the ingest call across the stream hop (streams do not propagate it themselves).
+/// the ingest call across the stream hop (streams do not propagate it themselves). <see cref="BatchId"/> lets the
+/// consumer recognise a batch that a durable stream delivers twice (at-least-once delivery).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.marketbatch")]
 public sealed record MarketBatch(
@@ -35,7 +36,8 @@ public sealed record MarketBatch(
     [property: Id(1)] IReadOnlyList<MarketTick> Ticks,
     [property: Id(2)] IReadOnlyList<DailyBar> Bars,
     [property: Id(3)] DateTime IngestedAtUtc,
-    [property: Id(4)] string? TraceParent = null);
+    [property: Id(4)] string? TraceParent = null,
+    [property: Id(5)] Guid BatchId = default);
 
 [GenerateSerializer, Immutable, Alias("marketpulse.bar")]
 public sealed record BarDto(

@@ -14,6 +14,7 @@ public static class GrainServiceCollectionExtensions
         services.AddMetrics();
         services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
         services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
+        services.Configure<PersistenceOptions>(configuration.GetSection(PersistenceOptions.Section));
         services.AddSingleton<PipelineMetrics>();
         services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>

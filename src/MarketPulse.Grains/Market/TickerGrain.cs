@@ -22,12 +22,14 @@ namespace MarketPulse.Grains.Market;
 public sealed class TickerGrain(
     [PersistentState("ticker", MarketPulseNames.GrainStorage)] IPersistentState<TickerState> state,
     PipelineMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<Hosting.PersistenceOptions> persistence,
     ILogger<TickerGrain> logger)
     : Grain, ITickerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<MarketBatch>
 {
     public const int MaxDailyBars = 1000;
     public const int MaxMinuteBars = 2000;
     public const string PriceSignal = "price";
+    public const int RememberedBatches = 4096;
 
     private readonly BarAggregator _bars = new(ExchangeCalendar.UsEquities);
     private readonly List<Bar> _closedDays = [];
@@ -35,6 +37,7 @@ public sealed class TickerGrain(
     private readonly IndicatorSet _indicators = new();
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
+    private HashSet<Guid>? _recentBatches;
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -65,6 +68,11 @@ public sealed class TickerGrain(
         foreach (var item in items)
         {
             var batch = item.Item;
+            if (!FirstDelivery(batch.BatchId))
+            {
+                metrics.DuplicateBatch(MarketPulseNames.TicksNamespace);
+                continue;
+            }
             traceParent = batch.TraceParent ?? traceParent;
             foreach (var bar in batch.Bars)
             {
@@ -95,9 +103,30 @@ public sealed class TickerGrain(
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
             s.Registered = true;
         }
+        if (persistence.Value.WriteThrough)
+        {
+            await state.WriteStateAsync();
+            _dirty = false;
+        }
         // One-way: alerts and the SignalR push run beside the pipeline, never in its way.
         var snapshot = await GetSnapshotAsync();
         await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent));
+    }
+
+    /// <summary>False for a batch already applied (durable streams deliver at least once); remembers the id otherwise.</summary>
+    private bool FirstDelivery(Guid batchId)
+    {
+        if (batchId == Guid.Empty) return true;
+        var ids = state.State.RecentBatches;
+        _recentBatches ??= [.. ids];
+        if (!_recentBatches.Add(batchId)) return false;
+        ids.Add(batchId);
+        if (ids.Count > RememberedBatches)
+        {
+            _recentBatches.Remove(ids[0]);
+            ids.RemoveAt(0);
+        }
+        return true;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

@@ -17,6 +17,9 @@ public sealed class TickerState
     [Id(8)] public DateOnly? LastClosedDay { get; set; }
     [Id(9)] public DateTime? LastIngestedAtUtc { get; set; }
     [Id(10)] public bool Registered { get; set; }
+
+    /// <summary>Ids of the most recent applied batches, oldest first: a durable stream may deliver a batch again.</summary>
+    [Id(11)] public List<Guid> RecentBatches { get; set; } = [];
 }
 
 internal static class BarMapping

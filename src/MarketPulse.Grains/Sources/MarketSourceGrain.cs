@@ -59,7 +59,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, ILogger<MarketSou
         var accepted = 0;
         foreach (var (symbol, group) in groups)
         {
-            var batch = new MarketBatch(symbol, group.Ticks, group.Bars, ingestedAt, Activity.Current?.Id);
+            var batch = new MarketBatch(symbol, group.Ticks, group.Bars, ingestedAt, Activity.Current?.Id, Guid.NewGuid());
             try
             {
                 await provider.GetStream<MarketBatch>(StreamId.Create(MarketPulseNames.TicksNamespace, symbol)).OnNextAsync(batch);

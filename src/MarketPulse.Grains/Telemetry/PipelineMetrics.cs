@@ -19,6 +19,7 @@ public sealed class PipelineMetrics
     private readonly Histogram<double> _squaredError;
     private readonly Counter<long> _batchesPublished;
     private readonly Counter<long> _batchesDelivered;
+    private readonly Counter<long> _duplicates;
     private readonly Counter<long> _alertsFired;
     private readonly Counter<long> _webhooks;
     private readonly Histogram<double> _pushLatency;
@@ -43,6 +44,7 @@ public sealed class PipelineMetrics
         // delivered on another, so neither counter alone, and no per-silo gauge, is the depth).
         _batchesPublished = meter.CreateCounter<long>("marketpulse.stream.batches.published", "{batch}", "Batch events queued on a stream, by namespace");
         _batchesDelivered = meter.CreateCounter<long>("marketpulse.stream.batches.delivered", "{batch}", "Batch events delivered to their consumer grain, by namespace");
+        _duplicates = meter.CreateCounter<long>("marketpulse.stream.batches.duplicate", "{batch}", "Batch events delivered again by an at-least-once stream and skipped, by namespace");
         _alertsFired = meter.CreateCounter<long>("marketpulse.alerts.fired", "{alert}", "Alert rules that fired, by kind");
         _webhooks = meter.CreateCounter<long>("marketpulse.alerts.webhooks", "{delivery}", "Webhook deliveries by outcome (delivered, failed after retries, dropped)");
         _pushLatency = meter.CreateHistogram<double>("marketpulse.push.latency", "ms", "From ingest to the SignalR push of the ticker update that includes the item",
@@ -76,6 +78,8 @@ public sealed class PipelineMetrics
     public void BatchPublished(string streamNamespace) => _batchesPublished.Add(1, new KeyValuePair<string, object?>("namespace", streamNamespace));
 
     public void BatchesDelivered(string streamNamespace, int n) => _batchesDelivered.Add(n, new KeyValuePair<string, object?>("namespace", streamNamespace));
+
+    public void DuplicateBatch(string streamNamespace) => _duplicates.Add(1, new KeyValuePair<string, object?>("namespace", streamNamespace));
 
     public void AlertFired(string kind) => _alertsFired.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

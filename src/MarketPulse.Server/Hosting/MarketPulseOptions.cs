@@ -14,6 +14,20 @@ public sealed class MarketPulseOptions
     public OrleansSettings Orleans { get; set; } = new();
     public ReplaySettings Replay { get; set; } = new();
     public ApiSettings Api { get; set; } = new();
+    public StreamSettings Streams { get; set; } = new();
+}
+
+/// <summary>Cluster profile stream provider (Azure Queue streams) settings.</summary>
+public sealed class StreamSettings
+{
+    /// <summary>Queues (partitions) of the stream provider; every silo must agree.</summary>
+    public int Queues { get; set; } = 8;
+
+    /// <summary>How often each pulling agent reads its queue.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>After this, a message read but not deleted (its silo died) is delivered again.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class OrleansSettings
@@ -25,6 +39,9 @@ public sealed class OrleansSettings
 
     /// <summary>Local profile with several silos on one machine: the silo port of the first one (the others join it).</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>Cluster profile: the address other silos and gateways use to reach this silo (default: this host's first IPv4).</summary>
+    public string? AdvertisedIPAddress { get; set; }
 }
 
 public sealed class ReplaySettings

@@ -4,18 +4,32 @@ using Orleans.Hosting;
 
 namespace MarketPulse.Server.Hosting;
 
-/// <summary>The one place where the profile picks Orleans providers: memory streams and storage locally.</summary>
+/// <summary>
+/// The one place where the profile picks Orleans providers: localhost clustering, memory streams and storage in
+/// Local; Redis membership and storage and durable Azure Queue streams in Cluster (see <see cref="ClusterProviders"/>).
+/// </summary>
 public static class OrleansHosting
 {
     public static void AddMarketPulseSilo(this WebApplicationBuilder builder, MarketPulseOptions options)
     {
-        EnsureSupported(options);
         var o = options.Orleans;
+        if (options.Profile == DeploymentProfile.Cluster)
+        {
+            // Nothing acknowledged may live only in a silo's memory: tickers write before their batch is acknowledged.
+            builder.Configuration["MarketPulse:Persistence:WriteThrough"] ??= "true";
+        }
         builder.UseOrleans(silo =>
         {
-            var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
-            silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
-            silo.AddMarketPulseMemoryProviders();
+            if (options.Profile == DeploymentProfile.Cluster)
+            {
+                silo.UseMarketPulseCluster(builder.Configuration, options);
+            }
+            else
+            {
+                var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
+                silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
+                silo.AddMarketPulseMemoryProviders();
+            }
             silo.AddActivityPropagation();
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
@@ -23,15 +37,12 @@ public static class OrleansHosting
 
     public static void AddMarketPulseClient(this WebApplicationBuilder builder, MarketPulseOptions options)
     {
-        EnsureSupported(options);
         var o = options.Orleans;
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(o.GatewayPort, o.ServiceId, o.ClusterId).AddActivityPropagation());
-    }
-
-    private static void EnsureSupported(MarketPulseOptions options)
-    {
-        if (options.Profile != DeploymentProfile.Local)
-            throw new InvalidOperationException(
-                $"MarketPulse:Profile '{options.Profile}' is not available in this build: only 'Local' (localhost clustering, memory streams) is. See docs/architecture.md.");
+        builder.UseOrleansClient(client =>
+        {
+            if (options.Profile == DeploymentProfile.Cluster) client.UseMarketPulseCluster(builder.Configuration, options);
+            else client.UseLocalhostClustering(o.GatewayPort, o.ServiceId, o.ClusterId);
+            client.AddActivityPropagation();
+        });
     }
 }

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using MarketPulse.Abstractions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Streams;
+using StackExchange.Redis;
+
+namespace MarketPulse.Server.Hosting;
+
+/// <summary>
+/// The Cluster profile's providers: Redis membership and grain storage, and durable Azure Queue streams (Azurite on a
+/// developer machine or in CI, a Storage account in Azure). Connection strings come from the standard
+/// <c>ConnectionStrings</c> section: <c>redis</c> and <c>queues</c>.
+/// </summary>
+public static class ClusterProviders
+{
+    public const string RedisConnection = "redis";
+    public const string QueuesConnection = "queues";
+
+    public static void UseMarketPulseCluster(this ISiloBuilder silo, IConfiguration configuration, MarketPulseOptions options)
+    {
+        var o = options.Orleans;
+        var redis = Required(configuration, RedisConnection);
+        var queues = Required(configuration, QueuesConnection);
+        silo.Configure<ClusterOptions>(c => { c.ClusterId = o.ClusterId; c.ServiceId = o.ServiceId; });
+        silo.ConfigureEndpoints(AdvertisedAddress(o), o.SiloPort, o.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseRedisClustering(c => c.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(MarketPulseNames.GrainStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(MarketPulseNames.PubSubStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        silo.AddAzureQueueStreams(MarketPulseNames.StreamProvider, streams =>
+        {
+            streams.ConfigureAzureQueue(q => q.Configure(a =>
+            {
+                a.QueueServiceClient = new Azure.Storage.Queues.QueueServiceClient(queues);
+                a.QueueNames = Enumerable.Range(0, options.Streams.Queues).Select(i => $"{o.ServiceId}-{MarketPulseNames.StreamProvider}-{i}").ToList();
+                // A message read by a silo that then dies becomes visible again after this, and is delivered by the
+                // silo that takes over the queue: that is what makes an acknowledged ingest survive a silo's death.
+                a.MessageVisibilityTimeout = options.Streams.VisibilityTimeout;
+            }));
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            streams.ConfigurePullingAgent(p => p.Configure(a => a.GetQueueMsgsTimerPeriod = options.Streams.PollInterval));
+        });
+    }
+
+    public static void UseMarketPulseCluster(this IClientBuilder client, IConfiguration configuration, MarketPulseOptions options)
+    {
+        var o = options.Orleans;
+        var redis = Required(configuration, RedisConnection);
+        client.Configure<ClusterOptions>(c => { c.ClusterId = o.ClusterId; c.ServiceId = o.ServiceId; });
+        client.UseRedisClustering(c => c.ConfigurationOptions = RedisOptions(redis));
+    }
+
+    private static ConfigurationOptions RedisOptions(string connection)
+    {
+        var options = ConfigurationOptions.Parse(connection);
+        // Keep retrying while Redis restarts instead of failing the silo on its first blip.
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
+    private static string Required(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"MarketPulse:Profile=Cluster needs ConnectionStrings:{name} (environment ConnectionStrings__{name}). See docs/operations.md.");
+
+    /// <summary>The configured address, else this host's first IPv4 address, else loopback.</summary>
+    private static IPAddress AdvertisedAddress(OrleansSettings o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.AdvertisedIPAddress))
+            return IPAddress.TryParse(o.AdvertisedIPAddress, out var ip) ? ip
+                : throw new InvalidOperationException($"MarketPulse:Orleans:AdvertisedIPAddress '{o.AdvertisedIPAddress}' is not an IP address");
+        try
+        {
+            return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+                   ?? IPAddress.Loopback;
+        }
+        catch (SocketException)
+        {
+            return IPAddress.Loopback;
+        }
+    }
+}

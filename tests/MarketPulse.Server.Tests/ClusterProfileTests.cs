@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MarketPulse.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MarketPulse.Server.Tests;
+
+/// <summary>
+/// The Cluster profile for real: Redis membership and grain storage, Azure Queue streams on Azurite, three silo
+/// processes and a gateway on one machine with their own ports. One silo is killed (SIGKILL) right after ingest
+/// was acknowledged; every acknowledged tick must still be applied exactly once.
+/// </summary>
+public class ClusterProfileTests
+{
+    private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "MarketPulse.Server.dll");
+
+    private static string[] Common(ClusterBackends b) =>
+    [
+        "--MarketPulse:Profile=Cluster",
+        $"--ConnectionStrings:redis={b.Redis}",
+        $"--ConnectionStrings:queues={b.Queues}",
+        "--MarketPulse:Orleans:AdvertisedIPAddress=127.0.0.1",
+        $"--MarketPulse:Orleans:ClusterId={b.ClusterId}",
+        "--MarketPulse:Streams:VisibilityTimeout=00:00:05",
+        "--Logging:LogLevel:Default=Warning",
+    ];
+
+    private static ExternalProcess StartSilo(ClusterBackends b, string name, out Uri http)
+    {
+        var port = ServerFixture.FreePort();
+        http = new Uri($"http://127.0.0.1:{port}");
+        return new ExternalProcess(name, "dotnet",
+        [
+            ServerDll, "--urls", http.ToString(), "--MarketPulse:Role=silo", "--MarketPulse:Replay:Enabled=false",
+            $"--MarketPulse:Orleans:SiloPort={ServerFixture.FreePort()}", $"--MarketPulse:Orleans:GatewayPort={ServerFixture.FreePort()}",
+            .. Common(b),
+        ], AppContext.BaseDirectory);
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Uri baseUri, Func<string> diagnostics, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(baseUri, "/health/ready"))).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{baseUri} not ready:\n{diagnostics()}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static string Ticks(int from, int count) =>
+        "[" + string.Join(",", Enumerable.Range(from, count).Select(i =>
+            Ingest.Tick("DURA", DateTime.Parse("2024-05-01T14:30:00Z").ToUniversalTime().AddSeconds(i).ToString("yyyy-MM-ddTHH:mm:ssZ"), 100 + i % 7))) + "]";
+
+    [ClusterFact]
+    public async Task Ticks_acknowledged_before_a_silo_is_killed_are_all_applied_exactly_once()
+    {
+        await using var backends = new ClusterBackends();
+        await backends.StartAsync();
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        await using var silo1 = StartSilo(backends, "silo1", out var silo1Http);
+        await using var silo2 = StartSilo(backends, "silo2", out var silo2Http);
+        await using var silo3 = StartSilo(backends, "silo3", out var silo3Http);
+        string Diagnostics() => string.Join("\n---\n", new[] { silo1, silo2, silo3 }.Select(s => $"{s.Name} (exited: {s.HasExited}):\n{s.Tail}"));
+        await WaitReadyAsync(probe, silo1Http, Diagnostics);
+        await WaitReadyAsync(probe, silo2Http, Diagnostics);
+        await WaitReadyAsync(probe, silo3Http, Diagnostics);
+
+        await using var gateway = ServerApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0", "--MarketPulse:Role=gateway", $"--MarketPulse:Api:Keys:0={ServerFixture.ApiKey}",
+            .. Common(backends),
+        ]);
+        await gateway.StartAsync();
+        var gatewayUri = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var http = new HttpClient { BaseAddress = gatewayUri, Timeout = TimeSpan.FromSeconds(60) };
+        await WaitReadyAsync(http, gatewayUri, Diagnostics);
+
+        // Ten quick batches; each answer says how many ticks were durably queued.
+        var acknowledged = 0;
+        for (var b = 0; b < 10; b++)
+        {
+            var response = await Ingest.TicksAsync(http, Ticks(b * 20, 20));
+            acknowledged += (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32();
+        }
+        Assert.Equal(200, acknowledged);
+        silo1.Kill();
+
+        var applied = await WaitForTicksAsync(http, acknowledged, 120, Diagnostics);
+        Assert.Equal(acknowledged, applied);
+
+        // The cluster keeps working on the survivors.
+        var after = await Ingest.TicksAsync(http, Ticks(200, 50));
+        acknowledged += (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32();
+        Assert.Equal(acknowledged, await WaitForTicksAsync(http, acknowledged, 60, Diagnostics));
+        await gateway.StopAsync();
+    }
+
+    /// <summary>Waits until the ticker reports at least <paramref name="expected"/> applied ticks, then a little longer to catch double counting.</summary>
+    private static async Task<long> WaitForTicksAsync(HttpClient http, int expected, int seconds, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        long applied = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var response = await http.GetAsync("/api/tickers/DURA");
+                if (response.IsSuccessStatusCode)
+                {
+                    applied = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticker").GetProperty("ticksApplied").GetInt64();
+                    if (applied >= expected) break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        if (applied < expected) throw new TimeoutException($"ticksApplied {applied}, expected {expected}:\n{diagnostics()}");
+        await Task.Delay(TimeSpan.FromSeconds(7)); // past the visibility timeout: a redelivery would show now
+        var final = await http.GetFromJsonAsync<JsonElement>("/api/tickers/DURA");
+        return final.GetProperty("ticker").GetProperty("ticksApplied").GetInt64();
+    }
+}
