@@ -35,6 +35,13 @@ public sealed class SentimentGrain(
     private const int MaxPosts = 20_000;
     private readonly SentimentOptions _options = options.Value;
     private bool _dirty;
+    private HashSet<(string Source, string Id)>? _keys;
+
+    private void Forget(List<ScoredPost> posts, int count)
+    {
+        for (var i = 0; i < count; i++) _keys?.Remove((posts[i].Source, posts[i].Id));
+        posts.RemoveRange(0, count);
+    }
 
     private TimeSpan HalfLife => TimeSpan.FromHours(_options.HalfLifeHours);
     private TimeSpan Window => TimeSpan.FromDays(_options.WindowDays);
@@ -57,10 +64,13 @@ public sealed class SentimentGrain(
     {
         metrics.BatchesDelivered(MarketPulseNames.TextsNamespace, items.Count);
         var posts = state.State.Posts;
+        // A durable stream delivers at least once: a post already kept (same source and id) is not scored twice.
+        _keys ??= posts.Select(p => (p.Source, p.Id)).ToHashSet();
         foreach (var item in items)
         {
             foreach (var post in item.Item.Posts)
             {
+                if (!_keys.Add((post.Source, post.Id))) continue;
                 var score = scorer.Score(post.Text);
                 var scored = new ScoredPost(post.Source, post.Id, post.Time, post.Text, post.Author, score.Polarity,
                     score.Label.ToString().ToLowerInvariant(), score.Confidence, scorer.Name);
@@ -76,8 +86,8 @@ public sealed class SentimentGrain(
         {
             var cutoff = posts[^1].Time - Window - TimeSpan.FromDays(1);
             var old = posts.FindIndex(p => p.Time >= cutoff);
-            if (old > 0) posts.RemoveRange(0, old);
-            if (posts.Count > MaxPosts) posts.RemoveRange(0, posts.Count - MaxPosts);
+            if (old > 0) Forget(posts, old);
+            if (posts.Count > MaxPosts) Forget(posts, posts.Count - MaxPosts);
         }
         _dirty = true;
         if (posts.Count > 0)
