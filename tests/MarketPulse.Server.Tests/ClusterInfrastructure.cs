@@ -14,8 +14,9 @@ public sealed class ClusterFactAttribute : FactAttribute
     public ClusterFactAttribute()
     {
         var missing = new[] { "redis-server", "azurite-queue" }.Where(b => ExternalProcess.Find(b) is null).ToList();
+        if (MarketPulse.Storage.Tests.PostgresServer.BinDir is null) missing.Add("postgresql");
         if (missing.Count > 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            Skip = $"Cluster profile test skipped: {string.Join(", ", missing)} not installed (apt-get install redis-server; npm install -g azurite)";
+            Skip = $"Cluster profile test skipped: {string.Join(", ", missing)} not installed (apt-get install redis-server postgresql; npm install -g azurite)";
     }
 }
 
@@ -84,7 +85,7 @@ public sealed class ExternalProcess : IAsyncDisposable
     }
 }
 
-/// <summary>Redis and an Azure Queue emulator on free loopback ports, in a temporary folder.</summary>
+/// <summary>Redis, an Azure Queue emulator and PostgreSQL on free loopback ports, in temporary folders.</summary>
 public sealed class ClusterBackends : IAsyncDisposable
 {
     // Azurite's documented development account (public, emulator only).
@@ -92,6 +93,9 @@ public sealed class ClusterBackends : IAsyncDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("marketpulse-cluster-").FullName;
     private readonly List<ExternalProcess> _processes = [];
+    private readonly MarketPulse.Storage.Tests.PostgresServer _postgres = new();
+
+    public string Postgres => _postgres.ConnectionString;
 
     public string Redis { get; private set; } = "";
     public string ClusterId { get; } = $"test-{Guid.NewGuid():n}";
@@ -109,6 +113,7 @@ public sealed class ClusterBackends : IAsyncDisposable
         Queues = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;";
         await WaitForPortAsync(redisPort);
         await WaitForPortAsync(queuePort);
+        await _postgres.StartAsync();
     }
 
     private async Task WaitForPortAsync(int port)
@@ -136,6 +141,7 @@ public sealed class ClusterBackends : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var p in _processes) await p.DisposeAsync();
+        await _postgres.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }

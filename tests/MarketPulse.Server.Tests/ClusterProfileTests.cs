@@ -24,6 +24,7 @@ public class ClusterProfileTests
         "--MarketPulse:Profile=Cluster",
         $"--ConnectionStrings:redis={b.Redis}",
         $"--ConnectionStrings:queues={b.Queues}",
+        $"--ConnectionStrings:postgres={b.Postgres}",
         "--MarketPulse:Orleans:AdvertisedIPAddress=127.0.0.1",
         $"--MarketPulse:Orleans:ClusterId={b.ClusterId}",
         "--MarketPulse:Streams:VisibilityTimeout=00:00:05",
@@ -105,6 +106,17 @@ public class ClusterProfileTests
         var after = await Ingest.TicksAsync(http, Ticks(200, 50));
         acknowledged += (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32();
         Assert.Equal(acknowledged, await WaitForTicksAsync(http, acknowledged, 60, Diagnostics));
+
+        // A trade on the next day closes 2024-05-01; the closed day lands in the PostgreSQL history.
+        await Ingest.TicksAsync(http, $"[{Ingest.Tick("DURA", "2024-05-02T14:30:00Z", 99)}]");
+        var store = new MarketPulse.Storage.PostgresHistoryStore(Npgsql.NpgsqlDataSource.Create(backends.Postgres));
+        IReadOnlyList<MarketPulse.Abstractions.Market.BarDto> bars = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); bars.Count == 0 && DateTime.UtcNow < deadline; await Task.Delay(250))
+            bars = await store.GetDailyBarsAsync("DURA");
+        var day = Assert.Single(bars);
+        Assert.Equal(new DateOnly(2024, 5, 1), day.TradingDay);
+        Assert.Equal(100 + 249 % 7, day.Close); // the day's last trade
+        Assert.Equal(100, day.Open);
         await gateway.StopAsync();
     }
 

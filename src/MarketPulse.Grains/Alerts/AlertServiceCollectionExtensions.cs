@@ -1,4 +1,5 @@
 using MarketPulse.Grains.Alerts;
+using MarketPulse.Grains.History;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -9,9 +10,11 @@ namespace MarketPulse.Grains.Hosting;
 
 public static class AlertServiceCollectionExtensions
 {
-    /// <summary>The webhook dispatcher and its resilient HTTP client (silo side).</summary>
+    /// <summary>The webhook dispatcher and its resilient HTTP client, and the history recorder (silo side).</summary>
     public static IServiceCollection AddMarketPulseAlerts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<HistoryRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryRecorder>());
         services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -12,6 +12,9 @@ public sealed class SymbolWatchState
 {
     /// <summary>Per rule id: what was seen last, so a rule fires once per crossing even across reactivations.</summary>
     [Id(0)] public Dictionary<string, RuleWatch> Rules { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last closed day handed to the history store.</summary>
+    [Id(1)] public DateOnly? HistoryDay { get; set; }
 }
 
 /// <summary>
@@ -22,6 +25,7 @@ public sealed class SymbolWatchState
 public sealed class SymbolWatchGrain(
     [PersistentState("alertwatch", MarketPulseNames.GrainStorage)] IPersistentState<SymbolWatchState> state,
     WebhookDispatcher webhooks,
+    History.HistoryRecorder history,
     PipelineMetrics metrics,
     ILogger<SymbolWatchGrain> logger)
     : Grain, ISymbolWatchGrain
@@ -64,6 +68,23 @@ public sealed class SymbolWatchGrain(
         var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         await notifier.PushTickerAsync(update);
         await DeliverAsync(notifier, fired);
+        if (history.Enabled && update.Ticker.LastClosedDay is { } closed && (state.State.HistoryDay is not { } last || closed > last))
+            await RecordHistoryAsync(closed);
+    }
+
+    /// <summary>
+    /// A day closed: the ticker's daily bars since the last recorded one, and the ensemble's predictions of the last
+    /// week (those just issued and those just scored) go to the history store. Upserts make repeats harmless.
+    /// </summary>
+    private async Task RecordHistoryAsync(DateOnly closed)
+    {
+        var from = state.State.HistoryDay?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var bars = await GrainFactory.GetGrain<Abstractions.Market.ITickerGrain>(Symbol).GetBarsAsync("1d", from, null);
+        var predictions = await GrainFactory.GetGrain<Abstractions.Ensemble.IEnsembleGrain>(Symbol)
+            .GetPredictionsAsync(closed.AddDays(-7).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), null, null);
+        history.Enqueue(Symbol, bars.Where(b => b.TradingDay <= closed).ToList(), predictions);
+        state.State.HistoryDay = closed;
+        await state.WriteStateAsync();
     }
 
     public async Task OnSentimentChangedAsync(double score, DateTime? asOfUtc)

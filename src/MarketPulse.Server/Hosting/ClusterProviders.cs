@@ -12,12 +12,14 @@ namespace MarketPulse.Server.Hosting;
 /// <summary>
 /// The Cluster profile's providers: Redis membership and grain storage, and durable Azure Queue streams (Azurite on a
 /// developer machine or in CI, a Storage account in Azure). Connection strings come from the standard
-/// <c>ConnectionStrings</c> section: <c>redis</c> and <c>queues</c>.
+/// <c>ConnectionStrings</c> section: <c>redis</c> and <c>queues</c>, and <c>postgres</c> for the history store
+/// (registered by <see cref="OrleansHosting"/>; without it no history is kept, which the silo logs at start).
 /// </summary>
 public static class ClusterProviders
 {
     public const string RedisConnection = "redis";
     public const string QueuesConnection = "queues";
+    public const string PostgresConnection = "postgres";
 
     public static void UseMarketPulseCluster(this ISiloBuilder silo, IConfiguration configuration, MarketPulseOptions options)
     {

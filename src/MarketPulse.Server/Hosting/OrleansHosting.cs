@@ -33,6 +33,11 @@ public static class OrleansHosting
             silo.AddActivityPropagation();
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
+        if (options.Profile == DeploymentProfile.Cluster && builder.Configuration.GetConnectionString(ClusterProviders.PostgresConnection) is { Length: > 0 } postgres)
+        {
+            builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(postgres));
+            builder.Services.AddSingleton<MarketPulse.Abstractions.History.IHistoryStore, MarketPulse.Storage.PostgresHistoryStore>();
+        }
     }
 
     public static void AddMarketPulseClient(this WebApplicationBuilder builder, MarketPulseOptions options)
