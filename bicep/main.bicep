@@ -70,10 +70,10 @@ param postgresAdminLogin string
 @secure()
 param postgresAdminPassword string
 
-@description('Partitions of the streams event hub (cannot be lowered later).')
+@description('Queues (partitions) of the durable stream provider; every silo reads a share of them.')
 @minValue(2)
-@maxValue(32)
-param eventHubPartitionCount int = 8
+@maxValue(64)
+param streamQueueCount int = 8
 
 @description('Extra tags for every resource.')
 param tags object = {}
@@ -102,7 +102,6 @@ var sizing = isProd
       postgresSku: { name: 'Standard_D2ds_v5', tier: 'GeneralPurpose' }
       postgresStorageGB: 128
       postgresBackupDays: 35
-      eventHubsCapacity: 2
       logRetentionDays: 90
     }
   : {
@@ -114,7 +113,6 @@ var sizing = isProd
       postgresSku: { name: 'Standard_B1ms', tier: 'Burstable' }
       postgresStorageGB: 32
       postgresBackupDays: 7
-      eventHubsCapacity: 1
       logRetentionDays: 30
     }
 
@@ -169,15 +167,13 @@ module acrPull 'modules/acrPull.bicep' = {
   }
 }
 
-module eventHubs 'modules/eventHubs.bicep' = {
-  name: 'eventHubs'
+module streamQueues 'modules/streamQueues.bicep' = {
+  name: 'streamQueues'
   params: {
     location: location
-    namespaceName: '${prefix}-eh-${suffix}'
+    name: take('${namePrefix}${environmentName}q${suffix}', 24)
     tags: allTags
-    hubName: 'marketpulse'
-    partitionCount: eventHubPartitionCount
-    capacity: sizing.eventHubsCapacity
+    zoneRedundant: isProd
     appIdentityId: identity.id
     appPrincipalId: identity.properties.principalId
   }
@@ -242,8 +238,9 @@ var sharedEnv = [
   { name: 'MarketPulse__Profile', value: 'Cluster' }
   { name: 'ConnectionStrings__redis', secretRef: 'redis-connection' }
   { name: 'ConnectionStrings__postgres', secretRef: 'postgres-connection' }
-  { name: 'ConnectionStrings__eventhubs', value: eventHubs.outputs.connectionString }
-  { name: 'MarketPulse__EventHubs__ConsumerGroup', value: eventHubs.outputs.consumerGroup }
+  // Queue endpoint URI (no key): the service authenticates with the managed identity below.
+  { name: 'ConnectionStrings__queues', value: streamQueues.outputs.queueEndpoint }
+  { name: 'MarketPulse__Streams__Queues', value: string(streamQueueCount) }
   // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity by this.
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
 ]

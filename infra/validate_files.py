@@ -39,7 +39,7 @@ def check_compose() -> None:
             fail(f"compose: {name} builds from a missing Dockerfile")
 
     apps = {n: s for n, s in services.items() if s.get("image") == "marketpulse:local"}
-    required = ["MarketPulse__Profile", "MarketPulse__Role", "ConnectionStrings__redis",
+    required = ["MarketPulse__Profile", "MarketPulse__Role", "ConnectionStrings__redis", "ConnectionStrings__queues",
                 "ConnectionStrings__postgres", "MarketPulse__Api__Keys__0"]
     ports = set()
     for name, svc in apps.items():

@@ -35,7 +35,7 @@ public static class ClusterProviders
         {
             streams.ConfigureAzureQueue(q => q.Configure(a =>
             {
-                a.QueueServiceClient = new Azure.Storage.Queues.QueueServiceClient(queues);
+                a.QueueServiceClient = QueueClient(queues);
                 a.QueueNames = Enumerable.Range(0, options.Streams.Queues).Select(i => $"{o.ServiceId}-{MarketPulseNames.StreamProvider}-{i}").ToList();
                 // A message read by a silo that then dies becomes visible again after this, and is delivered by the
                 // silo that takes over the queue: that is what makes an acknowledged ingest survive a silo's death.
@@ -53,6 +53,16 @@ public static class ClusterProviders
         client.Configure<ClusterOptions>(c => { c.ClusterId = o.ClusterId; c.ServiceId = o.ServiceId; });
         client.UseRedisClustering(c => c.ConfigurationOptions = RedisOptions(redis));
     }
+
+    /// <summary>
+    /// A Storage connection string (Azurite, or a key-based account), or a queue endpoint URI such as
+    /// <c>https://account.queue.core.windows.net/</c>, used with the managed identity (DefaultAzureCredential, which
+    /// picks the user-assigned identity named by AZURE_CLIENT_ID) — what the Bicep deployment sets.
+    /// </summary>
+    public static Azure.Storage.Queues.QueueServiceClient QueueClient(string queues) =>
+        Uri.TryCreate(queues, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && !queues.Contains(';')
+            ? new Azure.Storage.Queues.QueueServiceClient(uri, new Azure.Identity.DefaultAzureCredential())
+            : new Azure.Storage.Queues.QueueServiceClient(queues);
 
     private static ConfigurationOptions RedisOptions(string connection)
     {
