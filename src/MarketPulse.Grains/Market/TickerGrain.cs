@@ -4,6 +4,7 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
+using MarketPulse.Grains.Ensemble;
 using MarketPulse.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -20,7 +21,8 @@ namespace MarketPulse.Grains.Market;
 public sealed class TickerGrain(
     [PersistentState("ticker", MarketPulseNames.GrainStorage)] IPersistentState<TickerState> state,
     PipelineMetrics metrics,
-    ILogger<TickerGrain> logger)
+    ILogger<TickerGrain> logger,
+    LivePriceModel priceModel)
     : Grain, ITickerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<MarketBatch>
 {
     public const int MaxDailyBars = 1000;
@@ -135,7 +137,8 @@ public sealed class TickerGrain(
             _indicators.Update(day.Close);
             var closeTime = ExchangeCalendar.UsEquities.CloseUtc(day.Date);
             var p = _indicators.MomentumProbability(double.NaN);
-            var signal = double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date);
+            var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, closeTime, day.Date)
+                ?? (double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date));
             if (signal is not null) metrics.PredictionEmitted(PriceSignal);
             await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
         }

@@ -62,7 +62,7 @@ public sealed class StockNetData
             data._bars[symbol] = reader.ReadPrices(symbol)
                 .Select(b => new DayBar(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume))
                 .ToList();
-            data._movements[symbol] = data.ReadMovements(directory, symbol);
+            data._movements[symbol] = data.ReadMovements(directory, symbol, data._bars[symbol]);
             var texts = new List<TextObservation>();
             foreach (var post in reader.ReadTweets(symbol, textsFrom, textsTo))
                 texts.Add(new TextObservation(post.Time, scorer.Score(post.Text).Polarity));
@@ -81,9 +81,8 @@ public sealed class StockNetData
     {
         if (string.IsNullOrWhiteSpace(directory) || !Directory.Exists(directory))
             throw new InvalidDataException($"directory '{directory}' does not exist");
-        foreach (var sub in new[] { Path.Combine("price", "raw"), Path.Combine("price", "preprocessed") })
-            if (!Directory.Exists(Path.Combine(directory, sub)))
-                throw new InvalidDataException($"'{directory}' is not a StockNet-layout directory: no {sub}/ folder");
+        if (!Directory.Exists(Path.Combine(directory, "price", "raw")))
+            throw new InvalidDataException($"'{directory}' is not a StockNet-layout directory: no price/raw/ folder");
         if (!Directory.EnumerateFiles(Path.Combine(directory, "price", "raw"), "*.csv").Any())
             throw new InvalidDataException($"'{directory}': price/raw has no <TICKER>.csv files");
     }
@@ -103,11 +102,21 @@ public sealed class StockNetData
         return samples;
     }
 
-    private List<(DateOnly, double)> ReadMovements(string directory, string symbol)
+    /// <summary>
+    /// Movement labels from <c>price/preprocessed/&lt;T&gt;.txt</c>, the protocol's own numbers. Where that file is absent
+    /// (e.g. the shipped sample), the same definition — AdjClose_t / AdjClose_t−1 − 1, rounded to 6 decimals as in the
+    /// preprocessed files — is applied to the raw bars.
+    /// </summary>
+    private List<(DateOnly, double)> ReadMovements(string directory, string symbol, List<DayBar> bars)
     {
         var path = Path.Combine(directory, "price", "preprocessed", symbol + ".txt");
         var rows = new List<(DateOnly, double)>();
-        if (!File.Exists(path)) { Reject("preprocessed: missing file"); return rows; }
+        if (!File.Exists(path))
+        {
+            for (var i = 1; i < bars.Count; i++)
+                if (bars[i - 1].Close > 0) rows.Add((bars[i].Date, Math.Round(bars[i].Close / bars[i - 1].Close - 1, 6)));
+            return rows;
+        }
         foreach (var line in File.ReadLines(path))
         {
             if (line.Length == 0) continue;
