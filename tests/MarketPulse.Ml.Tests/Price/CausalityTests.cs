@@ -62,7 +62,7 @@ public class CausalityTests(StockNetFixture fixture)
         var inputs = fixture.Data.Inputs("AAPL", Target);
         var basis = inputs.Bars.Last(b => b.Date < Target);
         var moved = inputs with { Bars = inputs.Bars.Select(b => b.Date == basis.Date ? b with { Close = b.Close * 1.05 } : b).ToList() };
-        var texted = inputs with { Texts = [.. inputs.Texts, new TextObservation(PriceFeatures.Cutoff(basis).AddMinutes(-1), -1.0)] };
+        var texted = inputs with { Texts = inputs.Texts.Append(new TextObservation(PriceFeatures.Cutoff(basis).AddMinutes(-1), -1.0)).OrderBy(t => t.TimeUtc).ToList() };
         var a = new float[PriceFeatures.Count];
         var b = new float[PriceFeatures.Count];
         var c = new float[PriceFeatures.Count];

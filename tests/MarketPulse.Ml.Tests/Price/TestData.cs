@@ -11,7 +11,7 @@ internal static class Repo
     private static readonly Lazy<string> RootDir = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.sln"))) return dir.FullName;
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "MarketPulse.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("repository root (MarketPulse.sln) not found above " + AppContext.BaseDirectory);
     });
 
