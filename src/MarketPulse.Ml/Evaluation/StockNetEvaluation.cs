@@ -126,7 +126,7 @@ public static class StockNetEvaluation
                     losses[k] = double.IsNaN(p[k]) ? double.NaN : (p[k] - (wentUp ? 1 : 0)) * (p[k] - (wentUp ? 1 : 0));
                 hedge.Update(losses);
             }
-            if (++done % 22 == 0) progress.WriteLine($"evaluated {done}/{data.Symbols.Count} symbols");
+            if (++done % 22 == 0 || done == data.Symbols.Count) progress.WriteLine($"evaluated {done}/{data.Symbols.Count} symbols");
         }
         if (priceOnly is null) metrics.Remove(PriceOnly);
         var ens = metrics[Ensemble];
