@@ -9,6 +9,7 @@ public static class EvalCommands
         var eval = new Command("eval", "Evaluate the shipped models; prints one JSON object as the last line of stdout.");
         eval.Subcommands.Add(EvalSentimentCommand.Create());
         eval.Subcommands.Add(EvalStockNetCommand.Create());
+        eval.Subcommands.Add(EvalIntradayCommand.Create());
         return eval;
     }
 }
