@@ -40,10 +40,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
 
         var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
         var target = NextWeekday(basisDay);
-        // Re-scored with the lexicon the model was trained on, whatever scorer the sentiment grains use.
-        var from = PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays);
-        var texts = posts.Where(p => p.Time < closeUtc && p.Time >= from)
-            .Select(p => new TextObservation(p.Time, lexicon.Score(p.Text).Polarity)).OrderBy(t => t.TimeUtc).ToList();
+        var texts = RecentTexts(symbol, posts, PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays), closeUtc);
         try
         {
             var prediction = Model.Predict(new PriceInputs(target, bars, texts, day => Board.Market(day, sector), sector), TopFeatures);
@@ -56,6 +53,25 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         {
             logger.LogError(ex, "Price model failed for {Symbol} at {Day}", symbol, basisDay);
             return null;
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, Dictionary<string, TextObservation>> _texts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The texts in [from, before), scored with the lexicon the model was trained on. The sentiment grain keeps only about
+    /// six days of posts, the features look back ten (two 5-day windows), so the posts seen at earlier closes are kept here.
+    /// </summary>
+    private List<TextObservation> RecentTexts(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from, DateTime before)
+    {
+        var known = _texts.GetOrAdd(symbol, _ => new Dictionary<string, TextObservation>(StringComparer.Ordinal));
+        lock (known)
+        {
+            foreach (var p in posts)
+                if (p.Time >= from && !known.ContainsKey(p.Source + "\u0001" + p.Id))
+                    known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, lexicon.Score(p.Text).Polarity);
+            foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
+            return known.Values.Where(t => t.TimeUtc < before).OrderBy(t => t.TimeUtc).ToList();
         }
     }
 

@@ -25,6 +25,9 @@ public sealed record SignalResult(
     private static double R(double v) => Math.Round(v, 4);
 }
 
+/// <summary>One day's calls in the backtest (for comparing with the live grains); NaN where a signal abstained.</summary>
+public readonly record struct BacktestCall(string Symbol, DateOnly Basis, DateOnly Target, double Price, double Sentiment, double Persistence, double Ensemble);
+
 /// <summary>The design's §4 result of <c>eval stocknet</c> (top level = the ensemble, the service's answer), plus context.</summary>
 public sealed record StockNetEvalResult(
     [property: JsonPropertyName("n")] long N,
@@ -66,7 +69,7 @@ public static class StockNetEvaluation
     public static readonly TimeSpan SentimentWindow = TimeSpan.FromDays(5);
 
     public static StockNetEvalResult Run(StockNetData data, PriceModel price, PriceModel? priceOnly, DateOnly from, DateOnly to,
-        TextWriter progress, CancellationToken ct = default)
+        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null)
     {
         var samples = data.Samples(from, to);
         var labels = samples.ToDictionary(s => (s.Symbol, s.Target), s => s.Up);
@@ -105,6 +108,7 @@ public static class StockNetEvaluation
                 var pPersistence = SignalMix.Persistence(dayReturn);
                 p[0] = pPrice; p[1] = pSentiment; p[2] = pPersistence;
                 var pEnsemble = SignalMix.Combine(hedge, p, null);
+                onCall?.Invoke(new BacktestCall(symbol, d.Date, t, pPrice, pSentiment, pPersistence, pEnsemble));
 
                 if (labels.TryGetValue((symbol, t), out var up))
                 {
