@@ -69,8 +69,9 @@ public class ModelExportTests(StockNetFixture fixture)
     public void TorchSharpNativeLibraryIsMadeLoadableByMarkingOneVersionWeak()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        var original = File.ReadAllBytes(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-            ".nuget", "packages", "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so"));
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var original = File.ReadAllBytes(Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so"));
         var copy = (byte[])original.Clone();
         Assert.True(TorchNativeCompat.MakeVersionWeak(copy, "GLIBCXX_3.4.32"));
         Assert.Equal(1, original.Zip(copy).Count(p => p.First != p.Second));
