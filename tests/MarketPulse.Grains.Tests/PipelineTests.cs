@@ -4,6 +4,7 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Validation;
+using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -63,35 +64,48 @@ public class PipelineTests(ClusterFixture fixture)
         var vol = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / 19);
         Assert.Equal(vol, ind.Volatility20d!.Value, 12);
 
-        // Momentum rule by hand: z = (EMA12/EMA26 − 1)/vol − (RSI − 70)/30, p = 0.5 + 0.15·tanh(z).
-        var z = (123.5 / 116.5 - 1) / vol - 1;
-        var expected = 0.5 + 0.15 * Math.Tanh(z);
+        // The price signal is the shipped model, and live it computes exactly what the offline path computes from the same
+        // bars: same features, same ONNX session maths (no texts here; the market context is this ticker alone).
+        using var model = PriceModel.Load(Path.Combine(RepoPaths.Find("models"), PriceModel.DefaultFileName));
+        var dayBars = LinearBars(symbol).Select(b => new DayBar(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume)).ToList();
+        MarketDay? Own(DateOnly day)
+        {
+            var i = dayBars.FindIndex(b => b.Date == day);
+            if (i < 1) return null;
+            var r1 = Math.Log(dayBars[i].Close / dayBars[i - 1].Close);
+            return new MarketDay(r1, i >= 5 ? Math.Log(dayBars[i].Close / dayBars[i - 5].Close) : 0, r1);
+        }
+        var expected = model.Predict(new PriceInputs(new DateOnly(2015, 4, 13), dayBars, [], Own, model.Card.SectorOf(symbol)))!;
         var ensemble = _grains.GetGrain<IEnsembleGrain>(symbol);
         var es = await Eventually(ensemble.GetSnapshotAsync, s => s.ClosesSeen == 30, "30 closes");
         var price = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "price").Prediction;
-        Assert.Equal(expected, price.ProbabilityUp, 12);
-        Assert.Equal("up", price.Direction);
+        Assert.Equal(expected.ProbabilityUp, price.ProbabilityUp, 12);
+        Assert.Equal(expected.Direction, price.Direction);
+        Assert.Equal("model", price.Kind);
+        Assert.Equal(model.Version, price.ModelVersion);
         Assert.Equal(new DateOnly(2015, 4, 10), price.BasisDay);
         Assert.Equal("1d", price.Horizon);
+        Assert.Equal(5, price.TopFeatures!.Count);
 
-        // Every close rose, so every scored call that said "up" was a hit.
         var stats = es.Signals.ToDictionary(s => s.Signal);
-        Assert.Equal(4, stats["price"].Scored);              // issued from close 26 (EMA26 warm), scored at 27..30
-        Assert.Equal(4, stats["price"].Hits);
+        Assert.Equal(29, stats["price"].Scored);             // the model speaks from the first close, scored at 2..30
         Assert.Equal(28, stats["persistence"].Scored);       // needs a previous close: issued from close 2
         Assert.Equal(29, stats["ensemble"].Scored);
         Assert.Equal(0, stats["sentiment"].Scored);          // no texts: it abstained
-        Assert.True(stats["price"].Weight > stats["persistence"].Weight, "the sharper, correct signal gains weight");
+        // Hedge: of the two signals that always spoke, the one with the lower Brier loss holds the larger weight.
+        var (better, worse) = stats["price"].Brier < stats["persistence"].Brier ? ("price", "persistence") : ("persistence", "price");
+        Assert.True(stats[better].Weight > stats[worse].Weight, $"{better} (lower Brier) should outweigh {worse}");
         Assert.Equal(1.0, es.Signals.Where(s => s.Signal != "ensemble").Sum(s => s.Weight), 9);
 
         var latest = es.Latest!;
         Assert.Equal("ensemble", latest.Prediction.Signal);
         Assert.Contains(latest.Explanation!, c => c.Signal == "price");
         Assert.Equal(latest.Prediction.ProbabilityUp - 0.5, latest.Explanation!.Sum(c => c.Contribution), 12);
+        Assert.Equal(price.TopFeatures, latest.Prediction.TopFeatures);   // the ensemble's explanation carries the model's features
 
         var history = await ensemble.GetPredictionsAsync(null, null, "price");
-        Assert.Equal(5, history.Count);
-        Assert.All(history.Take(4), h => Assert.True(h.Hit));
+        Assert.Equal(30, history.Count);
+        Assert.All(history.SkipLast(1), h => Assert.Equal(h.Prediction.ProbabilityUp >= 0.5, h.Hit)); // every close rose
         Assert.Null(history[^1].Hit);                         // the last one waits for tomorrow
         Assert.Contains(symbol, await _grains.GetGrain<IMarketDirectoryGrain>(0).GetSymbolsAsync());
     }

@@ -146,7 +146,8 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
         foreach (var p in new[] { "/api/tickers", "/api/tickers/{symbol}", "/api/tickers/{symbol}/bars", "/api/tickers/{symbol}/predictions", "/api/tickers/{symbol}/posts", "/api/models", "/api/ingest/ticks", "/api/ingest/posts" })
             Assert.True(paths.TryGetProperty(p, out _), $"OpenAPI lacks {p}");
         var models = await _http.GetFromJsonAsync<JsonElement>("/api/models");
-        Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "price" && m.GetProperty("kind").GetString() == "rule");
+        Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "price" && m.GetProperty("kind").GetString() == "model"
+            && m.GetProperty("version").GetString()!.StartsWith("price-", StringComparison.Ordinal));
     }
 }
 

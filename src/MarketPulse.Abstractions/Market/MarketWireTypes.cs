@@ -88,4 +88,12 @@ public sealed record SignalPrediction(
     [property: Id(4)] string Horizon,
     [property: Id(5)] string Direction,
     [property: Id(6)] double ProbabilityUp,
-    [property: Id(7)] DateOnly BasisDay);
+    [property: Id(7)] DateOnly BasisDay,
+    [property: Id(8)] IReadOnlyList<FeatureContributionDto>? TopFeatures = null);
+
+/// <summary>One input's share of a model's prediction (probability with the input as seen minus with it at its training mean).</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.featurecontribution")]
+public sealed record FeatureContributionDto(
+    [property: Id(0)] string Feature,
+    [property: Id(1)] double Value,
+    [property: Id(2)] double Contribution);

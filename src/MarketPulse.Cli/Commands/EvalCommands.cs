@@ -8,7 +8,8 @@ public static class EvalCommands
     {
         var eval = new Command("eval", "Evaluate the shipped models; prints one JSON object as the last line of stdout.");
         eval.Subcommands.Add(EvalSentimentCommand.Create());
-        eval.Subcommands.Add(CliRunner.NotYetAvailable("stocknet", "Causal evaluation of the models and the ensemble on StockNet-layout data.", "the price-model issue"));
+        eval.Subcommands.Add(EvalStockNetCommand.Create());
+        eval.Subcommands.Add(EvalIntradayCommand.Create());
         return eval;
     }
 }

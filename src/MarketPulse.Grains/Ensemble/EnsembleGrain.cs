@@ -48,27 +48,23 @@ public sealed class EnsembleGrain(
 
         var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(close.Symbol).GetSignalAsync(close.CloseTimeUtc);
         double? dayReturn = close.PreviousClose is { } pc && pc > 0 ? close.Close / pc - 1 : null;
-        var persistence = dayReturn is { } r && r != 0 ? 0.5 + 0.05 * Math.Sign(r) : double.NaN;
+        var persistence = SignalMix.Persistence(dayReturn);
         var pPrice = close.PriceSignal?.ProbabilityUp ?? double.NaN;
 
         Span<double> probabilities = [pPrice, sentiment.ProbabilityUp, persistence];
-        var pEnsemble = _hedge.Combine(probabilities);
-        var contributions = new List<SignalContribution>(Experts.Length);
-        var weightSum = 0.0;
-        for (var i = 0; i < Experts.Length; i++) if (!double.IsNaN(probabilities[i])) weightSum += _hedge.Weights[i];
-        for (var i = 0; i < Experts.Length; i++)
-        {
-            if (double.IsNaN(probabilities[i])) continue;
-            var w = _hedge.Weights[i] / weightSum;
-            contributions.Add(new SignalContribution(Experts[i], w, probabilities[i], w * (probabilities[i] - 0.5)));
-        }
+        var mix = new List<MixContribution>(Experts.Length);
+        var pEnsemble = SignalMix.Combine(_hedge, probabilities, mix);
+        var contributions = mix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution)).ToList();
 
         var issued = new List<PredictionRecord>();
         if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
             issued.Add(Issue(SentimentSignalName, "lexicon", sentimentScorer.Name, close, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
+        // The ensemble's explanation: the signal weights, and the price model's top feature contributions.
         var ensemble = Issue(EnsembleSignal, "ensemble", "hedge-v1", close, pEnsemble) with { Explanation = contributions };
+        if (close.PriceSignal?.TopFeatures is { } features)
+            ensemble = ensemble with { Prediction = ensemble.Prediction with { TopFeatures = features } };
         issued.Add(ensemble);
 
         s.Pending = issued;
@@ -144,7 +140,11 @@ public sealed class EnsembleGrain(
         {
             var i = Array.IndexOf(Experts, name);
             var weight = i >= 0 ? _hedge.Weights[i] : 1.0;
-            var kind = name switch { EnsembleSignal => "ensemble", PersistenceSignal => "baseline", SentimentSignalName => "lexicon", _ => "rule" };
+            var kind = name switch
+            {
+                EnsembleSignal => "ensemble", PersistenceSignal => "baseline", SentimentSignalName => "lexicon",
+                _ => state.State.LatestBySignal.GetValueOrDefault(name)?.Kind ?? "rule",
+            };
             return ToStats(name, kind, weight, _cards.GetValueOrDefault(name));
         }).ToList();
     }

@@ -1,4 +1,7 @@
 using MarketPulse.Core.Sentiment;
+using MarketPulse.Grains.Ensemble;
+using MarketPulse.Ml.Price;
+using Microsoft.Extensions.Logging;
 using MarketPulse.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +26,16 @@ public static class GrainServiceCollectionExtensions
             var lexicon = Path.Combine(dir, "vader_lexicon.txt");
             if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon} (set MarketPulse:Models:Path)", lexicon);
             return LexiconSentimentScorer.LoadShipped(dir);
+        });
+        services.AddSingleton(sp =>
+        {
+            var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
+            var logger = sp.GetRequiredService<ILogger<LivePriceModel>>();
+            var path = Path.Combine(dir, PriceModel.DefaultFileName);
+            PriceModel? model = null;
+            if (File.Exists(path)) model = PriceModel.Load(path);
+            else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
+            return new LivePriceModel(model, LexiconSentimentScorer.LoadShipped(dir), logger);
         });
         return services;
     }

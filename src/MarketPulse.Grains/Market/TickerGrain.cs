@@ -6,6 +6,7 @@ using MarketPulse.Abstractions.Realtime;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
+using MarketPulse.Grains.Ensemble;
 using MarketPulse.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -23,7 +24,8 @@ public sealed class TickerGrain(
     [PersistentState("ticker", MarketPulseNames.GrainStorage)] IPersistentState<TickerState> state,
     PipelineMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Hosting.PersistenceOptions> persistence,
-    ILogger<TickerGrain> logger)
+    ILogger<TickerGrain> logger,
+    LivePriceModel priceModel)
     : Grain, ITickerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<MarketBatch>
 {
     public const int MaxDailyBars = 1000;
@@ -173,7 +175,8 @@ public sealed class TickerGrain(
             _indicators.Update(day.Close);
             var closeTime = ExchangeCalendar.UsEquities.CloseUtc(day.Date);
             var p = _indicators.MomentumProbability(double.NaN);
-            var signal = double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date);
+            var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, closeTime, day.Date)
+                ?? (double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date));
             if (signal is not null) metrics.PredictionEmitted(PriceSignal);
             var call = await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
             _ensembleCall = call.Prediction;

@@ -3,6 +3,7 @@ using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Core.Signals;
+using MarketPulse.Grains.Ensemble;
 using MarketPulse.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -15,10 +16,12 @@ public sealed record ModelsResponse(IReadOnlyList<ModelInfo> Models, IReadOnlyLi
 
 public static class ModelEndpoints
 {
-    /// <summary>What produces each signal. The price signal is a fixed rule until a trained model replaces it.</summary>
-    public static IReadOnlyList<ModelInfo> Catalog(string sentimentModel) =>
+    /// <summary>What produces each signal. The price signal is the trained model when the silo loaded one, else the fixed rule.</summary>
+    public static IReadOnlyList<ModelInfo> Catalog(string sentimentModel, string? priceModel = null) =>
     [
-        new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65]."),
+        priceModel is null
+            ? new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65].")
+            : new("price", "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by occlusion against training means (docs/models/price.md)."),
         new("sentiment", "lexicon", sentimentModel, "VADER lexicon scorer over the ticker's texts, time-decayed mean over the 5 days before the close."),
         new("persistence", "baseline", "persistence-v1", "Baseline: tomorrow moves like today (probability 0.55 in today's direction)."),
         new("ensemble", "ensemble", "hedge-v1", "Hedge (exponentiated weights with fixed share) over the signals, re-weighted only from realised Brier losses."),
@@ -27,7 +30,8 @@ public static class ModelEndpoints
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
-                TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos"), await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync())))
+                TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos",
+                    services.GetService<LivePriceModel>()?.Version), await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync())))
             .WithTags("Models").WithSummary("Models, versions and live hit rate / Brier per signal over all tickers.");
 
         var sources = app.MapGroup("/api/sources").WithTags("Sources");

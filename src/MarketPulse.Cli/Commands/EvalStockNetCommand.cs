@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Price;
+
+namespace MarketPulse.Cli.Commands;
+
+/// <summary><c>marketpulse eval stocknet --data DIR --from D --to D</c>: the shipped models and the ensemble, causally, per design §4.</summary>
+public static class EvalStockNetCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Required = true, Description = "StockNet-layout directory (price/raw, price/preprocessed, tweet/preprocessed)." };
+        var from = new Option<string>("--from") { Required = true, Description = "First target day (YYYY-MM-DD, inclusive)." };
+        var to = new Option<string>("--to") { Required = true, Description = "End target day (YYYY-MM-DD, exclusive)." };
+        var model = new Option<string?>("--model") { Description = "Price model .onnx (default: the shipped models/price.onnx)." };
+        var command = new Command("stocknet", "Causal evaluation of the shipped models and the ensemble on StockNet-layout data.");
+        command.Options.Add(data);
+        command.Options.Add(from);
+        command.Options.Add(to);
+        command.Options.Add(model);
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var config = parseResult.InvocationConfiguration;
+            var f = ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = ParseDay(parseResult.GetValue(to)!, "--to");
+            if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
+            var dir = parseResult.GetValue(data)!;
+            var modelPath = parseResult.GetValue(model) ?? ShippedModelPath(PriceModel.DefaultFileName);
+            var result = Run(dir, f, t, modelPath, config.Error, ct);
+            await config.Output.WriteLineAsync(result.ToJson());
+            return 0;
+        });
+        return command;
+    }
+
+    public static StockNetEvalResult Run(string dir, DateOnly from, DateOnly to, string modelPath, TextWriter progress, CancellationToken ct = default)
+    {
+        try
+        {
+            StockNetData.RequireLayout(dir);
+            using var price = PriceModel.Load(modelPath);
+            var baselinePath = Path.Combine(Path.GetDirectoryName(modelPath)!, "price-baseline.onnx");
+            using var priceOnly = File.Exists(baselinePath) ? PriceModel.Load(baselinePath) : null;
+            var scorer = EvalSentimentCommand.LoadShippedScorer();
+            // Texts older than the longest look-back of any feature (two 5-day windows) cannot matter.
+            var data = StockNetData.Load(dir, scorer, price.Card.SectorOf, from.AddDays(-15), to, progress);
+            var result = StockNetEvaluation.Run(data, price, priceOnly, from, to, progress, ct);
+            if (result.Samples == 0) progress.WriteLine($"warning: no StockNet samples with target days in [{from:yyyy-MM-dd}, {to:yyyy-MM-dd})");
+            return result;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CliInputException(ex.Message);
+        }
+    }
+
+    public static string ShippedModelPath(string file)
+    {
+        string[] candidates = [Path.Combine(Environment.CurrentDirectory, "models", file), Path.Combine(AppContext.BaseDirectory, "models", file)];
+        return candidates.FirstOrDefault(File.Exists) ?? throw new CliInputException($"shipped price model not found: no {file} in {string.Join(" or ", candidates.Select(Path.GetDirectoryName))}");
+    }
+
+    private static DateOnly ParseDay(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new CliInputException($"{option}: '{text}' is not a date (YYYY-MM-DD)");
+}

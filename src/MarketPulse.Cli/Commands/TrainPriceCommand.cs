@@ -1,0 +1,41 @@
+using System.CommandLine;
+using MarketPulse.Ml.Training.Price;
+
+namespace MarketPulse.Cli.Commands;
+
+/// <summary><c>marketpulse train price --data DIR [--out models]</c>: reproduces the shipped price models from StockNet.</summary>
+public static class TrainPriceCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Required = true, Description = "StockNet-layout directory with StockTable (e.g. ../shared/data/stocknet)." };
+        var output = new Option<string>("--out") { DefaultValueFactory = _ => "models", Description = "Folder to write price.onnx/.json and price-baseline.onnx/.json." };
+        var noDeep = new Option<bool>("--no-deep") { Description = "Skip the GRU (gradient boosting only)." };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 12, Description = "GRU epochs (the best on the late-train holdout's log-loss is kept)." };
+        var command = new Command("price", "Train the price models on the StockNet train period and select on dev.");
+        command.Options.Add(data);
+        command.Options.Add(output);
+        command.Options.Add(noDeep);
+        command.Options.Add(epochs);
+        command.SetAction((parseResult, ct) =>
+        {
+            var dir = parseResult.GetValue(data)!;
+            var e = parseResult.GetValue(epochs);
+            if (e < 1) throw new CliInputException("--epochs must be at least 1");
+            var scorer = EvalSentimentCommand.LoadShippedScorer();
+            var training = new PriceTraining(parseResult.InvocationConfiguration.Error);
+            try
+            {
+                training.Run(dir, parseResult.GetValue(output)!, scorer, parseResult.GetValue(noDeep) ? null : new GruPriceTrainer.Options(Epochs: e), ct);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new CliInputException(ex.Message);
+            }
+            foreach (var c in training.Candidates)
+                parseResult.InvocationConfiguration.Output.WriteLine($"{c.Name,-16} {c.Config,-48} dev acc {c.DevAccuracy:P2} MCC {c.DevMcc:F3} Brier {c.DevBrier:F4} n={c.DevN}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Ml.Price;
+using Microsoft.Extensions.Logging;
+
+namespace MarketPulse.Grains.Ensemble;
+
+/// <summary>
+/// The trained price model in the live service: one shared ONNX Runtime session (a DI singleton), fed by
+/// <see cref="PriceFeatures"/> exactly as in training and backtests. Inputs at a daily close: the ticker's daily bars,
+/// the sentiment grain's posts before the close (scored with the VADER lexicon, as in training), and the market context of the tickers that closed the same day
+/// in this silo (<see cref="MarketBoard"/>). The target day is taken to be the next weekday.
+/// </summary>
+public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lexicon, ILogger<LivePriceModel> logger)
+{
+    public const string Signal = "price";
+    public const int TopFeatures = 5;
+    /// <summary>Enough posts for the 10-day look-back of the text features for any realistic ticker.</summary>
+    public const int PostsToRead = 5000;
+
+    public PriceModel? Model { get; } = model;
+    public string? Version => Model?.Version;
+    public MarketBoard Board { get; } = new();
+
+    /// <returns>Null without a model or before the first bar; the caller then keeps its rule-based signal.</returns>
+    public async Task<SignalPrediction?> PredictAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars, DateTime closeUtc, DateOnly basisDay)
+    {
+        if (Model is null || dailyBars.Count == 0) return null;
+        var start = Math.Max(0, dailyBars.Count - PriceFeatures.HistoryDays);
+        var bars = new List<DayBar>(dailyBars.Count - start);
+        for (var i = start; i < dailyBars.Count; i++)
+        {
+            var b = dailyBars[i];
+            bars.Add(new DayBar(b.TradingDay, b.Open, b.High, b.Low, b.Close, b.Volume));
+        }
+        var sector = Model.Card.SectorOf(symbol);
+        Board.Report(symbol, sector, bars);
+
+        var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
+        var target = NextWeekday(basisDay);
+        var texts = RecentTexts(symbol, posts, PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays), closeUtc);
+        try
+        {
+            var prediction = Model.Predict(new PriceInputs(target, bars, texts, day => Board.Market(day, sector), sector), TopFeatures);
+            if (prediction is null) return null;
+            return new SignalPrediction(Signal, "model", prediction.ModelVersion, closeUtc, prediction.Horizon, prediction.Direction,
+                prediction.ProbabilityUp, basisDay,
+                prediction.TopContributions.Select(c => new FeatureContributionDto(c.Feature, c.Value, c.Contribution)).ToList());
+        }
+        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
+        {
+            logger.LogError(ex, "Price model failed for {Symbol} at {Day}", symbol, basisDay);
+            return null;
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, Dictionary<string, TextObservation>> _texts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The texts in [from, before), scored with the lexicon the model was trained on. The sentiment grain keeps only about
+    /// six days of posts, the features look back ten (two 5-day windows), so the posts seen at earlier closes are kept here.
+    /// </summary>
+    private List<TextObservation> RecentTexts(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from, DateTime before)
+    {
+        var known = _texts.GetOrAdd(symbol, _ => new Dictionary<string, TextObservation>(StringComparer.Ordinal));
+        lock (known)
+        {
+            foreach (var p in posts)
+                if (p.Time >= from && !known.ContainsKey(p.Source + "\u0001" + p.Id))
+                    known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, lexicon.Score(p.Text).Polarity);
+            foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
+            return known.Values.Where(t => t.TimeUtc < before).OrderBy(t => t.TimeUtc).ToList();
+        }
+    }
+
+    public static DateOnly NextWeekday(DateOnly day)
+    {
+        var next = day.AddDays(1);
+        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) next = next.AddDays(1);
+        return next;
+    }
+}
+
+/// <summary>
+/// Cross-ticker context for the price features: each ticker reports its log returns as its days close; the market and
+/// sector averages of a day are over the tickers that have reported that day so far in this silo. (The backtest averages
+/// over all tickers of the day, all of which have closed by then; live, tickers that close later in the same instant
+/// are missed. Kept for 30 days.)
+/// </summary>
+public sealed class MarketBoard
+{
+    private readonly ConcurrentDictionary<DateOnly, ConcurrentDictionary<string, (int Sector, double Ret1, double? Ret5)>> _days = new();
+
+    public void Report(string symbol, int sector, IReadOnlyList<DayBar> bars)
+    {
+        for (var i = Math.Max(1, bars.Count - PriceFeatures.SequenceDays); i < bars.Count; i++)
+        {
+            if (bars[i].Close <= 0 || bars[i - 1].Close <= 0) continue;
+            double? r5 = i >= 5 && bars[i - 5].Close > 0 ? Math.Log(bars[i].Close / bars[i - 5].Close) : null;
+            _days.GetOrAdd(bars[i].Date, _ => new())[symbol] = (sector, Math.Log(bars[i].Close / bars[i - 1].Close), r5);
+        }
+        if (bars.Count > 0 && _days.Count > 40)
+            foreach (var old in _days.Keys.Where(d => d < bars[^1].Date.AddDays(-30))) _days.TryRemove(old, out _);
+    }
+
+    public MarketDay? Market(DateOnly day, int sector)
+    {
+        if (!_days.TryGetValue(day, out var entries) || entries.IsEmpty) return null;
+        var all = entries.Values.ToList();
+        var r5 = all.Where(e => e.Ret5 is not null).Select(e => e.Ret5!.Value).ToList();
+        var inSector = all.Where(e => e.Sector == sector && sector >= 0).Select(e => e.Ret1).ToList();
+        var m1 = all.Average(e => e.Ret1);
+        return new MarketDay(m1, r5.Count > 0 ? r5.Average() : 0, inSector.Count > 0 ? inSector.Average() : m1);
+    }
+}

@@ -1,0 +1,113 @@
+using MarketPulse.Core.Evaluation;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Core.Text;
+using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Price;
+
+namespace MarketPulse.Ml.Training.Price;
+
+public sealed record CandidateResult(string Name, string Config, double DevAccuracy, double DevMcc, double DevBrier, long DevN, double CalA, double CalB);
+
+/// <summary>
+/// <c>marketpulse train price</c>: trains on the StockNet train period only (2014-01-01..2015-05-31 for fitting,
+/// 2015-06-01..2015-07-31 held out for Platt calibration), selects on the dev period only (2015-08-01..2015-09-30), and
+/// writes the winner as <c>price.onnx</c> + <c>price.json</c> and the price-only baseline as <c>price-baseline.*</c>.
+/// The test period is never read.
+/// </summary>
+public sealed class PriceTraining(TextWriter progress)
+{
+    public static readonly DateOnly TrainFrom = new(2014, 1, 1);
+    public static readonly DateOnly CalibrateFrom = new(2015, 6, 1);
+    public static readonly DateOnly DevFrom = new(2015, 8, 1);
+    public static readonly DateOnly DevTo = new(2015, 10, 1);
+
+    public static readonly GbmPriceTrainer.Config[] GbmGrid =
+    [
+        new(7, 200, 0.03, 150, 0.7),
+        new(15, 300, 0.02, 300, 0.7),
+        new(31, 500, 0.02, 300, 0.5),
+    ];
+
+    public List<CandidateResult> Candidates { get; } = [];
+
+    public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default)
+    {
+        var tablePath = Path.Combine(dataDir, "StockTable");
+        if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
+        var table = StockTable.Load(tablePath);
+        var sectorNames = table.Listings.Select(l => l.Sector).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var sectors = table.Listings.ToDictionary(l => l.Symbol, l => Array.IndexOf(sectorNames, l.Sector), StringComparer.Ordinal);
+
+        // Texts up to the end of dev only: the held-back test period is never read, even where a directory has it.
+        var data = StockNetData.Load(dataDir, scorer, s => sectors.GetValueOrDefault(s, -1), TrainFrom.AddDays(-15), DevTo, progress);
+        var train = PriceDataset.Build(data, TrainFrom, DevFrom);
+        var dev = PriceDataset.Build(data, DevFrom, DevTo);
+        var fit = train.Where(s => s.Target < CalibrateFrom);
+        var cal = train.Where(s => s.Target >= CalibrateFrom);
+        progress.WriteLine($"samples: train {train.Rows} (fit {fit.Rows}, calibrate {cal.Rows}), dev {dev.Rows}");
+
+        PriceModelCard Card(string name, string kind, string input, string? seqInput, string output, int[] masked, double a, double b) => new()
+        {
+            Name = name, Version = "v1", Kind = kind, FeaturesInput = input, SequenceInput = seqInput, ScoreOutput = output,
+            FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fit.Masked(masked).FeatureMeans(),
+            SequenceMeans = fit.SequenceMeans(), CalibrationA = a, CalibrationB = b, Sectors = sectors, SectorNames = sectorNames,
+            TrainedOn = $"StockNet {TrainFrom:yyyy-MM-dd}..{CalibrateFrom.AddDays(-1):yyyy-MM-dd} ({fit.Rows} samples)",
+            CalibratedOn = $"StockNet {CalibrateFrom:yyyy-MM-dd}..{DevFrom.AddDays(-1):yyyy-MM-dd} ({cal.Rows} samples)",
+        };
+
+        (byte[] Onnx, PriceModelCard Card, CandidateResult Result) Assess(string name, string kind, string config, byte[] onnx,
+            string input, string? seqInput, string output, int[] masked)
+        {
+            var card = Card(name, kind, input, seqInput, output, masked, 1, 0);
+            using var raw = new PriceModel(onnx, card);
+            var calScores = raw.Scores(cal.Masked(masked).Features, cal.Sequences, cal.Rows);
+            var (a, b) = Calibration.FitPlatt(calScores, cal.Samples.Select(s => s.Up).ToList());
+            card = card with { CalibrationA = a, CalibrationB = b };
+            using var model = new PriceModel(onnx, card);
+            var devScores = model.Scores(dev.Masked(masked).Features, dev.Sequences, dev.Rows);
+            var m = new BinaryMetrics();
+            for (var i = 0; i < dev.Rows; i++) m.Add(model.Calibrate(devScores[i]), dev.Samples[i].Up);
+            var result = new CandidateResult(name, config, m.Accuracy, m.Mcc, m.Brier, m.Count, a, b);
+            Candidates.Add(result);
+            progress.WriteLine($"{name} [{config}]: dev accuracy {m.Accuracy:P2}, MCC {m.Mcc:F3}, Brier {m.Brier:F4} (n={m.Count}); Platt A={a:F3} B={b:F3}");
+            card = card with { DevMetrics = new() { ["accuracy"] = m.Accuracy, ["mcc"] = m.Mcc, ["brier"] = m.Brier, ["n"] = m.Count } };
+            return (onnx, card, result);
+        }
+
+        var gbm = new GbmPriceTrainer();
+        (byte[] Onnx, PriceModelCard Card, CandidateResult Result)? bestGbm = null;
+        GbmPriceTrainer.Config? bestConfig = null;
+        foreach (var config in GbmGrid)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (onnx, input, output) = gbm.Train(fit, config);
+            var c = Assess("price-gbm", "gbm", config.ToString(), onnx, input, null, output, []);
+            if (bestGbm is null || c.Result.DevMcc > bestGbm.Value.Result.DevMcc) { bestGbm = c; bestConfig = config; }
+        }
+        var masked = PriceFeatures.TextFeatureIndices;
+        var (baseOnnx, baseIn, baseOut) = gbm.Train(fit.Masked(masked), bestConfig!);
+        var baseline = Assess("price-only-gbm", "gbm", bestConfig!.ToString(), baseOnnx, baseIn, null, baseOut, masked);
+
+        var winner = bestGbm!.Value;
+        if (gru is not null)
+        {
+            ct.ThrowIfCancellationRequested();
+            var trainer = new GruPriceTrainer(gru, progress);
+            var onnx = trainer.Train(fit, cal);
+            var deep = Assess("price-gru", "gru", gru.ToString(), onnx, GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
+            if (deep.Result.DevMcc > winner.Result.DevMcc) winner = deep;
+            else progress.WriteLine("the deep model did not beat gradient boosting on dev MCC; shipping the GBM");
+        }
+
+        Directory.CreateDirectory(outDir);
+        Write(outDir, "price", winner.Onnx, winner.Card);
+        Write(outDir, "price-baseline", baseline.Onnx, baseline.Card);
+        progress.WriteLine($"wrote {Path.Combine(outDir, "price.onnx")} ({winner.Card.Name}) and price-baseline.onnx");
+    }
+
+    private static void Write(string dir, string name, byte[] onnx, PriceModelCard card)
+    {
+        File.WriteAllBytes(Path.Combine(dir, name + ".onnx"), onnx);
+        File.WriteAllText(Path.Combine(dir, name + ".json"), card.ToJson());
+    }
+}

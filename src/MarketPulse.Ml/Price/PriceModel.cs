@@ -1,0 +1,115 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace MarketPulse.Ml.Price;
+
+/// <summary>One feature's share of a prediction: probability minus the probability with that feature at its training mean.</summary>
+public readonly record struct FeatureContribution(string Feature, double Value, double Contribution);
+
+/// <summary>A calibrated price-model prediction and, when asked for, its top feature contributions.</summary>
+public sealed record PricePrediction(double ProbabilityUp, double Score, string ModelVersion, string Horizon, IReadOnlyList<FeatureContribution> TopContributions)
+{
+    public string Direction => ProbabilityUp >= 0.5 ? "up" : "down";
+}
+
+/// <summary>
+/// A shipped price model served by ONNX Runtime: builds the features with <see cref="PriceFeatures"/>, runs the graph,
+/// calibrates the score, and explains by occlusion (each feature, and each day-sequence channel, replaced by its training
+/// mean; all variants scored in the same batched session run). Thread-safe: one <see cref="InferenceSession"/> is shared.
+/// </summary>
+public sealed class PriceModel : IDisposable
+{
+    public const string DefaultFileName = "price.onnx";
+    private readonly InferenceSession _session;
+    private readonly int _featureCount;
+
+    public PriceModel(byte[] onnx, PriceModelCard card)
+    {
+        Card = card;
+        _featureCount = card.FeatureNames.Length;
+        if (_featureCount != PriceFeatures.Count || !card.FeatureNames.SequenceEqual(PriceFeatures.Names))
+            throw new InvalidDataException($"price model {card.Name} was trained on different features than this build computes");
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        _session = new InferenceSession(onnx, options);
+    }
+
+    public PriceModelCard Card { get; }
+    public string Version => $"{Card.Name}-{Card.Version}";
+
+    /// <summary>Loads <c>NAME.onnx</c> and its card <c>NAME.json</c>.</summary>
+    public static PriceModel Load(string onnxPath)
+    {
+        if (!File.Exists(onnxPath)) throw new FileNotFoundException($"price model not found at {onnxPath}", onnxPath);
+        var cardPath = Path.ChangeExtension(onnxPath, ".json");
+        if (!File.Exists(cardPath)) throw new FileNotFoundException($"price model card not found at {cardPath}", cardPath);
+        return new PriceModel(File.ReadAllBytes(onnxPath), PriceModelCard.Parse(File.ReadAllText(cardPath)));
+    }
+
+    /// <returns>Null when there is no bar before the target day.</returns>
+    public PricePrediction? Predict(PriceInputs inputs, int topContributions = 0)
+    {
+        var features = new float[_featureCount];
+        var sequence = new float[PriceFeatures.SequenceDays * PriceFeatures.SequenceWidth];
+        if (!PriceFeatures.TryCompute(inputs, features)) return null;
+        if (Card.SequenceInput is not null) PriceFeatures.TryComputeSequence(inputs, sequence);
+        foreach (var i in Card.MaskedFeatures) features[i] = 0;
+        return Predict(features, sequence, topContributions);
+    }
+
+    /// <summary>Scores prepared rows (used by evaluation and training to batch many samples).</summary>
+    public double[] Scores(float[] features, float[]? sequences, int rows)
+    {
+        var inputs = new List<NamedOnnxValue>(2)
+        {
+            NamedOnnxValue.CreateFromTensor(Card.FeaturesInput, new DenseTensor<float>(features, [rows, _featureCount])),
+        };
+        if (Card.SequenceInput is not null)
+            inputs.Add(NamedOnnxValue.CreateFromTensor(Card.SequenceInput,
+                new DenseTensor<float>(sequences ?? throw new ArgumentNullException(nameof(sequences)), [rows, PriceFeatures.SequenceDays, PriceFeatures.SequenceWidth])));
+        using var results = _session.Run(inputs, [Card.ScoreOutput]);
+        var output = results[0].AsEnumerable<float>().ToArray();
+        if (output.Length != rows) throw new InvalidDataException($"model output {Card.ScoreOutput} has {output.Length} values for {rows} rows");
+        return Array.ConvertAll(output, v => (double)v);
+    }
+
+    public double Calibrate(double score) => 1 / (1 + Math.Exp(-(Card.CalibrationA * score + Card.CalibrationB)));
+
+    private PricePrediction Predict(float[] features, float[] sequence, int top)
+    {
+        if (top <= 0)
+        {
+            var score = Scores(features, sequence, 1)[0];
+            return new PricePrediction(Calibrate(score), score, Version, Card.Horizon, []);
+        }
+        var seqLen = sequence.Length;
+        var channels = Card.SequenceInput is null ? 0 : PriceFeatures.SequenceWidth;
+        var rows = 1 + _featureCount + channels;
+        var batchF = new float[rows * _featureCount];
+        var batchS = new float[rows * seqLen];
+        for (var r = 0; r < rows; r++)
+        {
+            features.CopyTo(batchF, r * _featureCount);
+            sequence.CopyTo(batchS, r * seqLen);
+        }
+        for (var i = 0; i < _featureCount; i++) batchF[(1 + i) * _featureCount + i] = Card.FeatureMeans[i];
+        for (var c = 0; c < channels; c++)
+        {
+            var row = 1 + _featureCount + c;
+            var mean = Card.SequenceMeans.Length > c ? Card.SequenceMeans[c] : 0f;
+            for (var day = 0; day < PriceFeatures.SequenceDays; day++) batchS[row * seqLen + day * channels + c] = mean;
+        }
+        var scores = Scores(batchF, channels > 0 ? batchS : null, rows);
+        var p = Calibrate(scores[0]);
+        var contributions = new List<FeatureContribution>(rows - 1);
+        for (var i = 0; i < _featureCount; i++)
+            if (!Card.MaskedFeatures.Contains(i))
+                contributions.Add(new FeatureContribution(Card.FeatureNames[i], features[i], p - Calibrate(scores[1 + i])));
+        for (var c = 0; c < channels; c++)
+            contributions.Add(new FeatureContribution("seq:" + PriceFeatures.SequenceNames[c], sequence[(PriceFeatures.SequenceDays - 1) * channels + c],
+                p - Calibrate(scores[1 + _featureCount + c])));
+        var topList = contributions.OrderByDescending(c => Math.Abs(c.Contribution)).Take(top).ToList();
+        return new PricePrediction(p, scores[0], Version, Card.Horizon, topList);
+    }
+
+    public void Dispose() => _session.Dispose();
+}

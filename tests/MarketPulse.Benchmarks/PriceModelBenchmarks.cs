@@ -1,0 +1,49 @@
+using BenchmarkDotNet.Attributes;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Price;
+using MarketPulse.Tests.Shared;
+
+namespace MarketPulse.Benchmarks;
+
+/// <summary>
+/// Cost of one price prediction as the service makes it at a daily close: features from 60 real StockNet bars and the
+/// ticker's tweets, one ONNX Runtime run (one thread), calibration; and with the occlusion explanation (one batched run
+/// of 1 + 31 + 7 rows). The shipped GRU (<c>models/price.onnx</c>) and the GBM baseline (<c>models/price-baseline.onnx</c>).
+/// </summary>
+[MemoryDiagnoser]
+public class PriceModelBenchmarks
+{
+    private PriceModel _gru = null!;
+    private PriceModel _gbm = null!;
+    private PriceInputs _inputs = null!;
+    private readonly float[] _features = new float[PriceFeatures.Count];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MarketPulse.sln"))) root = root.Parent;
+        var models = Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("repository root"), "models");
+        _gru = PriceModel.Load(Path.Combine(models, "price.onnx"));
+        _gbm = PriceModel.Load(Path.Combine(models, "price-baseline.onnx"));
+        var data = StockNetData.Load(SharedData.Path("stocknet"), LexiconSentimentScorer.LoadShipped(models), _gru.Card.SectorOf,
+            new DateOnly(2015, 9, 1), new DateOnly(2015, 10, 1));
+        _inputs = data.Inputs("AAPL", new DateOnly(2015, 9, 28));
+    }
+
+    [Benchmark]
+    public bool Features() => PriceFeatures.TryCompute(_inputs, _features);
+
+    [Benchmark]
+    public double GruPredict() => _gru.Predict(_inputs)!.ProbabilityUp;
+
+    [Benchmark]
+    public double GruPredictExplained() => _gru.Predict(_inputs, 5)!.ProbabilityUp;
+
+    [Benchmark]
+    public double GbmPredict() => _gbm.Predict(_inputs)!.ProbabilityUp;
+
+    [Benchmark]
+    public double GbmPredictExplained() => _gbm.Predict(_inputs, 5)!.ProbabilityUp;
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json;
+using MarketPulse.Cli;
+using MarketPulse.Cli.Commands;
+
+namespace MarketPulse.Cli.Tests;
+
+public sealed class EvalStockNetCommandTests
+{
+    private static readonly string Checkout = FindCheckout();
+    private static readonly string Sample = Path.Combine(Checkout, "data", "sample", "stocknet");
+    private static readonly string Model = Path.Combine(Checkout, "models", "price.onnx");
+
+    private static string FindCheckout()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("no MarketPulse.sln above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(EvalCommands.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Evaluates_the_shipped_sample_and_prints_one_json_object_last()
+    {
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", "2015-08-01", "--to", "2015-10-01", "--model", Model);
+        Assert.True(exit == 0, stderr);
+        var last = stdout.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        var root = json.RootElement;
+        var n = root.GetProperty("n").GetInt64();
+        Assert.InRange(n, 150, 400);   // 8 tickers × ~41 trading days, about 60 % outside the flat band
+        foreach (var key in new[] { "accuracy", "mcc", "brier" }) Assert.True(root.GetProperty(key).ValueKind == JsonValueKind.Number, key);
+        var bySignal = root.GetProperty("by_signal");
+        foreach (var signal in new[] { "price", "sentiment", "ensemble", "always_rise", "yesterday", "price_only" })
+            Assert.True(bySignal.TryGetProperty(signal, out _), signal);
+        Assert.Equal(n, bySignal.GetProperty("ensemble").GetProperty("n").GetInt64());
+        Assert.Contains("evaluated", stderr);
+    }
+
+    [Fact]
+    public async Task A_period_the_data_does_not_cover_reports_zero_samples()
+    {
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", "2016-01-01", "--to", "2016-04-01", "--model", Model);
+        Assert.Equal(0, exit);
+        Assert.Equal(0, JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("n").GetInt64());
+        Assert.Contains("no StockNet samples", stderr);
+    }
+
+    [Theory]
+    [InlineData("2015-13-01", "2015-10-01", "--from")]
+    [InlineData("2015-10-01", "2015-08-01", "must be after")]
+    public async Task Bad_dates_exit_2_with_a_message(string from, string to, string message)
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", from, "--to", to, "--model", Model);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains(message, stderr);
+    }
+
+    [Fact]
+    public async Task A_directory_without_the_stocknet_layout_exits_2()
+    {
+        var empty = Directory.CreateTempSubdirectory("mp-empty-").FullName;
+        var (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", empty, "--from", "2015-08-01", "--to", "2015-10-01", "--model", Model);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("price/raw", stderr);
+        (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", Path.Combine(empty, "nope"), "--from", "2015-08-01", "--to", "2015-10-01", "--model", Model);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Fact]
+    public async Task A_missing_model_exits_2()
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", "2015-08-01", "--to", "2015-10-01", "--model", "/nonexistent/price.onnx");
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("price model not found", stderr);
+    }
+}
