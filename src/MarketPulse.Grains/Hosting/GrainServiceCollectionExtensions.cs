@@ -1,5 +1,6 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public static class GrainServiceCollectionExtensions
         services.AddMetrics();
         services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
         services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
+        services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<ISentimentScorer>(sp =>
         {

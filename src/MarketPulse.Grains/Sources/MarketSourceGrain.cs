@@ -4,6 +4,7 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace MarketPulse.Grains.Sources;
@@ -13,9 +14,10 @@ namespace MarketPulse.Grains.Sources;
 /// An item is acknowledged as accepted only once its batch is queued; every rejection is counted per reason
 /// and logged once per reason.
 /// </summary>
-public sealed class MarketSourceGrain(PipelineMetrics metrics, ILogger<MarketSourceGrain> logger) : Grain, IMarketSourceGrain
+public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketValidationOptions> validation, ILogger<MarketSourceGrain> logger)
+    : Grain, IMarketSourceGrain
 {
-    private readonly MarketValidator _validator = new();
+    private readonly MarketValidator _validator = new(validation.Value);
     private readonly SourceCounters _counters = new();
 
     private string Source => this.GetPrimaryKeyString();

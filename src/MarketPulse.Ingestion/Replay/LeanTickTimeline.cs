@@ -1,0 +1,72 @@
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Ingestion.Lean;
+
+namespace MarketPulse.Ingestion.Replay;
+
+/// <summary>
+/// LEAN trade-tick days (<c>tick/&lt;sym&gt;/YYYYMMDD_trade.zip</c>) as one time-ordered stream: each symbol's days are
+/// read one after the other and the symbols merged by time, so memory holds one pending tick per symbol, not a file.
+/// Prices stay raw (as traded): factor-file adjustment is for joining long histories, not for replaying a day.
+/// Ticks the vendor marked suspicious (LEAN leaves them out of its own bars) are skipped and reported like bad rows.
+/// </summary>
+public static class LeanTickTimeline
+{
+    public const string Source = "lean";
+    public const string Suspicious = "suspicious: flagged by the data vendor";
+
+    /// <summary>The <c>tick</c> folder under <paramref name="path"/> (given as the LEAN root, its <c>Data</c>, or <c>equity/usa</c>).</summary>
+    public static string? FindTickRoot(string path)
+    {
+        foreach (var candidate in new[] { Path.Combine(path, "Data", "equity", "usa", "tick"), Path.Combine(path, "equity", "usa", "tick"),
+                     Path.Combine(path, "usa", "tick"), Path.Combine(path, "tick") })
+        {
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    public static IEnumerable<ReplayEvent> Read(string tickRoot, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected)
+    {
+        var wanted = symbols?.Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var streams = Directory.EnumerateDirectories(tickRoot)
+            .Select(d => (Symbol: Path.GetFileName(d).ToUpperInvariant(), Dir: d))
+            .Where(x => wanted is null || wanted.Contains(x.Symbol))
+            .OrderBy(x => x.Symbol, StringComparer.Ordinal)
+            .Select(x => SymbolTicks(x.Symbol, x.Dir, onRejected).GetEnumerator())
+            .ToList();
+        var queue = new PriorityQueue<IEnumerator<ReplayEvent>, (DateTime, int)>();
+        try
+        {
+            for (var i = 0; i < streams.Count; i++)
+                if (streams[i].MoveNext()) queue.Enqueue(streams[i], (streams[i].Current.Time, i));
+            while (queue.TryDequeue(out var e, out var key))
+            {
+                yield return e.Current;
+                if (e.MoveNext()) queue.Enqueue(e, (e.Current.Time, key.Item2));
+            }
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
+        }
+    }
+
+    private static IEnumerable<ReplayEvent> SymbolTicks(string symbol, string dir, Action<ReplayRowRejection> onRejected)
+    {
+        long sequence = 0;
+        var files = Directory.EnumerateFiles(dir, "*_trade.zip").Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            using var reader = LeanTickTradeReader.Open(file, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason)));
+            while (reader.TryRead(out var t))
+            {
+                if (t.Suspicious)
+                {
+                    onRejected(new ReplayRowRejection(file, reader.LineNumber, Suspicious));
+                    continue;
+                }
+                yield return new ReplayEvent(t.TimeUtc, null, null, t.ToMarketTick(symbol, ++sequence));
+            }
+        }
+    }
+}
