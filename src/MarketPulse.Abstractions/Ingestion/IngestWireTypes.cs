@@ -22,7 +22,7 @@ public sealed record SourceStats(
 /// <summary>
 /// A replay of a data directory (StockNet layout or LEAN tick data, recognised from the layout). <see cref="Speed"/> is
 /// simulated seconds per real second (1 = real time); <see cref="double.PositiveInfinity"/> replays as fast as the
-/// pipeline accepts.
+/// pipeline accepts. <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) limit the trading days replayed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.replayrequest")]
 public sealed record ReplayRequest(
@@ -30,7 +30,9 @@ public sealed record ReplayRequest(
     [property: Id(1)] double Speed,
     [property: Id(2)] TimeSpan WarmUp,
     [property: Id(3)] IReadOnlyList<string>? Symbols = null,
-    [property: Id(4)] bool Loop = false);
+    [property: Id(4)] bool Loop = false,
+    [property: Id(5)] DateOnly? From = null,
+    [property: Id(6)] DateOnly? To = null);
 
 /// <summary>
 /// Where a replay stands. <see cref="EventsTotal"/> is -1 while a streamed data set (LEAN ticks) has not been read to the

@@ -92,7 +92,7 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
     private bool OpenTimeline()
     {
         _events?.Dispose();
-        _events = ReplayTimeline.Open(_request!.Path, _request.Symbols, RowRejected).GetEnumerator();
+        _events = ReplayTimeline.Open(_request!.Path, _request.Symbols, RowRejected, _request.From, _request.To).GetEnumerator();
         _publishedThisLoop = 0;
         _pending = _events.MoveNext() ? _events.Current : null;
         return _pending is not null;

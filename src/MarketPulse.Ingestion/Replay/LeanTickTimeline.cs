@@ -25,14 +25,16 @@ public static class LeanTickTimeline
         return null;
     }
 
-    public static IEnumerable<ReplayEvent> Read(string tickRoot, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected)
+    /// <param name="from">First trading day (inclusive); <paramref name="to"/> is exclusive.</param>
+    public static IEnumerable<ReplayEvent> Read(string tickRoot, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected,
+        DateOnly? from = null, DateOnly? to = null)
     {
         var wanted = symbols?.Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
         var streams = Directory.EnumerateDirectories(tickRoot)
             .Select(d => (Symbol: Path.GetFileName(d).ToUpperInvariant(), Dir: d))
             .Where(x => wanted is null || wanted.Contains(x.Symbol))
             .OrderBy(x => x.Symbol, StringComparer.Ordinal)
-            .Select(x => SymbolTicks(x.Symbol, x.Dir, onRejected).GetEnumerator())
+            .Select(x => SymbolTicks(x.Symbol, x.Dir, onRejected, from, to).GetEnumerator())
             .ToList();
         var queue = new PriorityQueue<IEnumerator<ReplayEvent>, (DateTime, int)>();
         try
@@ -51,10 +53,14 @@ public static class LeanTickTimeline
         }
     }
 
-    private static IEnumerable<ReplayEvent> SymbolTicks(string symbol, string dir, Action<ReplayRowRejection> onRejected)
+    private static IEnumerable<ReplayEvent> SymbolTicks(string symbol, string dir, Action<ReplayRowRejection> onRejected, DateOnly? from, DateOnly? to)
     {
         long sequence = 0;
-        var files = Directory.EnumerateFiles(dir, "*_trade.zip").Order(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(dir, "*_trade.zip").Order(StringComparer.Ordinal).Where(f =>
+        {
+            if (!DateOnly.TryParseExact(Path.GetFileName(f)[..Math.Min(8, Path.GetFileName(f).Length)], "yyyyMMdd", out var day)) return false;
+            return (from is null || day >= from) && (to is null || day < to);
+        });
         foreach (var file in files)
         {
             using var reader = LeanTickTradeReader.Open(file, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason)));

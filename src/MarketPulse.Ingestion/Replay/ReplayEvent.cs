@@ -51,16 +51,17 @@ public static class ReplayTimeline
     /// The time-ordered events of a data directory, streamed where the format allows it (LEAN tick days are merged
     /// file by file, never loaded whole). Each skipped row is reported through <paramref name="onRejected"/>.
     /// </summary>
-    public static IEnumerable<ReplayEvent> Open(string path, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected)
+    public static IEnumerable<ReplayEvent> Open(string path, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected,
+        DateOnly? from = null, DateOnly? to = null)
     {
         switch (Detect(path, out var reason))
         {
             case Format.StockNet:
                 var reader = new StockNetReader(path);
                 reader.RowRejected += (file, line, why) => onRejected(new ReplayRowRejection(file, line, why));
-                return LoadStockNet(reader, symbols);
+                return LoadStockNet(reader, symbols, from, to);
             case Format.LeanTicks:
-                return LeanTickTimeline.Read(LeanTickTimeline.FindTickRoot(path)!, symbols, onRejected);
+                return LeanTickTimeline.Read(LeanTickTimeline.FindTickRoot(path)!, symbols, onRejected, from, to);
             default:
                 throw new DirectoryNotFoundException(reason);
         }
