@@ -1,6 +1,8 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ingestion.Live;
 using MarketPulse.Ingestion.Validation;
+using MarketPulse.Grains.Market;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
         services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
         services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
+        services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
+        services.AddHostedService<LiveFeedService>();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<ISentimentScorer>(sp =>
         {

@@ -52,6 +52,13 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
 
     public Task<SourceStats> GetStatsAsync() => Task.FromResult(_counters.ToStats(Source));
 
+    public Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (reason, n) in counts)
+            if (n > 0) _counters.Add(reason, n);
+        return Task.CompletedTask;
+    }
+
     private async Task<IngestResult> PublishAsync(int received, Dictionary<string, Group> groups, List<Rejection> rejected)
     {
         _counters.Received(received);

@@ -36,7 +36,7 @@ public sealed class WebSocketMarketFeed(
 
     public string Name => protocol.Name;
 
-    /// <summary>Raised for every counted problem (the host turns these into metrics).</summary>
+    /// <summary>Raised for every problem the adapter itself counts (not validation's rejections, which the sink reports).</summary>
     public event Action<string>? ProblemCounted;
 
     public LiveFeedStats GetStats()
@@ -225,7 +225,8 @@ public sealed class WebSocketMarketFeed(
                     _forwarded += batch.Count;
                     _accepted += result.Accepted;
                 }
-                foreach (var r in result.Rejected) Problem(r.Reason, $"{batch[r.Index].Symbol} at {batch[r.Index].Time:O}");
+                // Validation's rejections: the source grain already counts them in its stats and metrics.
+                foreach (var r in result.Rejected) Problem(r.Reason, $"{batch[r.Index].Symbol} at {batch[r.Index].Time:O}", own: false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -246,7 +247,7 @@ public sealed class WebSocketMarketFeed(
         }
     }
 
-    private void Problem(string reason, string? detail)
+    private void Problem(string reason, string? detail, bool own = true)
     {
         bool first;
         lock (_gate)
@@ -255,7 +256,7 @@ public sealed class WebSocketMarketFeed(
             _problems[reason] = _problems.GetValueOrDefault(reason) + 1;
         }
         if (first) logger.LogWarning("Feed {Feed}: {Reason} ({Detail}) (logged once per reason; counted in the feed stats)", Name, reason, detail);
-        ProblemCounted?.Invoke(reason);
+        if (own) ProblemCounted?.Invoke(reason);
     }
 
     private void SetState(string state)
