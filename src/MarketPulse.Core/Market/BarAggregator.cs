@@ -27,13 +27,38 @@ public sealed class BarAggregator(ExchangeCalendar calendar, bool dailyIncludesE
         LastClosedDay = lastClosedDay;
     }
 
+    private CalendarDay _day = new(DateOnly.MinValue, DateTime.MinValue, DateTime.MinValue, null);
+    private DateOnly _closeOf = DateOnly.MinValue;
+    private DateTime _closeUtc;
+
     public ExchangeCalendar Calendar => calendar;
+
+    /// <summary>The calendar day of an instant, cached: consecutive trades mostly fall in the same day.</summary>
+    public CalendarDay DayOf(DateTime utc)
+    {
+        if (!_day.Contains(utc)) _day = calendar.DayOf(utc);
+        return _day;
+    }
+
+    /// <summary>The session of an instant (cached per day, see <see cref="DayOf"/>).</summary>
+    public MarketSession SessionAt(DateTime utc) => DayOf(utc).SessionAt(utc, calendar.AlwaysOpen);
+
+    private DateTime CloseOf(DateOnly day)
+    {
+        if (day != _closeOf)
+        {
+            _closeUtc = calendar.CloseUtc(day);
+            _closeOf = day;
+        }
+        return _closeUtc;
+    }
 
     /// <summary>Applies one trade. Trades must arrive in time order per symbol (the source grains enforce it).</summary>
     public void AddTrade(DateTime utc, double price, double size)
     {
-        var day = calendar.TradingDay(utc);
-        if (OpenDay is { } openDay && (day > openDay.Date || utc >= calendar.CloseUtc(openDay.Date))) CloseDay();
+        var calendarDay = DayOf(utc);
+        var day = calendarDay.Day;
+        if (OpenDay is { } openDay && (day > openDay.Date || utc >= CloseOf(openDay.Date))) CloseDay();
 
         var minuteStart = new DateTime(utc.Ticks - utc.Ticks % Minute.Ticks, DateTimeKind.Utc);
         if (OpenMinute is { } m && m.Start != minuteStart)
@@ -43,10 +68,10 @@ public sealed class BarAggregator(ExchangeCalendar calendar, bool dailyIncludesE
         }
         OpenMinute = OpenMinute is { } cur ? cur.With(price, size) : Bar.FromTrade(minuteStart, Minute, day, price, size);
 
-        var session = calendar.SessionAt(utc);
+        var session = calendarDay.SessionAt(utc, calendar.AlwaysOpen);
         var countsForDay = session == MarketSession.Regular || (dailyIncludesExtendedHours && session != MarketSession.Closed);
         if (!countsForDay || (LastClosedDay is { } closed && day <= closed)) return;
-        OpenDay = OpenDay is { } d ? d.With(price, size) : Bar.FromTrade(calendar.StartOfDayUtc(day), Day, day, price, size);
+        OpenDay = OpenDay is { } d ? d.With(price, size) : Bar.FromTrade(calendarDay.StartUtc, Day, day, price, size);
     }
 
     /// <summary>
@@ -60,7 +85,7 @@ public sealed class BarAggregator(ExchangeCalendar calendar, bool dailyIncludesE
             MinuteClosed?.Invoke(m);
             OpenMinute = null;
         }
-        if (OpenDay is not { } d || nowUtc < calendar.CloseUtc(d.Date)) return false;
+        if (OpenDay is not { } d || nowUtc < CloseOf(d.Date)) return false;
         CloseDay();
         return true;
     }

@@ -9,6 +9,23 @@ public enum MarketSession
     PostMarket,
 }
 
+/// <summary>
+/// One exchange-local calendar day as an interval of UTC, with its sessions (null when it does not trade): what a
+/// per-tick caller keeps so that most ticks need two comparisons instead of time-zone conversions.
+/// </summary>
+public readonly record struct CalendarDay(DateOnly Day, DateTime StartUtc, DateTime EndUtc, TradingSessions? Sessions)
+{
+    public bool Contains(DateTime utc) => utc >= StartUtc && utc < EndUtc;
+
+    public MarketSession SessionAt(DateTime utc, bool alwaysOpen)
+    {
+        if (alwaysOpen) return MarketSession.Regular;
+        if (Sessions is not { } s || utc < s.ExtendedOpenUtc || utc >= s.ExtendedCloseUtc) return MarketSession.Closed;
+        if (utc < s.OpenUtc) return MarketSession.PreMarket;
+        return utc < s.CloseUtc ? MarketSession.Regular : MarketSession.PostMarket;
+    }
+}
+
 /// <summary>One trading day's session boundaries, all UTC. Extended hours equal the regular ones where a market has none.</summary>
 public readonly record struct TradingSessions(DateOnly Day, DateTime ExtendedOpenUtc, DateTime OpenUtc, DateTime CloseUtc, DateTime ExtendedCloseUtc, bool HalfDay);
 
@@ -101,13 +118,13 @@ public sealed class ExchangeCalendar
     }
 
     /// <summary>The session an instant falls in.</summary>
-    public MarketSession SessionAt(DateTime utc)
+    public MarketSession SessionAt(DateTime utc) => AlwaysOpen ? MarketSession.Regular : DayOf(utc).SessionAt(utc, false);
+
+    /// <summary>The local day containing <paramref name="utc"/>, as a UTC interval with its sessions.</summary>
+    public CalendarDay DayOf(DateTime utc)
     {
-        if (AlwaysOpen) return MarketSession.Regular;
-        if (Sessions(TradingDay(utc)) is not { } s) return MarketSession.Closed;
-        if (utc < s.ExtendedOpenUtc || utc >= s.ExtendedCloseUtc) return MarketSession.Closed;
-        if (utc < s.OpenUtc) return MarketSession.PreMarket;
-        return utc < s.CloseUtc ? MarketSession.Regular : MarketSession.PostMarket;
+        var day = TradingDay(utc);
+        return new CalendarDay(day, StartOfDayUtc(day), StartOfDayUtc(day.AddDays(1)), Sessions(day));
     }
 
     /// <summary>

@@ -96,7 +96,8 @@ public sealed class TickerGrain(
             {
                 double price = (double)tick.Price, size = (double)tick.Size;
                 _bars.AddTrade(tick.Time, price, size);
-                if (_calendar.SessionAt(tick.Time) == MarketSession.Regular) _vwap.Update(_calendar.TradingDay(tick.Time), price, price, price, size);
+                var calendarDay = _bars.DayOf(tick.Time);
+                if (calendarDay.SessionAt(tick.Time, _calendar.AlwaysOpen) == MarketSession.Regular) _vwap.Update(calendarDay.Day, price, price, price, size);
                 s.TicksApplied++;
                 s.LastPrice = (double)tick.Price;
                 s.LastTime = tick.Time;
@@ -239,10 +240,11 @@ public sealed class TickerGrain(
     private static SignalPrediction Prediction(double p, DateTime madeAt, DateOnly basis) =>
         new(PriceSignal, "rule", MomentumRule.Name + "-v1", madeAt, "1d", p >= 0.5 ? "up" : "down", p, basis);
 
+    /// <summary>Keeps at least the last <paramref name="max"/> bars; trims in chunks of a quarter so the shift is amortised O(1).</summary>
     private static void Append(List<BarDto> list, BarDto bar, int max)
     {
         list.Add(bar);
-        if (list.Count > max) list.RemoveRange(0, list.Count - max);
+        if (list.Count > max + max / 4) list.RemoveRange(0, list.Count - max);
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
