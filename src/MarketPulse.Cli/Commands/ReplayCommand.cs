@@ -29,9 +29,10 @@ public static class ReplayCommand
         var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "The cluster's gateway port (MarketPulse:Orleans:GatewayPort)." };
         var clusterId = new Option<string>("--cluster-id") { DefaultValueFactory = _ => "marketpulse" };
         var serviceId = new Option<string>("--service-id") { DefaultValueFactory = _ => "marketpulse" };
+        var connectTimeout = new Option<double>("--connect-timeout") { DefaultValueFactory = _ => 15, Description = "Seconds to wait for the cluster's gateway." };
         var detach = new Option<bool>("--detach") { Description = "Start the replay and return without waiting for it to finish." };
         var command = new Command("replay", "Replay a data directory into a running cluster.");
-        foreach (var o in new Option[] { data, speed, name, symbols, from, to, gatewayPort, clusterId, serviceId, detach }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, speed, name, symbols, from, to, gatewayPort, clusterId, serviceId, connectTimeout, detach }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var config = parse.InvocationConfiguration;
@@ -40,7 +41,9 @@ public static class ReplayCommand
             using var host = BuildClient(parse.GetValue(gatewayPort), parse.GetValue(clusterId)!, parse.GetValue(serviceId)!);
             try
             {
-                await host.StartAsync(ct);
+                using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                connect.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(connectTimeout)));
+                await host.StartAsync(connect.Token);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
