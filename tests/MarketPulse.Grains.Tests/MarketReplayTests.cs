@@ -36,17 +36,15 @@ public class MarketReplayTests(ClusterFixture fixture)
     {
         var usa = SharedData.Path("lean", "Data", "equity", "usa");
 
-        // 40 end-of-day bars before the tick day (raw prices, as the ticks are), so the daily indicators are warm.
+        // The replay sends the 60 end-of-day bars before the tick day first (raw prices, as the ticks are).
         List<DailyBar> history;
         using (var reader = LeanDailyBarReader.Open(Path.Combine(usa, "daily", "spy.zip"), _ => { }))
-            history = reader.ReadAll().Where(b => b.Date < Day).TakeLast(40).ToList();
-        var barsResult = await _grains.GetGrain<IMarketSourceGrain>("lean-daily-test").IngestBarsAsync(history);
-        Assert.Equal(40, barsResult.Accepted);
+            history = reader.ReadAll().Where(b => b.Date < Day).TakeLast(60).ToList();
 
         // The batch reference: the same file through the reader and the service's validation, aggregated by plain LINQ.
         var validator = new MarketValidator();
         var accepted = new List<MarketTick>();
-        foreach (var e in LeanTickTimeline.Read(Path.Combine(usa, "tick"), ["SPY"], _ => { }, Day, Day.AddDays(1)))
+        foreach (var e in LeanTickTimeline.Read(Path.Combine(usa, "tick"), ["SPY"], _ => { }, Day, Day.AddDays(1), dailyWarmUpBars: 0))
             if (validator.Check(e.Tick!, out var t) is null) accepted.Add(t);
         var expectedMinutes = accepted.GroupBy(t => new DateTime(t.Time.Ticks - t.Time.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc))
             .Select(g => (Start: g.Key, Open: (double)g.First().Price, High: (double)g.Max(t => t.Price), Low: (double)g.Min(t => t.Price),
@@ -59,10 +57,10 @@ public class MarketReplayTests(ClusterFixture fixture)
         var started = await replay.StartAsync(new ReplayRequest(SharedData.Path("lean"), double.PositiveInfinity, TimeSpan.Zero, ["SPY"], false, Day, Day.AddDays(1)));
         Assert.Equal("LeanTicks", started.Format);
         var status = await Eventually(replay.GetStatusAsync, s => s.State == "finished", "the replay to finish");
-        Assert.Equal(accepted.Count + 7, status.EventsPublished);   // 7 spikes on this day are rejected by the source grain
+        Assert.Equal(60 + accepted.Count + 7, status.EventsPublished);   // history bars, ticks, and 7 spikes the source grain rejects
         Assert.Equal(status.EventsPublished, status.EventsTotal);
         var source = await _grains.GetGrain<IMarketSourceGrain>("replay:lean-spy-test").GetStatsAsync();
-        Assert.Equal(accepted.Count, source.Accepted);
+        Assert.Equal(60 + accepted.Count, source.Accepted);
         Assert.Equal(7, source.RejectedByReason[RejectReasons.Spike]);
 
         var ticker = _grains.GetGrain<ITickerGrain>("SPY");
@@ -82,10 +80,11 @@ public class MarketReplayTests(ClusterFixture fixture)
         Assert.Equal(((double)regular[0].Price, (double)regular.Max(t => t.Price), (double)regular.Min(t => t.Price), (double)regular[^1].Price,
             (double)regular.Sum(t => t.Size), regular.Count), (daily.Open, daily.High, daily.Low, daily.Close, daily.Volume, daily.Trades));
 
-        // Daily indicators over the 40 history closes plus the tick-built day, by their textbook definitions.
+        // Daily indicators over the 60 history closes plus the tick-built day, by their textbook definitions.
         var closes = history.Select(b => (double)b.Close).Append(daily.Close).ToArray();
         var ind = snap.Indicators;
-        Assert.Equal(41, ind.DailyBars);
+        Assert.Equal(61, ind.DailyBars);
+        Assert.Equal(history.Select(b => b.Date), (await ticker.GetBarsAsync("1d", null, null)).Select(b => b.TradingDay).SkipLast(1));
         var last20 = closes[^20..];
         var mean = last20.Average();
         var sd = Math.Sqrt(last20.Sum(c => (c - mean) * (c - mean)) / 20);

@@ -1,4 +1,5 @@
 using MarketPulse.Abstractions.Market;
+using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Lean;
 
 namespace MarketPulse.Ingestion.Replay;
@@ -8,6 +9,8 @@ namespace MarketPulse.Ingestion.Replay;
 /// read one after the other and the symbols merged by time, so memory holds one pending tick per symbol, not a file.
 /// Prices stay raw (as traded): factor-file adjustment is for joining long histories, not for replaying a day.
 /// Ticks the vendor marked suspicious (LEAN leaves them out of its own bars) are skipped and reported like bad rows.
+/// Where the data set has the symbol's daily file, the <c>dailyWarmUpBars</c> end-of-day bars before its first tick day
+/// come first (raw, like the ticks, at their close), so the daily indicators are defined when the tick days close.
 /// </summary>
 public static class LeanTickTimeline
 {
@@ -27,14 +30,14 @@ public static class LeanTickTimeline
 
     /// <param name="from">First trading day (inclusive); <paramref name="to"/> is exclusive.</param>
     public static IEnumerable<ReplayEvent> Read(string tickRoot, IReadOnlyCollection<string>? symbols, Action<ReplayRowRejection> onRejected,
-        DateOnly? from = null, DateOnly? to = null)
+        DateOnly? from = null, DateOnly? to = null, int dailyWarmUpBars = 60)
     {
         var wanted = symbols?.Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
         var streams = Directory.EnumerateDirectories(tickRoot)
             .Select(d => (Symbol: Path.GetFileName(d).ToUpperInvariant(), Dir: d))
             .Where(x => wanted is null || wanted.Contains(x.Symbol))
             .OrderBy(x => x.Symbol, StringComparer.Ordinal)
-            .Select(x => SymbolTicks(x.Symbol, x.Dir, onRejected, from, to).GetEnumerator())
+            .Select(x => SymbolEvents(x.Symbol, x.Dir, onRejected, from, to, dailyWarmUpBars).GetEnumerator())
             .ToList();
         var queue = new PriorityQueue<IEnumerator<ReplayEvent>, (DateTime, int)>();
         try
@@ -53,15 +56,36 @@ public static class LeanTickTimeline
         }
     }
 
-    private static IEnumerable<ReplayEvent> SymbolTicks(string symbol, string dir, Action<ReplayRowRejection> onRejected, DateOnly? from, DateOnly? to)
+    private static IEnumerable<ReplayEvent> SymbolEvents(string symbol, string dir, Action<ReplayRowRejection> onRejected, DateOnly? from, DateOnly? to,
+        int dailyWarmUpBars)
     {
-        long sequence = 0;
-        var files = Directory.EnumerateFiles(dir, "*_trade.zip").Order(StringComparer.Ordinal).Where(f =>
+        var days = new List<(DateOnly Day, string File)>();
+        foreach (var f in Directory.EnumerateFiles(dir, "*_trade.zip").Order(StringComparer.Ordinal))
         {
-            if (!DateOnly.TryParseExact(Path.GetFileName(f)[..Math.Min(8, Path.GetFileName(f).Length)], "yyyyMMdd", out var day)) return false;
-            return (from is null || day >= from) && (to is null || day < to);
-        });
-        foreach (var file in files)
+            var name = Path.GetFileName(f);
+            if (name.Length >= 8 && DateOnly.TryParseExact(name[..8], "yyyyMMdd", out var day) && (from is null || day >= from) && (to is null || day < to))
+                days.Add((day, f));
+        }
+        if (days.Count == 0) yield break;
+
+        var dailyZip = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(dir)!)!, "daily", symbol.ToLowerInvariant() + ".zip");
+        if (dailyWarmUpBars > 0 && File.Exists(dailyZip))
+        {
+            // Streamed: only the last N bars before the first tick day are kept.
+            var history = new Queue<DailyBar>(dailyWarmUpBars + 1);
+            using (var daily = LeanDailyBarReader.Open(dailyZip, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason))))
+            {
+                while (daily.TryRead(out var bar) && bar.Date < days[0].Day)
+                {
+                    history.Enqueue(bar);
+                    if (history.Count > dailyWarmUpBars) history.Dequeue();
+                }
+            }
+            foreach (var bar in history) yield return new ReplayEvent(ExchangeCalendar.UsEquities.CloseUtc(bar.Date), bar, null);
+        }
+
+        long sequence = 0;
+        foreach (var (_, file) in days)
         {
             using var reader = LeanTickTradeReader.Open(file, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason)));
             while (reader.TryRead(out var t))

@@ -165,11 +165,11 @@ public class LiveFeedTests
             }
         });
         var sink = new RecordingSink { FailNext = 1 };   // the first batch meets an unreachable cluster and is retried
-        var feed = new WebSocketMarketFeed(new CoinbaseProtocol(["BTC-USD", "ETH-USD"]), Fast(server.Url), sink.IngestAsync, NullLogger.Instance);
+        var feed = new WebSocketMarketFeed(new CoinbaseProtocol(["BTC-USD", "ETH-USD"]), Fast(server.Url, 3), sink.IngestAsync, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = feed.RunAsync(stop.Token);
         await Until(() => sink.Snapshot().Any(t => t.Sequence == 61300006), "the slow fragmented match");
-        await Task.Delay(1200);   // heartbeats every 200 ms keep a 1 s staleness limit from firing
+        await Task.Delay(3500);   // heartbeats every 200 ms keep a 3 s staleness limit from firing
         await stop.CancelAsync();
         await run;
 
@@ -192,7 +192,9 @@ public class LiveFeedTests
         Assert.Equal(1, p[FeedProblems.QueueFailed]);
         Assert.False(p.ContainsKey(FeedProblems.Stale), "heartbeats count as life");
         Assert.Equal(2, stats.Connects);
-        Assert.Equal(1, stats.Disconnects);
+        // The server's close is normally read as a close frame; on a loaded machine the transport can be torn down first,
+        // which the client sees as a lost connection. Either way: one end of connection, one reconnect.
+        Assert.Equal(1, stats.Disconnects + p.GetValueOrDefault(FeedProblems.Lost));
     }
 
     [Fact]

@@ -33,12 +33,19 @@ public class LeanTickReplayDataTests(ITestOutputHelper output)
         var days = new SortedDictionary<DateOnly, long>();
         DateTime? last = null;
         var blockSpikes = 0;
+        var historyBars = 0;
         foreach (var e in ReplayTimeline.Open(LeanRoot, ["SPY"], r => rows[r.Reason] = rows.GetValueOrDefault(r.Reason) + 1))
         {
             events++;
-            var tick = Assert.IsType<Abstractions.Market.MarketTick>(e.Tick);
             Assert.True(last is null || e.Time >= last, "the timeline is in time order");
             last = e.Time;
+            if (e.Bar is { } bar)
+            {
+                Assert.True(bar.Date < new DateOnly(2013, 10, 7), "warm-up history comes before the first tick day");
+                historyBars++;
+                continue;
+            }
+            var tick = Assert.IsType<Abstractions.Market.MarketTick>(e.Tick);
             var reason = validator.Check(tick, out _);
             if (reason is null)
             {
@@ -67,6 +74,7 @@ public class LeanTickReplayDataTests(ITestOutputHelper output)
         Assert.Equal(1_887_394, accepted);
         Assert.True(blockSpikes > 40, $"{blockSpikes} of 56 spikes are block prints");
         Assert.Equal(5, days.Count);
+        Assert.Equal(60, historyBars);
         Assert.All(days.Values, n => Assert.InRange(n, 200_000, 600_000));
     }
 }
