@@ -16,6 +16,8 @@ public static class LeanTickTimeline
 {
     public const string Source = "lean";
     public const string Suspicious = "suspicious: flagged by the data vendor";
+    public const string UnreadableFile = "file: not a readable LEAN zip (skipped whole)";
+    public const string CorruptFile = "file: compressed data corrupt (rest of the file skipped)";
 
     /// <summary>The <c>tick</c> folder under <paramref name="path"/> (given as the LEAN root, its <c>Data</c>, or <c>equity/usa</c>).</summary>
     public static string? FindTickRoot(string path)
@@ -87,15 +89,38 @@ public static class LeanTickTimeline
         long sequence = 0;
         foreach (var (_, file) in days)
         {
-            using var reader = LeanTickTradeReader.Open(file, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason)));
-            while (reader.TryRead(out var t))
+            // A file that cannot be opened or inflated is reported like a bad row and the replay goes on with the next.
+            LeanTickTradeReader reader;
+            try
             {
-                if (t.Suspicious)
+                reader = LeanTickTradeReader.Open(file, r => onRejected(new ReplayRowRejection(r.File, r.Line, r.Reason)));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                onRejected(new ReplayRowRejection(file, 0, UnreadableFile));
+                continue;
+            }
+            using (reader)
+            {
+                while (true)
                 {
-                    onRejected(new ReplayRowRejection(file, reader.LineNumber, Suspicious));
-                    continue;
+                    LeanTradeTick t;
+                    try
+                    {
+                        if (!reader.TryRead(out t)) break;
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or IOException)
+                    {
+                        onRejected(new ReplayRowRejection(file, reader.LineNumber, CorruptFile));
+                        break;
+                    }
+                    if (t.Suspicious)
+                    {
+                        onRejected(new ReplayRowRejection(file, reader.LineNumber, Suspicious));
+                        continue;
+                    }
+                    yield return new ReplayEvent(t.TimeUtc, null, null, t.ToMarketTick(symbol, ++sequence));
                 }
-                yield return new ReplayEvent(t.TimeUtc, null, null, t.ToMarketTick(symbol, ++sequence));
             }
         }
     }

@@ -78,3 +78,25 @@ public class LeanTickReplayDataTests(ITestOutputHelper output)
         Assert.All(days.Values, n => Assert.InRange(n, 200_000, 600_000));
     }
 }
+
+public sealed class LeanTickTimelineFileTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mp-lean-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void An_unreadable_day_file_is_reported_and_the_other_days_still_replay()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "equity", "usa", "tick", "spy")).FullName;
+        File.Copy(SharedData.Path("lean", "Data", "equity", "usa", "tick", "spy", "20131011_trade.zip"), Path.Combine(dir, "20131011_trade.zip"));
+        File.WriteAllText(Path.Combine(dir, "20131010_trade.zip"), "this is not a zip archive");
+        var rejected = new List<ReplayRowRejection>();
+        var events = ReplayTimeline.Open(_root, null, rejected.Add).ToList();
+        Assert.Equal(ReplayTimeline.Format.LeanTicks, ReplayTimeline.Detect(_root, out _));
+        var unreadable = Assert.Single(rejected, r => r.Reason == LeanTickTimeline.UnreadableFile);
+        Assert.EndsWith("20131010_trade.zip", unreadable.File);
+        Assert.InRange(events.Count, 280_000, 300_000);   // 2013-10-11 read in full (no daily file here: no warm-up bars)
+        Assert.All(events, e => Assert.Equal(new DateOnly(2013, 10, 11), DateOnly.FromDateTime(e.Time.AddHours(-4))));
+    }
+}
