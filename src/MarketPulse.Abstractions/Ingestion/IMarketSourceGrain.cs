@@ -14,4 +14,10 @@ public interface IMarketSourceGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<SourceStats> GetStatsAsync();
+
+    /// <summary>
+    /// Adds rejections counted before items reached this grain (a live adapter's malformed frames, dropped connections),
+    /// so that one source's stats show every reason. Counts are deltas.
+    /// </summary>
+    Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts);
 }

@@ -19,14 +19,26 @@ public sealed record SourceStats(
     [property: Id(3)] IReadOnlyDictionary<string, long> RejectedByReason,
     [property: Id(4)] DateTime? LastItemTime);
 
+/// <summary>
+/// A replay of a data directory (StockNet layout or LEAN tick data, recognised from the layout). <see cref="Speed"/> is
+/// simulated seconds per real second (1 = real time); <see cref="double.PositiveInfinity"/> replays as fast as the
+/// pipeline accepts. <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) limit the trading days replayed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.replayrequest")]
 public sealed record ReplayRequest(
     [property: Id(0)] string Path,
     [property: Id(1)] double Speed,
     [property: Id(2)] TimeSpan WarmUp,
     [property: Id(3)] IReadOnlyList<string>? Symbols = null,
-    [property: Id(4)] bool Loop = false);
+    [property: Id(4)] bool Loop = false,
+    [property: Id(5)] DateOnly? From = null,
+    [property: Id(6)] DateOnly? To = null);
 
+/// <summary>
+/// Where a replay stands. <see cref="EventsTotal"/> is -1 while a streamed data set (LEAN ticks) has not been read to the
+/// end. <see cref="RowsRejectedByReason"/> counts the file rows the readers skipped (malformed, vendor-flagged); what
+/// validation then rejects is counted by the <c>replay:&lt;name&gt;</c> source grain.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.replaystatus")]
 public sealed record ReplayStatus(
     [property: Id(0)] string Name,
@@ -36,4 +48,6 @@ public sealed record ReplayStatus(
     [property: Id(4)] DateTime? VirtualTime,
     [property: Id(5)] long EventsPublished,
     [property: Id(6)] long EventsTotal,
-    [property: Id(7)] string? Error);
+    [property: Id(7)] string? Error,
+    [property: Id(8)] string? Format = null,
+    [property: Id(9)] IReadOnlyDictionary<string, long>? RowsRejectedByReason = null);

@@ -51,6 +51,11 @@ public sealed record BarDto(
     [property: Id(7)] double Volume,
     [property: Id(8)] int Trades);
 
+/// <summary>
+/// Daily indicators (textbook parameters: SMA/WMA/Bollinger/z-score 20, EMA 12/26, RSI 14 Wilder, MACD 12/26/9, ATR 14,
+/// stochastic 14/3, realised volatility of 20 daily log returns) as of the last closed day, and the VWAP of the regular
+/// session of <see cref="SessionVwapDay"/> from trades (null for end-of-day-only feeds). Null = still warming up.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.indicators")]
 public sealed record IndicatorValues(
     [property: Id(0)] double? Sma20,
@@ -60,7 +65,22 @@ public sealed record IndicatorValues(
     [property: Id(4)] double? Return1d,
     [property: Id(5)] double? Return5d,
     [property: Id(6)] double? Volatility20d,
-    [property: Id(7)] int DailyBars);
+    [property: Id(7)] int DailyBars,
+    [property: Id(8)] double? MacdLine = null,
+    [property: Id(9)] double? MacdSignal = null,
+    [property: Id(10)] double? MacdHistogram = null,
+    [property: Id(11)] double? BollingerUpper = null,
+    [property: Id(12)] double? BollingerMiddle = null,
+    [property: Id(13)] double? BollingerLower = null,
+    [property: Id(14)] double? BollingerPercentB = null,
+    [property: Id(15)] double? Atr14 = null,
+    [property: Id(16)] double? Obv = null,
+    [property: Id(17)] double? StochasticK = null,
+    [property: Id(18)] double? StochasticD = null,
+    [property: Id(19)] double? ZScore20 = null,
+    [property: Id(20)] double? Wma20 = null,
+    [property: Id(21)] double? SessionVwap = null,
+    [property: Id(22)] DateOnly? SessionVwapDay = null);
 
 /// <summary>A ticker's state as the API shows it.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.tickersnapshot")]
@@ -76,7 +96,10 @@ public sealed record TickerSnapshot(
     [property: Id(8)] IndicatorValues Indicators,
     [property: Id(9)] SignalPrediction? LivePriceSignal,
     [property: Id(10)] DateOnly? LastClosedDay,
-    [property: Id(11)] DateTime? LastIngestedAtUtc);
+    [property: Id(11)] DateTime? LastIngestedAtUtc,
+    [property: Id(12)] string? Calendar = null,
+    [property: Id(13)] string? MarketSession = null,
+    [property: Id(14)] DateTime? NextCloseUtc = null);
 
 /// <summary>One signal's probabilistic call on the next daily move.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.signalprediction")]

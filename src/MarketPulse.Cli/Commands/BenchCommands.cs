@@ -7,7 +7,7 @@ public static class BenchCommands
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks; prints one JSON object as the last line of stdout.");
-        bench.Subcommands.Add(CliRunner.NotYetAvailable("pipeline", "Drive synthetic ticks through the in-process cluster.", "the pipeline benchmark"));
+        bench.Subcommands.Add(BenchPipelineCommand.Create());
         return bench;
     }
 }

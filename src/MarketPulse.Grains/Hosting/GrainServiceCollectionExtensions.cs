@@ -3,6 +3,9 @@ using MarketPulse.Grains.Ensemble;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ingestion.Live;
+using MarketPulse.Ingestion.Validation;
+using MarketPulse.Grains.Market;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,6 +21,9 @@ public static class GrainServiceCollectionExtensions
         services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
         services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
         services.Configure<PersistenceOptions>(configuration.GetSection(PersistenceOptions.Section));
+        services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
+        services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
+        services.AddHostedService<LiveFeedService>();
         services.AddSingleton<PipelineMetrics>();
         services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>

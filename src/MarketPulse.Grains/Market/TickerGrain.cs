@@ -33,24 +33,47 @@ public sealed class TickerGrain(
     public const string PriceSignal = "price";
     public const int RememberedBatches = 4096;
 
-    private readonly BarAggregator _bars = new(ExchangeCalendar.UsEquities);
+    /// <summary>How long after the regular close (by the feed's clock) the close timer waits for late prints.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
+
+    private BarAggregator _bars = null!;
+    private ExchangeCalendar _calendar = null!;
     private readonly List<Bar> _closedDays = [];
     private readonly List<Bar> _closedMinutes = [];
     private readonly IndicatorSet _indicators = new();
+    private readonly VolumeWeightedAveragePrice _vwap = new();
+    private DateTime _lastArrivalWall = DateTime.UtcNow;
+    private IGrainTimer? _closeTimer;
+    private DateOnly? _closeTimerDay;
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
     private HashSet<Guid>? _recentBatches;
 
     private string Symbol => this.GetPrimaryKeyString();
 
+    /// <summary>
+    /// The feed's clock: the last event time plus the wall time since it arrived. For a live feed that is the wall clock;
+    /// for a replay it is the replay's own (accelerated) time, so the close timer neither fires early nor waits for days.
+    /// </summary>
+    private DateTime FeedNow => state.State.LastTime is { } t ? t + (DateTime.UtcNow - _lastArrivalWall) : DateTime.UtcNow;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _calendar = ExchangeCalendar.ForSymbol(Symbol);
+        _bars = new BarAggregator(_calendar);
         _bars.Restore(state.State.OpenMinute?.ToBar(), state.State.OpenDay?.ToBar(), state.State.LastClosedDay);
         _bars.DayClosed += _closedDays.Add;
         _bars.MinuteClosed += _closedMinutes.Add;
-        // Indicators are not persisted: replaying the kept daily closes rebuilds them deterministically.
-        foreach (var bar in state.State.DailyBars) _indicators.Update(bar.Close);
+        // Indicators are not persisted: replaying the kept daily bars rebuilds them deterministically, and the session
+        // VWAP is rebuilt from the kept minute bars of the open day (typical prices: the trades themselves are gone).
+        foreach (var bar in state.State.DailyBars) _indicators.Update(bar);
+        if (_bars.OpenDay is { } open)
+        {
+            foreach (var m in state.State.MinuteBars.Where(m => m.TradingDay == open.Date && _calendar.SessionAt(m.Start) == MarketSession.Regular))
+                _vwap.Update(m.TradingDay, m.High, m.Low, m.Close, m.Volume);
+        }
         this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        ScheduleClose();
         return Task.CompletedTask;
     }
 
@@ -82,24 +105,26 @@ public sealed class TickerGrain(
                 {
                     s.BarsApplied++;
                     s.LastPrice = (double)bar.Close;
-                    s.LastTime = ExchangeCalendar.UsEquities.CloseUtc(bar.Date);
+                    s.LastTime = _calendar.CloseUtc(bar.Date);
                 }
             }
             foreach (var tick in batch.Ticks)
             {
-                _bars.AddTrade(tick.Time, (double)tick.Price, (double)tick.Size);
+                double price = (double)tick.Price, size = (double)tick.Size;
+                _bars.AddTrade(tick.Time, price, size);
+                var calendarDay = _bars.DayOf(tick.Time);
+                if (calendarDay.SessionAt(tick.Time, _calendar.AlwaysOpen) == MarketSession.Regular) _vwap.Update(calendarDay.Day, price, price, price, size);
                 s.TicksApplied++;
                 s.LastPrice = (double)tick.Price;
                 s.LastTime = tick.Time;
             }
             s.LastIngestedAtUtc = batch.IngestedAtUtc;
+            _lastArrivalWall = DateTime.UtcNow;
             await ApplyClosedBarsAsync();
             metrics.PipelineLatency((DateTime.UtcNow - batch.IngestedAtUtc).TotalMilliseconds);
         }
-        s.OpenMinute = _bars.OpenMinute?.ToDto();
-        s.OpenDay = _bars.OpenDay?.ToDto();
-        s.LastClosedDay = _bars.LastClosedDay;
-        _dirty = true;
+        SaveBarsToState();
+        ScheduleClose();
         if (!s.Registered)
         {
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
@@ -131,6 +156,43 @@ public sealed class TickerGrain(
         return true;
     }
 
+    private void SaveBarsToState()
+    {
+        var s = state.State;
+        s.OpenMinute = _bars.OpenMinute?.ToDto();
+        s.OpenDay = _bars.OpenDay?.ToDto();
+        s.LastClosedDay = _bars.LastClosedDay;
+        _dirty = true;
+    }
+
+    /// <summary>Arms a one-shot timer for the forming day's regular close (by the feed's clock), so the day closes on time
+    /// even when no later trade comes.</summary>
+    private void ScheduleClose()
+    {
+        var day = _bars.OpenDay?.Date;
+        if (day == _closeTimerDay && _closeTimer is not null) return;
+        _closeTimer?.Dispose();
+        _closeTimer = null;
+        _closeTimerDay = day;
+        if (day is not { } d) return;
+        var due = _calendar.CloseUtc(d) + CloseGrace - FeedNow;
+        _closeTimer = this.RegisterGrainTimer(OnSessionCloseAsync, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnSessionCloseAsync(CancellationToken cancellationToken)
+    {
+        _closeTimer?.Dispose();
+        _closeTimer = null;
+        _closeTimerDay = null;
+        if (_bars.CloseDue(FeedNow - CloseGrace))
+        {
+            logger.LogDebug("{Symbol}: session closed by the clock at {FeedNow:o}", Symbol, FeedNow);
+            await ApplyClosedBarsAsync();
+            SaveBarsToState();
+        }
+        ScheduleClose();
+    }
+
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex)
@@ -146,8 +208,15 @@ public sealed class TickerGrain(
             : _bars.OpenDay is null && s.DailyBars.Count > 1 ? s.DailyBars[^2].Close : s.DailyBars[^1].Close;
         double? change = s.LastPrice is { } p && previousClose is { } pc ? p - pc : null;
         double? changePct = change is { } c && previousClose is { } pc2 && pc2 != 0 ? c / pc2 * 100 : null;
+        var now = FeedNow;
+        var values = _indicators.Values(s.DailyBars.Count) with
+        {
+            SessionVwap = _vwap.IsReady ? _vwap.Current : null,
+            SessionVwapDay = _vwap.IsReady ? _vwap.Session : null,
+        };
         return Task.FromResult(new TickerSnapshot(Symbol, s.LastPrice, s.LastTime, previousClose, change, changePct,
-            s.TicksApplied, s.BarsApplied, _indicators.Values(s.DailyBars.Count), LiveSignal(), s.LastClosedDay, s.LastIngestedAtUtc));
+            s.TicksApplied, s.BarsApplied, values, LiveSignal(), s.LastClosedDay, s.LastIngestedAtUtc,
+            _calendar.Name, SessionName(_calendar.SessionAt(now)), _calendar.NextCloseUtc(now)));
     }
 
     public Task<IReadOnlyList<BarDto>> GetBarsAsync(string interval, DateTime? from, DateTime? to)
@@ -158,6 +227,14 @@ public sealed class TickerGrain(
         IReadOnlyList<BarDto> result = all.Where(b => (from is null || b.Start >= from) && (to is null || b.Start < to)).ToList();
         return Task.FromResult(result);
     }
+
+    private static string SessionName(MarketSession session) => session switch
+    {
+        MarketSession.PreMarket => "pre",
+        MarketSession.Regular => "open",
+        MarketSession.PostMarket => "post",
+        _ => "closed",
+    };
 
     private async Task ApplyClosedBarsAsync()
     {
@@ -171,18 +248,29 @@ public sealed class TickerGrain(
         foreach (var day in days)
         {
             double? previousClose = s.DailyBars.Count > 0 ? s.DailyBars[^1].Close : null;
-            Append(s.DailyBars, day.ToDto(), MaxDailyBars);
-            _indicators.Update(day.Close);
-            var closeTime = ExchangeCalendar.UsEquities.CloseUtc(day.Date);
-            var p = _indicators.MomentumProbability(double.NaN);
+            var dto = day.ToDto();
+            Append(s.DailyBars, dto, MaxDailyBars);
+            _indicators.Update(dto);
+            var closeTime = _calendar.CloseUtc(day.Date);
             var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, closeTime, day.Date)
-                ?? (double.IsNaN(p) ? null : Prediction(p, closeTime, day.Date));
+                ?? PriceSignalAtClose(closeTime, day.Date);
             if (signal is not null) metrics.PredictionEmitted(PriceSignal);
             var call = await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
             _ensembleCall = call.Prediction;
         }
     }
 
+    // ---- The price signal. Everything that decides the price call is in the two methods below (today a fixed rule);
+    // ---- a trained model replaces the probability computation here and nowhere else.
+
+    /// <summary>The price call issued at a day's close, from the indicators including that day.</summary>
+    private SignalPrediction? PriceSignalAtClose(DateTime closeTime, DateOnly day)
+    {
+        var p = _indicators.MomentumProbability(double.NaN);
+        return double.IsNaN(p) ? null : Prediction(p, closeTime, day);
+    }
+
+    /// <summary>The live price call between closes: the indicators advanced provisionally by the latest trade.</summary>
     private SignalPrediction? LiveSignal()
     {
         var s = state.State;
@@ -194,10 +282,11 @@ public sealed class TickerGrain(
     private static SignalPrediction Prediction(double p, DateTime madeAt, DateOnly basis) =>
         new(PriceSignal, "rule", MomentumRule.Name + "-v1", madeAt, "1d", p >= 0.5 ? "up" : "down", p, basis);
 
+    /// <summary>Keeps at least the last <paramref name="max"/> bars; trims in chunks of a quarter so the shift is amortised O(1).</summary>
     private static void Append(List<BarDto> list, BarDto bar, int max)
     {
         list.Add(bar);
-        if (list.Count > max) list.RemoveRange(0, list.Count - max);
+        if (list.Count > max + max / 4) list.RemoveRange(0, list.Count - max);
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
@@ -207,26 +296,41 @@ public sealed class TickerGrain(
         await state.WriteStateAsync(cancellationToken);
     }
 
-    /// <summary>The daily indicator set the first price signal reads.</summary>
+    /// <summary>The daily indicator set: what the snapshot shows and the price signal reads.</summary>
     private sealed class IndicatorSet
     {
         private readonly SimpleMovingAverage _sma20 = new(20);
+        private readonly WeightedMovingAverage _wma20 = new(20);
         private readonly ExponentialMovingAverage _ema12 = new(12);
         private readonly ExponentialMovingAverage _ema26 = new(26);
         private readonly RelativeStrengthIndex _rsi14 = new(14);
+        private readonly MovingAverageConvergenceDivergence _macd = new(12, 26, 9);
+        private readonly BollingerBands _bollinger = new(20, 2);
+        private readonly AverageTrueRange _atr14 = new(14);
+        private readonly OnBalanceVolume _obv = new();
+        private readonly Stochastic _stochastic = new(14, 3);
+        private readonly ZScore _z20 = new(20);
         private readonly LogReturn _ret1 = new(1);
         private readonly LogReturn _ret5 = new(5);
         private readonly RealizedVolatility _vol20 = new(20);
 
-        public void Update(double close)
+        public void Update(BarDto bar)
         {
+            var close = bar.Close;
             _sma20.Update(close);
+            _wma20.Update(close);
             _ema12.Update(close);
             _ema26.Update(close);
             _rsi14.Update(close);
+            _macd.Update(close);
+            _bollinger.Update(close);
+            _z20.Update(close);
             _ret1.Update(close);
             _ret5.Update(close);
             _vol20.Update(close);
+            _atr14.Update(bar.High, bar.Low, close, bar.Volume);
+            _obv.Update(bar.High, bar.Low, close, bar.Volume);
+            _stochastic.Update(bar.High, bar.Low, close, bar.Volume);
         }
 
         /// <summary>
@@ -245,7 +349,11 @@ public sealed class TickerGrain(
         }
 
         public IndicatorValues Values(int dailyBars) => new(N(_sma20.Current), N(_ema12.Current), N(_ema26.Current), N(_rsi14.Current),
-            N(_ret1.Current), N(_ret5.Current), N(_vol20.Current), dailyBars);
+            N(_ret1.Current), N(_ret5.Current), N(_vol20.Current), dailyBars,
+            N(_macd.Line), N(_macd.Signal), N(_macd.Histogram),
+            N(_bollinger.Upper), N(_bollinger.Middle), N(_bollinger.Lower), N(_bollinger.PercentB),
+            N(_atr14.Current), _obv.IsReady ? _obv.Current : null, N(_stochastic.PercentK), N(_stochastic.PercentD),
+            N(_z20.Current), N(_wma20.Current));
 
         private static double? N(double v) => double.IsFinite(v) ? v : null;
     }

@@ -5,6 +5,7 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace MarketPulse.Grains.Sources;
@@ -14,9 +15,10 @@ namespace MarketPulse.Grains.Sources;
 /// An item is acknowledged as accepted only once its batch is queued; every rejection is counted per reason
 /// and logged once per reason.
 /// </summary>
-public sealed class MarketSourceGrain(PipelineMetrics metrics, ILogger<MarketSourceGrain> logger) : Grain, IMarketSourceGrain
+public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketValidationOptions> validation, ILogger<MarketSourceGrain> logger)
+    : Grain, IMarketSourceGrain
 {
-    private readonly MarketValidator _validator = new();
+    private readonly MarketValidator _validator = new(validation.Value);
     private readonly SourceCounters _counters = new();
 
     private string Source => this.GetPrimaryKeyString();
@@ -50,6 +52,13 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, ILogger<MarketSou
     }
 
     public Task<SourceStats> GetStatsAsync() => Task.FromResult(_counters.ToStats(Source));
+
+    public Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (reason, n) in counts)
+            if (n > 0) _counters.Add(reason, n);
+        return Task.CompletedTask;
+    }
 
     private async Task<IngestResult> PublishAsync(int received, Dictionary<string, Group> groups, List<Rejection> rejected)
     {

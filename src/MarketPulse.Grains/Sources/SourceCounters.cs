@@ -26,5 +26,7 @@ internal sealed class SourceCounters
         return first;
     }
 
+    public void Add(string reason, long n) => _rejected[reason] = _rejected.GetValueOrDefault(reason) + n;
+
     public SourceStats ToStats(string source) => new(source, _received, _accepted, new Dictionary<string, long>(_rejected), _lastItemTime);
 }

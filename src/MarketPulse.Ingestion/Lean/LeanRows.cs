@@ -20,6 +20,7 @@ internal sealed class LeanRows : IDisposable
 
     public long Rejected { get; private set; }
     public long BytesRead => _lines.BytesRead;
+    public long LineNumber => _lines.LineNumber;
 
     /// <summary>The next non-blank line; a line longer than the buffer is rejected and skipped.</summary>
     public bool TryNext(out ReadOnlySpan<byte> line)

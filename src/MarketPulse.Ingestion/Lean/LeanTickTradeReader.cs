@@ -35,6 +35,9 @@ public sealed class LeanTickTradeReader : IDisposable
     public long BytesRead => _rows.BytesRead;
     public long Rejected => _rows.Rejected;
 
+    /// <summary>1-based number of the line last read.</summary>
+    public long LineNumber => _rows.LineNumber;
+
     public bool TryRead(out LeanTradeTick tick)
     {
         while (_rows.TryNext(out var line))

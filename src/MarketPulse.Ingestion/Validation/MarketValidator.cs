@@ -1,22 +1,35 @@
 using MarketPulse.Abstractions.Market;
+using MarketPulse.Core.Indicators;
 
 namespace MarketPulse.Ingestion.Validation;
 
 /// <summary>
-/// Checks one source's market items. Stateless field rules first, then per-symbol ordering:
-/// a tick older than the last accepted one for its symbol (beyond <see cref="OutOfOrderTolerance"/>) is rejected,
-/// and a repeat of the last (time, sequence) is a duplicate.
+/// Checks one source's market items. Stateless field rules first, then per-symbol ordering: a tick older than the last
+/// accepted one for its symbol (beyond the tolerance) is out of order, and a sequence number not after the last
+/// accepted one (or a repeat of the last time and sequence) is a duplicate. Then the spike filter: a price far from the
+/// symbol's recent mean (in standard deviations, with a relative floor) is rejected as a spike, counted and logged like
+/// every rejection, unless enough spikes in a row on the same side show a real level shift.
 /// </summary>
+/// <remarks>
+/// End-of-day bars are not spike-filtered: a daily move of many recent σ (earnings, a crash) is real far more often than
+/// a bad print is, and the OHLC consistency rules already catch malformed bars.
+/// </remarks>
 public sealed class MarketValidator
 {
-    private readonly Dictionary<string, (DateTime Time, long? Sequence)> _lastTick = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TickState> _ticks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateOnly> _lastBar = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
+    private readonly MarketValidationOptions _options;
+    private readonly TimeSpan _tolerance;
+    private readonly TimeSpan _futureSkew;
 
-    public MarketValidator(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
-
-    public TimeSpan OutOfOrderTolerance { get; init; } = TimeSpan.Zero;
-    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+    public MarketValidator(MarketValidationOptions? options = null, TimeProvider? clock = null)
+    {
+        _options = options ?? new MarketValidationOptions();
+        _clock = clock ?? TimeProvider.System;
+        _tolerance = TimeSpan.FromMilliseconds(_options.OutOfOrderToleranceMs);
+        _futureSkew = TimeSpan.FromMinutes(_options.MaxFutureSkewMinutes);
+    }
 
     /// <summary>Validates a tick; on success returns null and a normalised copy, which is then remembered for ordering.</summary>
     public string? Check(MarketTick tick, out MarketTick normalized)
@@ -27,18 +40,46 @@ public sealed class MarketValidator
         if (tick.Price <= 0) return RejectReasons.Price;
         if (tick.Size < 0) return RejectReasons.Size;
         var time = tick.Time.Kind == DateTimeKind.Utc ? tick.Time : DateTime.SpecifyKind(tick.Time.ToUniversalTime(), DateTimeKind.Utc);
-        if (time.Year < 1970 || time > _clock.GetUtcNow().UtcDateTime + MaxFutureSkew) return RejectReasons.Time;
+        if (time.Year < 1970 || time > _clock.GetUtcNow().UtcDateTime + _futureSkew) return RejectReasons.Time;
         if (tick.Bid is { } bid && (bid <= 0 || (tick.Ask is { } a && bid > a))) return RejectReasons.BidAsk;
         if (tick.Ask is { } ask && ask <= 0) return RejectReasons.BidAsk;
 
-        if (_lastTick.TryGetValue(symbol, out var last))
+        if (!_ticks.TryGetValue(symbol, out var s)) _ticks[symbol] = s = new TickState(_options.SpikeWindow);
+        if (s.LastTime is { } lastTime)
         {
-            if (time < last.Time - OutOfOrderTolerance) return RejectReasons.OutOfOrder;
-            if (time == last.Time && tick.Sequence is not null && tick.Sequence == last.Sequence) return RejectReasons.Duplicate;
+            if (tick.Sequence is { } seq && s.LastSequence is { } lastSeq && seq <= lastSeq) return RejectReasons.Duplicate;
+            if (time < lastTime - _tolerance) return RejectReasons.OutOfOrder;
+            if (time == lastTime && tick.Sequence is not null && tick.Sequence == s.LastSequence) return RejectReasons.Duplicate;
         }
-        if (!_lastTick.TryGetValue(symbol, out last) || time >= last.Time) _lastTick[symbol] = (time, tick.Sequence);
+        if (IsSpike(s, (double)tick.Price)) return RejectReasons.Spike;
+
+        if (s.LastTime is null || time >= s.LastTime) s.LastTime = time;
+        if (tick.Sequence is not null) s.LastSequence = tick.Sequence;
         normalized = tick with { Symbol = symbol, Time = time };
         return null;
+    }
+
+    private bool IsSpike(TickState s, double price)
+    {
+        if (s.Recent is not { } recent) return false;
+        if (recent.IsReady)
+        {
+            var mean = recent.Middle;
+            var deviation = price - mean;
+            var limit = Math.Max(_options.SpikeStandardDeviations * recent.StandardDeviation, _options.SpikeMinRelativeDeviation * mean);
+            if (Math.Abs(deviation) > limit)
+            {
+                var side = Math.Sign(deviation);
+                s.SpikesInARow = side == s.SpikeSide ? s.SpikesInARow + 1 : 1;
+                s.SpikeSide = side;
+                if (s.SpikesInARow < _options.SpikeConfirmations) return true;
+                recent.Reset();   // a confirmed level shift: the old window no longer describes the price
+            }
+        }
+        s.SpikesInARow = 0;
+        s.SpikeSide = 0;
+        recent.Update(price);
+        return false;
     }
 
     public string? Check(DailyBar bar, out DailyBar normalized)
@@ -58,5 +99,16 @@ public sealed class MarketValidator
         _lastBar[symbol] = bar.Date;
         normalized = bar with { Symbol = symbol };
         return null;
+    }
+
+    private sealed class TickState(int window)
+    {
+        public DateTime? LastTime;
+        public long? LastSequence;
+        public int SpikesInARow;
+        public int SpikeSide;
+
+        /// <summary>Rolling mean and population σ of the last accepted prices (Bollinger's window statistics, k unused).</summary>
+        public readonly BollingerBands? Recent = window >= 2 ? new BollingerBands(window, 1) : null;
     }
 }

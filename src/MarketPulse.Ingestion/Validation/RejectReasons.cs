@@ -9,7 +9,8 @@ public static class RejectReasons
     public const string Time = "time: missing, before 1970 or more than 5 minutes in the future";
     public const string BidAsk = "bid/ask: bid must be > 0 and <= ask";
     public const string OutOfOrder = "time: older than the last accepted item for this symbol";
-    public const string Duplicate = "duplicate: same symbol, time and sequence as an accepted item";
+    public const string Duplicate = "duplicate: same symbol, time and sequence as an accepted item, or a sequence not after the last accepted";
+    public const string Spike = "spike: price too far from the symbol's recent mean (spike filter)";
     public const string Ohlc = "ohlc: prices must be > 0 with low <= open, close <= high";
     public const string Volume = "volume: must be >= 0";
     public const string Text = "text: missing, blank or longer than 10000 characters";

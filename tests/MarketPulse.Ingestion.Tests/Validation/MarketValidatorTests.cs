@@ -48,6 +48,52 @@ public class MarketValidatorTests
     }
 
     [Fact]
+    public void A_late_print_within_the_tolerance_is_accepted_and_a_replayed_sequence_is_a_duplicate()
+    {
+        var v = new MarketValidator(new MarketValidationOptions { OutOfOrderToleranceMs = 500 });
+        Assert.Null(v.Check(new MarketTick("SPY", T, 10m, 1, Sequence: 10), out _));
+        Assert.Null(v.Check(new MarketTick("SPY", T.AddMilliseconds(-400), 10m, 1, Sequence: 11), out _));
+        Assert.Equal(RejectReasons.OutOfOrder, v.Check(new MarketTick("SPY", T.AddMilliseconds(-600), 10m, 1, Sequence: 12), out _));
+        Assert.Equal(RejectReasons.Duplicate, v.Check(new MarketTick("SPY", T.AddSeconds(1), 10m, 1, Sequence: 11), out _));
+        Assert.Null(v.Check(new MarketTick("SPY", T.AddSeconds(1), 10m, 1, Sequence: 13), out _));
+    }
+
+    private static MarketTick Tick(int i, decimal price) => new("SPY", T.AddSeconds(i), price, 100);
+
+    [Fact]
+    public void The_spike_filter_rejects_an_outlier_against_the_recent_window_and_then_goes_on()
+    {
+        var v = new MarketValidator(new MarketValidationOptions { SpikeWindow = 20, SpikeStandardDeviations = 6, SpikeMinRelativeDeviation = 0.005 });
+        var i = 0;
+        // 20 prices around 100 (σ ≈ 0.029): the window fills.
+        for (; i < 20; i++) Assert.Null(v.Check(Tick(i, 100m + (i % 5 - 2) * 0.02m), out _));
+        Assert.Equal(RejectReasons.Spike, v.Check(Tick(i++, 101.00m), out _));   // 1 % away: past both 6σ and 0.5 %
+        Assert.Null(v.Check(Tick(i++, 100.03m), out _));                           // back to normal: accepted
+        Assert.Null(v.Check(Tick(i++, 100.40m), out _));                           // 0.4 %: under the relative floor
+        Assert.Equal(RejectReasons.Spike, v.Check(Tick(i++, 98.00m), out _));
+    }
+
+    [Fact]
+    public void Spikes_in_a_row_on_one_side_are_a_level_shift_and_the_window_restarts_from_it()
+    {
+        var v = new MarketValidator(new MarketValidationOptions { SpikeWindow = 10, SpikeConfirmations = 3 });
+        var i = 0;
+        for (; i < 10; i++) Assert.Null(v.Check(Tick(i, 50m), out _));
+        Assert.Equal(RejectReasons.Spike, v.Check(Tick(i++, 55m), out _));
+        Assert.Equal(RejectReasons.Spike, v.Check(Tick(i++, 55.1m), out _));
+        Assert.Null(v.Check(Tick(i++, 55.05m), out _));                            // third in a row: confirmed
+        for (var k = 0; k < 10; k++) Assert.Null(v.Check(Tick(i++, 55m), out _));  // the new level is normal now
+        Assert.Equal(RejectReasons.Spike, v.Check(Tick(i++, 50m), out _));
+    }
+
+    [Fact]
+    public void The_spike_filter_can_be_turned_off()
+    {
+        var v = new MarketValidator(new MarketValidationOptions { SpikeWindow = 0 });
+        for (var i = 0; i < 30; i++) Assert.Null(v.Check(Tick(i, i % 2 == 0 ? 10m : 1000m), out _));
+    }
+
+    [Fact]
     public void Daily_bars_must_be_consistent_and_move_forward()
     {
         var v = new MarketValidator();

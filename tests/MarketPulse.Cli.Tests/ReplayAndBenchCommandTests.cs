@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text.Json;
+using MarketPulse.Cli;
+using MarketPulse.Cli.Commands;
+using MarketPulse.Tests;
+
+namespace MarketPulse.Cli.Tests;
+
+public sealed class ReplayAndBenchCommandTests
+{
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(BenchCommands.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--data", "/nonexistent/dir", "does not exist")]
+    [InlineData("--data", ".", "neither a StockNet directory")]
+    public async Task Replay_refuses_a_directory_it_cannot_read_with_exit_2(string option, string value, string message)
+    {
+        var (exit, stdout, stderr) = await RunCliAsync("replay", option, value);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains(message, stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("fast")]
+    public async Task Replay_refuses_a_bad_speed_with_exit_2(string speed)
+    {
+        var sample = TestPaths.Shared("stocknet");
+        var (exit, _, stderr) = await RunCliAsync("replay", "--data", sample, "--speed", speed);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("--speed", stderr);
+    }
+
+    [Fact]
+    public void Replay_arguments_become_a_request_with_max_speed_and_a_day_range()
+    {
+        var sample = TestPaths.Shared("stocknet");
+        var request = ReplayCommand.BuildRequest(sample, "max", "aapl, msft", "2015-01-02", "2015-02-01", out var format);
+        Assert.Equal(MarketPulse.Ingestion.Replay.ReplayTimeline.Format.StockNet, format);
+        Assert.True(double.IsPositiveInfinity(request.Speed));
+        Assert.Equal(["AAPL", "MSFT"], request.Symbols);
+        Assert.Equal((new DateOnly(2015, 1, 2), new DateOnly(2015, 2, 1)), (request.From!.Value, request.To!.Value));
+        Assert.Throws<CliInputException>(() => ReplayCommand.BuildRequest(sample, "1", null, "2015-02-01", "2015-01-02", out _));
+        Assert.Throws<CliInputException>(() => ReplayCommand.BuildRequest(sample, "1", null, "02/01/2015", null, out _));
+    }
+
+    [Fact]
+    public async Task Replay_without_a_running_cluster_says_so()
+    {
+        var sample = TestPaths.Shared("stocknet");
+        var (exit, _, stderr) = await RunCliAsync("replay", "--data", sample, "--gateway-port", "1", "--connect-timeout", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains("no MarketPulse cluster reachable", stderr);
+    }
+
+    [Theory]
+    [InlineData("--tickers", "0")]
+    [InlineData("--seconds", "0")]
+    [InlineData("--batch", "5")]
+    [InlineData("--window", "0")]
+    public async Task Bench_pipeline_refuses_bad_arguments_with_exit_2(string option, string value)
+    {
+        var (exit, _, stderr) = await RunCliAsync("bench", "pipeline", option, value);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains(option, stderr);
+    }
+
+    [Fact]
+    public async Task Bench_pipeline_drives_the_real_cluster_and_prints_the_contract_json_last()
+    {
+        var (exit, stdout, _) = await RunCliAsync("bench", "pipeline", "--tickers", "3", "--seconds", "1", "--batch", "300");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        foreach (var field in new[] { "ticks_per_sec", "latency_p50_ms", "latency_p99_ms", "working_set_mb" })
+            Assert.True(json.GetProperty(field).GetDouble() > 0, field);
+        Assert.True(json.GetProperty("latency_p99_ms").GetDouble() >= json.GetProperty("latency_p50_ms").GetDouble());
+        Assert.Equal(3, json.GetProperty("tickers").GetInt32());
+        Assert.True(json.GetProperty("ticks").GetInt64() >= 300);   // every tick sent was applied (the drain waits for it)
+        Assert.True(json.GetProperty("latency_samples").GetInt32() >= 1);
+    }
+}
