@@ -93,7 +93,15 @@ public static class TrainSentimentCommand
                     task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3}";
                     if (p.Message is not null) console.MarkupLine(Markup.Escape(p.Message));
                 });
-                result = SentimentFineTuner.Train(train, val50, valAll, options, progress, ct);
+                // Each new best epoch is written at once, so an interrupted run still leaves its best model behind.
+                result = SentimentFineTuner.Train(train, val50, valAll, options, progress, (weights, epoch) =>
+                {
+                    Directory.CreateDirectory(modelsDir);
+                    weights.Save(Path.Combine(modelsDir, TransformerSentimentScorer.DefaultWeightsFileName));
+                    var checkpoint = new SentimentModelInfo(Version, options.MaxLength, SentimentModelInfo.LabelOrder, TransformerSentimentScorer.DefaultWeightsFileName,
+                        Training: new() { ["checkpoint"] = $"epoch {epoch.Epoch} of {options.Epochs} (run not finished)", ["options"] = JsonSerializer.Serialize(options) });
+                    File.WriteAllText(Path.Combine(modelsDir, TransformerSentimentScorer.InfoFileName), JsonSerializer.Serialize(checkpoint, new JsonSerializerOptions { WriteIndented = true }));
+                }, ct);
             });
         var trainingSeconds = clock.Elapsed.TotalSeconds;
 

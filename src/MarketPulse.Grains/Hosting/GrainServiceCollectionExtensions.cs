@@ -22,6 +22,8 @@ public static class GrainServiceCollectionExtensions
             if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon} (set MarketPulse:Models:Path)", lexicon);
             return LexiconSentimentScorer.LoadShipped(dir);
         });
+        // Sentiment: the production transformer and its bounded refine queue, one per silo.
+        services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
         return services;
     }
 }

@@ -36,7 +36,7 @@ public static class SentimentFineTuner
 {
     public static FineTuneResult Train(IReadOnlyList<LabelledSentence> train, IReadOnlyList<LabelledSentence> validation50,
         IReadOnlyList<LabelledSentence> validationAll, FineTuneOptions options, IProgress<FineTuneProgress>? progress = null,
-        CancellationToken ct = default)
+        Action<TunedWeights, EpochResult>? onNewBest = null, CancellationToken ct = default)
     {
         TorchNativeCompat.EnsureLoadable();
         torch.set_num_threads(options.Threads);
@@ -104,6 +104,7 @@ public static class SentimentFineTuner
                 bestAccuracy = acc50;
                 bestEpoch = epoch;
                 best = model.Export(onnx);
+                onNewBest?.Invoke(best, result);
             }
         }
         return new FineTuneResult(best!, epochs, bestEpoch, order.Length, validation50.Count, validationAll.Count);

@@ -22,7 +22,7 @@ public sealed record SentimentModelInfo(
 /// replaced by the fine-tuned ones (<c>SessionOptions.AddInitializer</c>, which makes ONNX Runtime take our tensor
 /// instead of the graph's own initializer of that name), mean pooling, and a linear head. Thread-safe; batch for speed.
 /// </summary>
-public sealed class TransformerSentimentScorer : ISentimentScorer, IDisposable
+public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposable
 {
     public const string InfoFileName = "sentiment-minilm.json";
     public const string DefaultWeightsFileName = "sentiment-minilm.weights";
