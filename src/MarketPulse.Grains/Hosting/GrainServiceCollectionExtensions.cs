@@ -24,6 +24,7 @@ public static class GrainServiceCollectionExtensions
         });
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
+        services.AddSingleton<MarketPulse.Grains.Sentiment.TextPipelineFactory>();
         return services;
     }
 }
