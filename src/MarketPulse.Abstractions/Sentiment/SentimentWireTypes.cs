@@ -48,7 +48,14 @@ public sealed record SentimentSnapshot(
     [property: Id(9)] double HalfLifeHours,
     [property: Id(10)] long PostsRefined = 0,
     [property: Id(11)] long PostsLexiconOnly = 0,
-    [property: Id(12)] string? FastModel = null);
+    [property: Id(12)] string? FastModel = null,
+    [property: Id(13)] IReadOnlyList<DrivingPost>? TopPosts = null);
+
+/// <summary>A post and its signed share of the decayed sentiment score (the shares of all posts in the window sum to the score).</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.drivingpost")]
+public sealed record DrivingPost(
+    [property: Id(0)] ScoredPost Post,
+    [property: Id(1)] double Share);
 
 /// <summary>The production model's score of a post that first got the fast lexicon score.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.refinedscore")]

@@ -125,7 +125,7 @@ public sealed class SentimentGrain(
             .Select(g => new SourceSentiment(g.Key, Aggregate(g, at).Mean, g.Count())).OrderBy(s => s.Source).ToList();
         return Task.FromResult(new SentimentSnapshot(this.GetPrimaryKeyString(), asOf, score, inWindow, last24, prev24, bySource,
             state.State.PostsScored, refinement.Model ?? scorer.Name, _options.HalfLifeHours, state.State.PostsRefined,
-            state.State.PostsLexiconOnly, scorer.Name));
+            state.State.PostsLexiconOnly, scorer.Name, TopPosts(posts, at)));
     }
 
     public Task<IReadOnlyList<ScoredPost>> GetPostsAsync(int limit)
@@ -143,6 +143,13 @@ public sealed class SentimentGrain(
         var p = n == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * score, 0.3, 0.7);
         return Task.FromResult(new SentimentSignal(score, n, p));
     }
+
+    /// <summary>How many posts the snapshot lists as driving the score.</summary>
+    public const int DrivingPosts = 5;
+
+    private List<DrivingPost> TopPosts(IEnumerable<ScoredPost> posts, DateTime asOf) =>
+        [.. DecayingAverage.TopContributors(posts, p => p.Time, p => p.Polarity, asOf, HalfLife, Window, DrivingPosts)
+            .Select(x => new DrivingPost(x.Item, Math.Round(x.Share, 6)))];
 
     private (double Mean, double Weight) Aggregate(IEnumerable<ScoredPost> posts, DateTime asOf) =>
         DecayingAverage.Compute(posts, p => p.Time, p => p.Polarity, asOf, HalfLife, Window);
