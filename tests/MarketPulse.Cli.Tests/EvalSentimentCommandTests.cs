@@ -73,10 +73,44 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.Equal(0, exit);
         var last = stdout.TrimEnd().Split('\n')[^1];
         using var json = JsonDocument.Parse(last);
-        string[] fields = ["model", "n_50agree", "accuracy_50agree", "macro_f1_50agree", "n_allagree", "accuracy_allagree", "macro_f1_allagree", "sentences_per_sec"];
+        // The design's fields first, in order; the speed-versus-arithmetic fields are additions after them.
+        string[] fields = ["model", "n_50agree", "accuracy_50agree", "macro_f1_50agree", "n_allagree", "accuracy_allagree", "macro_f1_allagree", "sentences_per_sec",
+            "model_gflops_per_sec", "matmul_peak_gflops_per_sec", "fraction_of_peak"];
         Assert.Equal(fields, json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(4, json.RootElement.GetProperty("n_50agree").GetInt32());
+        Assert.StartsWith("minilm", json.RootElement.GetProperty("model").GetString()); // the shipped production model
+        Assert.InRange(json.RootElement.GetProperty("fraction_of_peak").GetDouble(), 0.01, 1.5);
         Assert.Contains("read 4 sentences", stderr);
+    }
+
+    [Fact]
+    public async Task Validation_split_scores_only_the_held_out_part_of_the_training_sentences()
+    {
+        var dir = TestPaths.Shared("phrasebank");
+        static int Lines(string path) => File.ReadAllLines(path, Encoding.Latin1).Count(l => l.Trim().Length > 0);
+        var (exit, stdout, _) = await RunCliAsync("eval", "sentiment", "--phrasebank", dir, "--validation-split", "--no-peak");
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        var n = json.RootElement.GetProperty("n_50agree").GetInt32();
+        Assert.InRange(n, 0.14 * Lines(Path.Combine(dir, EvalSentimentCommand.File50Agree)), 0.16 * Lines(Path.Combine(dir, EvalSentimentCommand.File50Agree)));
+        Assert.True(json.RootElement.GetProperty("validation_split").GetBoolean());
+        // Far above the lexicon's 0.55: the fine-tuned model, not the fast path.
+        Assert.True(json.RootElement.GetProperty("accuracy_50agree").GetDouble() > 0.8);
+        Assert.True(json.RootElement.GetProperty("accuracy_allagree").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public async Task The_lexicon_path_can_still_be_evaluated_and_unknown_models_are_bad_arguments()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, new UTF8Encoding(false));
+        var (exit, stdout, _) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir, "--model", "lexicon");
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        Assert.Equal("lexicon-vader-v2", json.RootElement.GetProperty("model").GetString());
+        var (bad, _, error) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir, "--model", "gpt");
+        Assert.Equal(2, bad);
+        Assert.Contains("gpt", error);
     }
 
     [Fact]

@@ -12,4 +12,7 @@ public interface ISentimentGrain : IGrainWithStringKey
     /// <summary>The signal from posts strictly before <paramref name="asOfUtc"/> (no look-ahead).</summary>
     [ReadOnly]
     Task<SentimentSignal> GetSignalAsync(DateTime asOfUtc);
+
+    /// <summary>Replaces the fast scores of these posts by the production model's (from this silo's refine queue).</summary>
+    Task ApplyRefinedAsync(IReadOnlyList<RefinedScore> scores);
 }

@@ -45,7 +45,27 @@ public sealed record SentimentSnapshot(
     [property: Id(6)] IReadOnlyList<SourceSentiment> BySource,
     [property: Id(7)] long PostsScored,
     [property: Id(8)] string Model,
-    [property: Id(9)] double HalfLifeHours);
+    [property: Id(9)] double HalfLifeHours,
+    [property: Id(10)] long PostsRefined = 0,
+    [property: Id(11)] long PostsLexiconOnly = 0,
+    [property: Id(12)] string? FastModel = null,
+    [property: Id(13)] IReadOnlyList<DrivingPost>? TopPosts = null);
+
+/// <summary>A post and its signed share of the decayed sentiment score (the shares of all posts in the window sum to the score).</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.drivingpost")]
+public sealed record DrivingPost(
+    [property: Id(0)] ScoredPost Post,
+    [property: Id(1)] double Share);
+
+/// <summary>The production model's score of a post that first got the fast lexicon score.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.refinedscore")]
+public sealed record RefinedScore(
+    [property: Id(0)] string Source,
+    [property: Id(1)] string Id,
+    [property: Id(2)] double Polarity,
+    [property: Id(3)] string Label,
+    [property: Id(4)] double Confidence,
+    [property: Id(5)] string Model);
 
 /// <summary>The sentiment signal as of an instant, from posts strictly before it.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.sentimentsignal")]

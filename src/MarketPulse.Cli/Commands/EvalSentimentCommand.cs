@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MarketPulse.Core.Sentiment;
+using MarketPulse.Ml.Sentiment;
 
 namespace MarketPulse.Cli.Commands;
 
@@ -16,7 +17,11 @@ public sealed record SentimentEvalResult(
     [property: JsonPropertyName("n_allagree")] int NAllAgree,
     [property: JsonPropertyName("accuracy_allagree")] double AccuracyAllAgree,
     [property: JsonPropertyName("macro_f1_allagree")] double MacroF1AllAgree,
-    [property: JsonPropertyName("sentences_per_sec")] double SentencesPerSec)
+    [property: JsonPropertyName("sentences_per_sec")] double SentencesPerSec,
+    [property: JsonPropertyName("validation_split"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ValidationSplit = false,
+    [property: JsonPropertyName("model_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ModelGflopsPerSec = null,
+    [property: JsonPropertyName("matmul_peak_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MatMulPeakGflopsPerSec = null,
+    [property: JsonPropertyName("fraction_of_peak"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? FractionOfPeak = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -37,29 +42,76 @@ public static class EvalSentimentCommand
             Required = true,
             Description = $"Folder with {File50Agree} and {FileAllAgree} (lines 'sentence@label', Latin-1 or UTF-8).",
         };
+        var model = new Option<string>("--model")
+        {
+            Description = "production (default): the fine-tuned transformer; lexicon: the VADER fast path.",
+            DefaultValueFactory = _ => "production",
+        };
+        model.AcceptOnlyFromAmong("production", "lexicon");
+        var validationSplit = new Option<bool>("--validation-split")
+        {
+            Description = "Score only the held-out validation split of the training part (the sentences training never saw; "
+                + "the split is defined by DIR's 50Agree file, so use it on the directory the model was trained from).",
+        };
+        var noPeak = new Option<bool>("--no-peak") { Description = "Skip measuring the matrix-multiply peak." };
         var command = new Command("sentiment", "Score the shipped sentiment model on a PhraseBank-format directory.");
         command.Options.Add(phrasebank);
+        command.Options.Add(model);
+        command.Options.Add(validationSplit);
+        command.Options.Add(noPeak);
         command.SetAction(async (parseResult, ct) =>
         {
             var config = parseResult.InvocationConfiguration;
-            var scorer = LoadShippedScorer();
-            var result = await RunAsync(parseResult.GetValue(phrasebank)!, scorer, config.Error, ct);
+            var options = new EvalOptions(parseResult.GetValue(validationSplit), !parseResult.GetValue(noPeak));
+            SentimentEvalResult result;
+            if (parseResult.GetValue(model) == "lexicon")
+            {
+                result = await RunAsync(parseResult.GetValue(phrasebank)!, LoadShippedScorer(), config.Error, options, ct);
+            }
+            else
+            {
+                using var transformer = LoadShippedTransformer();
+                result = await RunAsync(parseResult.GetValue(phrasebank)!, transformer, config.Error, options, ct);
+            }
             await config.Output.WriteLineAsync(result.ToJson());
             return 0;
         });
         return command;
     }
 
+    public sealed record EvalOptions(bool ValidationSplitOnly = false, bool MeasurePeak = false);
+
+    private static string[] ModelDirectories => [Path.Combine(Environment.CurrentDirectory, "models"), Path.Combine(AppContext.BaseDirectory, "models")];
+
     /// <summary>The models folder of the working directory (a checkout) wins over the copy beside the executable.</summary>
     public static LexiconSentimentScorer LoadShippedScorer()
     {
-        string[] candidates = [Path.Combine(Environment.CurrentDirectory, "models"), Path.Combine(AppContext.BaseDirectory, "models")];
+        var candidates = ModelDirectories;
         var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, LexiconSentimentScorer.LexiconFileName)))
             ?? throw new CliInputException($"shipped sentiment model not found: no {LexiconSentimentScorer.LexiconFileName} in {string.Join(" or ", candidates)}");
         return LexiconSentimentScorer.LoadShipped(dir);
     }
 
-    public static async Task<SentimentEvalResult> RunAsync(string directory, ISentimentScorer scorer, TextWriter progress, CancellationToken ct = default)
+    /// <summary>The production model: <c>models/sentiment-minilm.json</c> and its weights over the packaged MiniLM graph.</summary>
+    public static TransformerSentimentScorer LoadShippedTransformer()
+    {
+        var candidates = ModelDirectories;
+        var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, TransformerSentimentScorer.InfoFileName)))
+            ?? throw new CliInputException($"shipped sentiment model not found: no {TransformerSentimentScorer.InfoFileName} in {string.Join(" or ", candidates)}; run 'marketpulse train sentiment'");
+        try
+        {
+            return TransformerSentimentScorer.LoadShipped(dir);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException)
+        {
+            throw new CliInputException($"shipped sentiment model in {dir} cannot be loaded: {ex.Message}");
+        }
+    }
+
+    public static Task<SentimentEvalResult> RunAsync(string directory, ISentimentScorer scorer, TextWriter progress, CancellationToken ct = default) =>
+        RunAsync(directory, scorer, progress, new EvalOptions(), ct);
+
+    public static async Task<SentimentEvalResult> RunAsync(string directory, ISentimentScorer scorer, TextWriter progress, EvalOptions options, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(directory) || !Directory.Exists(directory))
             throw new CliInputException($"--phrasebank: directory '{directory}' does not exist");
@@ -68,15 +120,50 @@ public static class EvalSentimentCommand
 
         var set50 = await ReadAsync(path50, progress, ct);
         var setAll = await ReadAsync(pathAll, progress, ct);
+        if (options.ValidationSplitOnly)
+        {
+            var split = new PhraseBank.ValidationSplit(set50.Select(r => new LabelledSentence(r.Text, r.Label)));
+            set50 = set50.Where(r => split.IsValidation(new LabelledSentence(r.Text, r.Label))).ToList();
+            setAll = setAll.Where(r => split.IsValidation(new LabelledSentence(r.Text, r.Label))).ToList();
+            progress.WriteLine($"validation split only: {set50.Count} sentences of 50Agree, {setAll.Count} of AllAgree");
+        }
 
-        var scoring = Stopwatch.StartNew();
-        var (acc50, f150) = Evaluate(set50, scorer, progress, File50Agree, ct);
-        var (accAll, f1All) = Evaluate(setAll, scorer, progress, FileAllAgree, ct);
-        scoring.Stop();
-        var perSecond = (set50.Count + setAll.Count) / Math.Max(scoring.Elapsed.TotalSeconds, 1e-9);
-        progress.WriteLine($"scored {set50.Count + setAll.Count} sentences in {scoring.Elapsed.TotalMilliseconds:F0} ms ({perSecond:F0}/s)");
-        return new SentimentEvalResult(scorer.Name, set50.Count, acc50, f150, setAll.Count, accAll, f1All, perSecond);
+        double acc50, f150, accAll, f1All, perSecond;
+        double? modelGflops = null, peak = null;
+        // On a shared machine the peak is measured before and after the model run and the higher one is kept, so that a
+        // busy moment during one probe cannot inflate the reported fraction.
+        var peakBefore = options.MeasurePeak && scorer is TransformerSentimentScorer ? MatMulPeak.MeasureGflops() : 0;
+        if (scorer is TransformerSentimentScorer transformer)
+        {
+            var e50 = SentimentEvaluation.Run(transformer, [.. set50.Select(r => new LabelledSentence(r.Text, r.Label))], ct: ct);
+            progress.WriteLine($"{File50Agree}: {e50.Count} scored, accuracy {e50.Accuracy:F4}");
+            var eAll = SentimentEvaluation.Run(transformer, [.. setAll.Select(r => new LabelledSentence(r.Text, r.Label))], ct: ct);
+            progress.WriteLine($"{FileAllAgree}: {eAll.Count} scored, accuracy {eAll.Accuracy:F4}");
+            (acc50, f150, accAll, f1All) = (e50.Accuracy, e50.MacroF1, eAll.Accuracy, eAll.MacroF1);
+            var seconds = e50.Seconds + eAll.Seconds;
+            perSecond = (e50.Count + eAll.Count) / Math.Max(seconds, 1e-9);
+            modelGflops = (e50.Flops + eAll.Flops) / Math.Max(seconds, 1e-9) / 1e9;
+            progress.WriteLine($"scored {e50.Count + eAll.Count} sentences in {seconds:F1} s ({perSecond:F1}/s, {(e50.Tokens + eAll.Tokens) / (double)Math.Max(1, e50.Count + eAll.Count):F1} tokens each, {modelGflops:F1} GFLOP/s of matmul work)");
+        }
+        else
+        {
+            var scoring = Stopwatch.StartNew();
+            (acc50, f150) = Evaluate(set50, scorer, progress, File50Agree, ct);
+            (accAll, f1All) = Evaluate(setAll, scorer, progress, FileAllAgree, ct);
+            scoring.Stop();
+            perSecond = (set50.Count + setAll.Count) / Math.Max(scoring.Elapsed.TotalSeconds, 1e-9);
+            progress.WriteLine($"scored {set50.Count + setAll.Count} sentences in {scoring.Elapsed.TotalMilliseconds:F0} ms ({perSecond:F0}/s)");
+        }
+        if (options.MeasurePeak && modelGflops is not null)
+        {
+            peak = Math.Max(peakBefore, MatMulPeak.MeasureGflops());
+            progress.WriteLine($"matrix-multiply peak (ONNX Runtime, 1024², float32): {peak:F1} GFLOP/s; the model reached {modelGflops / peak:P0} of it");
+        }
+        return new SentimentEvalResult(scorer.Name, set50.Count, acc50, f150, setAll.Count, accAll, f1All, perSecond,
+            options.ValidationSplitOnly, Round(modelGflops), Round(peak), modelGflops / peak is { } f ? Math.Round(f, 3) : null);
     }
+
+    private static double? Round(double? x) => x is { } v ? Math.Round(v, 2) : null;
 
     private static string RequireFile(string directory, string name)
     {

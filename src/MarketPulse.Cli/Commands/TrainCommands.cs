@@ -7,7 +7,7 @@ public static class TrainCommands
     public static Command Create()
     {
         var train = new Command("train", "Reproduce the shipped models from the data sets.");
-        train.Subcommands.Add(CliRunner.NotYetAvailable("sentiment", "Train the sentiment model on Financial PhraseBank.", "the sentiment model issue"));
+        train.Subcommands.Add(TrainSentimentCommand.Create());
         train.Subcommands.Add(TrainPriceCommand.Create());
         return train;
     }

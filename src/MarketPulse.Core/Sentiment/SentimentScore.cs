@@ -15,3 +15,9 @@ public interface ISentimentScorer
 
     SentimentScore Score(string text);
 }
+
+/// <summary>A scorer that is much cheaper per text in batches (a transformer): the refine queue feeds it batches.</summary>
+public interface IBatchSentimentScorer : ISentimentScorer
+{
+    SentimentScore[] ScoreBatch(IReadOnlyList<string> texts);
+}

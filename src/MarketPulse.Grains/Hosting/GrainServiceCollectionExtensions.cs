@@ -43,6 +43,9 @@ public static class GrainServiceCollectionExtensions
             else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
             return new LivePriceModel(model, LexiconSentimentScorer.LoadShipped(dir), logger);
         });
+        // Sentiment: the production transformer and its bounded refine queue, one per silo.
+        services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
+        services.AddSingleton<MarketPulse.Grains.Sentiment.TextPipelineFactory>();
         return services;
     }
 }

@@ -6,6 +6,14 @@ public sealed class SentimentOptions
     public double HalfLifeHours { get; set; } = 24;
     public double WindowDays { get; set; } = 5;
     public int RecentPosts { get; set; } = 200;
+
+    /// <summary>Refine every text with the production transformer (the lexicon score stands until then, or for good when the queue is full).</summary>
+    public bool TransformerEnabled { get; set; } = true;
+
+    /// <summary>Texts waiting for the transformer, per silo; beyond this a text keeps its lexicon score and is counted as degraded.</summary>
+    public int RefineQueueCapacity { get; set; } = 4096;
+
+    public int RefineBatchSize { get; set; } = 32;
 }
 
 /// <summary>Settings under <c>MarketPulse:Models</c>.</summary>

@@ -4,6 +4,7 @@ using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ml.Sentiment;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -17,16 +18,21 @@ public sealed class SentimentState
     /// <summary>Scored posts inside the aggregation window, oldest first.</summary>
     [Id(0)] public List<ScoredPost> Posts { get; set; } = [];
     [Id(1)] public long PostsScored { get; set; }
+    [Id(2)] public long PostsRefined { get; set; }
+    /// <summary>Posts that kept the lexicon score because this silo's refine queue was full.</summary>
+    [Id(3)] public long PostsLexiconOnly { get; set; }
 }
 
 /// <summary>
-/// One per symbol. Scores each incoming text, keeps the posts of the aggregation window, and computes
-/// time-decayed aggregates (overall and per source) as of any instant from the posts before it.
+/// One per symbol. Scores each incoming text at once with the lexicon, queues it for the production transformer
+/// (<see cref="SentimentRefinement"/>), which replaces the score when it comes back, keeps the posts of the aggregation
+/// window, and computes time-decayed aggregates (overall and per source) as of any instant from the posts before it.
 /// </summary>
 [ImplicitStreamSubscription(MarketPulseNames.TextsNamespace)]
 public sealed class SentimentGrain(
     [PersistentState("sentiment", MarketPulseNames.GrainStorage)] IPersistentState<SentimentState> state,
     ISentimentScorer scorer,
+    SentimentRefinement refinement,
     IOptions<SentimentOptions> options,
     PipelineMetrics metrics,
     ILogger<SentimentGrain> logger)
@@ -66,6 +72,8 @@ public sealed class SentimentGrain(
         var posts = state.State.Posts;
         // A durable stream delivers at least once: a post already kept (same source and id) is not scored twice.
         _keys ??= posts.Select(p => (p.Source, p.Id)).ToHashSet();
+        var symbol = this.GetPrimaryKeyString();
+        var queue = refinement.Queue;
         foreach (var item in items)
         {
             foreach (var post in item.Item.Posts)
@@ -79,6 +87,8 @@ public sealed class SentimentGrain(
                 while (at > 0 && posts[at - 1].Time > scored.Time) at--;
                 posts.Insert(at, scored);
                 state.State.PostsScored++;
+                if (queue is not null && !queue.TryEnqueue(new RefineRequest(symbol, post.Source, post.Id, post.Text)))
+                    state.State.PostsLexiconOnly++;
             }
         }
         // Drop what has left the window (measured from the newest post) and cap memory.
@@ -96,6 +106,21 @@ public sealed class SentimentGrain(
             var asOf = posts[^1].Time.AddTicks(1);
             await GrainFactory.GetGrain<ISymbolWatchGrain>(this.GetPrimaryKeyString()).OnSentimentChangedAsync(Aggregate(posts, asOf).Mean, asOf);
         }
+    }
+
+    public Task ApplyRefinedAsync(IReadOnlyList<RefinedScore> scores)
+    {
+        var posts = state.State.Posts;
+        foreach (var refined in scores)
+        {
+            // Refinements arrive shortly after their posts, so search from the newest end.
+            var at = posts.FindLastIndex(p => p.Id == refined.Id && p.Source == refined.Source);
+            if (at < 0) continue; // already out of the window
+            posts[at] = posts[at] with { Polarity = refined.Polarity, Label = refined.Label, Confidence = refined.Confidence, Model = refined.Model };
+            state.State.PostsRefined++;
+        }
+        _dirty = true;
+        return Task.CompletedTask;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -118,7 +143,8 @@ public sealed class SentimentGrain(
         var bySource = posts.Where(p => p.Time < at && p.Time >= at - Window).GroupBy(p => p.Source)
             .Select(g => new SourceSentiment(g.Key, Aggregate(g, at).Mean, g.Count())).OrderBy(s => s.Source).ToList();
         return Task.FromResult(new SentimentSnapshot(this.GetPrimaryKeyString(), asOf, score, inWindow, last24, prev24, bySource,
-            state.State.PostsScored, scorer.Name, _options.HalfLifeHours));
+            state.State.PostsScored, refinement.Model ?? scorer.Name, _options.HalfLifeHours, state.State.PostsRefined,
+            state.State.PostsLexiconOnly, scorer.Name, TopPosts(posts, at)));
     }
 
     public Task<IReadOnlyList<ScoredPost>> GetPostsAsync(int limit)
@@ -136,6 +162,13 @@ public sealed class SentimentGrain(
         var p = n == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * score, 0.3, 0.7);
         return Task.FromResult(new SentimentSignal(score, n, p));
     }
+
+    /// <summary>How many posts the snapshot lists as driving the score.</summary>
+    public const int DrivingPosts = 5;
+
+    private List<DrivingPost> TopPosts(IEnumerable<ScoredPost> posts, DateTime asOf) =>
+        [.. DecayingAverage.TopContributors(posts, p => p.Time, p => p.Polarity, asOf, HalfLife, Window, DrivingPosts)
+            .Select(x => new DrivingPost(x.Item, Math.Round(x.Share, 6)))];
 
     private (double Mean, double Weight) Aggregate(IEnumerable<ScoredPost> posts, DateTime asOf) =>
         DecayingAverage.Compute(posts, p => p.Time, p => p.Polarity, asOf, HalfLife, Window);

@@ -1,6 +1,8 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Text;
+using MarketPulse.Grains.Sentiment;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Logging;
@@ -9,12 +11,15 @@ using Orleans.Runtime;
 namespace MarketPulse.Grains.Sources;
 
 /// <summary>
-/// Validates one text source's posts, resolves their tickers, drops repeated ids (counted), and publishes
-/// one batch per ticker on the text streams. A post naming several tickers goes to each of them.
+/// Validates one text source's posts, resolves their tickers (given, cashtags, company names), runs the text pipeline
+/// (normalisation, retweet/near-duplicate collapse, language and spam checks, length cap; <see cref="TextPipeline"/>),
+/// counts every drop per reason, and publishes one batch per ticker on the text streams. A post naming several
+/// tickers goes to each of them.
 /// </summary>
-public sealed class TextSourceGrain(PipelineMetrics metrics, ILogger<TextSourceGrain> logger) : Grain, ITextSourceGrain
+public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory pipelines, ILogger<TextSourceGrain> logger) : Grain, ITextSourceGrain
 {
     private readonly TextValidator _validator = new();
+    private readonly TextPipeline _pipeline = pipelines.Create();
     private readonly SourceCounters _counters = new();
 
     private string Source => this.GetPrimaryKeyString();
@@ -27,7 +32,17 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, ILogger<TextSourceG
         for (var i = 0; i < posts.Count; i++)
         {
             TextPost? post = null;
-            var reason = posts[i] is null ? RejectReasons.Text : _validator.Check(posts[i], out post);
+            var raw = posts[i];
+            // Company names count as mentions too, not only $CASHTAGs (which the validator finds itself).
+            if (raw is { Text: { Length: > 0 and <= TextValidator.MaxTextLength } text } && (raw.Symbols is null || raw.Symbols.Count == 0))
+                raw = raw with { Symbols = _pipeline.FindSymbols(text) };
+            var reason = raw is null ? RejectReasons.Text : _validator.Check(raw, out post);
+            if (reason is null)
+            {
+                var verdict = _pipeline.Process(post!.Text, post.Author, post.Symbols);
+                reason = verdict.DropReason;
+                post = post with { Text = verdict.Text };
+            }
             if (reason is not null)
             {
                 rejected.Add(new Rejection(i, reason));

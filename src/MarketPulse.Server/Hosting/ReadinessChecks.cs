@@ -29,7 +29,8 @@ public sealed class ModelsReadyCheck(IServiceProvider services) : IHealthCheck
         try
         {
             var scorer = services.GetRequiredService<ISentimentScorer>();
-            return Task.FromResult(HealthCheckResult.Healthy($"models loaded: {scorer.Name}"));
+            var transformer = services.GetRequiredService<MarketPulse.Grains.Sentiment.SentimentRefinement>();
+            return Task.FromResult(HealthCheckResult.Healthy($"models loaded: {scorer.Name}{(transformer.Model is { } m ? ", " + m : "")}"));
         }
         catch (Exception ex)
         {

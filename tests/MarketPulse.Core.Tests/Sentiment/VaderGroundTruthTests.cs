@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Tests;
 using Xunit.Abstractions;
@@ -53,28 +52,5 @@ public sealed class VaderGroundTruthTests(ITestOutputHelper output)
         var accuracy = agree / (double)tweets.Length;
         output.WriteLine($"3-class agreement on tweets: {accuracy:F4}");
         Assert.True(accuracy > 0.9, $"agreement {accuracy:F4}");
-    }
-
-    [Fact]
-    public void Scores_short_tweets_fast_on_one_thread()
-    {
-        var texts = LoadTweets().Select(t => t.Text).ToArray();
-        var scorer = new LexiconSentimentScorer(VaderLexicon.Load(TestPaths.ShippedLexicon));
-        foreach (var t in texts) scorer.Score(t);
-        var sw = Stopwatch.StartNew();
-        long n = 0;
-        double checksum = 0;
-        while (sw.ElapsedMilliseconds < 1000)
-            foreach (var t in texts) { checksum += scorer.Score(t).Polarity; n++; }
-        var perSecond = n / sw.Elapsed.TotalSeconds;
-        output.WriteLine($"{perSecond:F0} tweets/s single-threaded (checksum {checksum:F3})");
-        // The target is 500k/s on an idle core in Release; test machines are shared and often run Debug builds,
-        // so the gate sits where only a real regression (allocation, a per-token O(n) rule) lands below it.
-#if DEBUG
-        const double gate = 40_000;
-#else
-        const double gate = 150_000;
-#endif
-        Assert.True(perSecond > gate, $"{perSecond:F0} tweets/s");
     }
 }

@@ -1,4 +1,5 @@
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training;
 using MarketPulse.Ml.Training.Price;
 
 namespace MarketPulse.Ml.Tests.Price;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace MarketPulse.Ml.Training.Price;
+namespace MarketPulse.Ml.Training;
 
 /// <summary>
 /// TorchSharp 0.107's <c>libLibTorchSharp.so</c> is built with GCC 13 and asks libstdc++ for version GLIBCXX_3.4.32 for a
