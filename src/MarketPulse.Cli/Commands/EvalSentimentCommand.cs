@@ -172,43 +172,12 @@ public static class EvalSentimentCommand
     }
 
     /// <summary>Strict UTF-8 when the bytes are valid UTF-8, otherwise Latin-1 (the original release's encoding).</summary>
-    public static string Decode(byte[] bytes)
-    {
-        ReadOnlySpan<byte> span = bytes;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.Latin1.GetString(span);
-        }
-    }
+    public static string Decode(byte[] bytes) => PhraseBank.Decode(bytes);
 
     public static async Task<List<(string Text, SentimentLabel Label)>> ReadAsync(string path, TextWriter progress, CancellationToken ct)
     {
-        var text = Decode(await File.ReadAllBytesAsync(path, ct));
-        var rows = new List<(string, SentimentLabel)>();
-        var malformed = new List<int>();
-        var lineNo = 0;
-        foreach (var raw in text.Split('\n'))
-        {
-            lineNo++;
-            var line = raw.TrimEnd('\r');
-            if (line.Trim().Length == 0) continue;
-            // Sentences may contain '@' themselves; the label is after the last one.
-            var at = line.LastIndexOf('@');
-            SentimentLabel? label = at <= 0 ? null : line[(at + 1)..].Trim().ToLowerInvariant() switch
-            {
-                "positive" => SentimentLabel.Positive,
-                "neutral" => SentimentLabel.Neutral,
-                "negative" => SentimentLabel.Negative,
-                _ => null,
-            };
-            if (label is null || line[..at].Trim().Length == 0) { malformed.Add(lineNo); continue; }
-            rows.Add((line[..at].Trim(), label.Value));
-        }
+        var (parsed, malformed) = PhraseBank.Parse(Decode(await File.ReadAllBytesAsync(path, ct)));
+        var rows = parsed.Select(r => (r.Text, r.Label)).ToList();
         var total = rows.Count + malformed.Count;
         var name = Path.GetFileName(path);
         if (total == 0) throw new CliInputException($"{name}: no sentences");
