@@ -17,9 +17,7 @@ public class LexiconBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MarketPulse.sln"))) root = root.Parent;
-        _scorer = LexiconSentimentScorer.LoadShipped(Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("repository root"), "models"));
+        _scorer = LexiconSentimentScorer.LoadShipped(RepoPaths.Models);
         _texts = File.ReadLines(SharedData.Path("vader", "hutto_ICWSM_2014", "tweets_GroundTruth.txt"))
             .Where(l => l.Length > 0).Select(l => l.Split('\t', 3)[2]).ToArray();
     }

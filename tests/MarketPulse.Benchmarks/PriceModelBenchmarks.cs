@@ -22,9 +22,7 @@ public class PriceModelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MarketPulse.sln"))) root = root.Parent;
-        var models = Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("repository root"), "models");
+        var models = RepoPaths.Models;
         _gru = PriceModel.Load(Path.Combine(models, "price.onnx"));
         _gbm = PriceModel.Load(Path.Combine(models, "price-baseline.onnx"));
         var data = StockNetData.Load(SharedData.Path("stocknet"), LexiconSentimentScorer.LoadShipped(models), _gru.Card.SectorOf,

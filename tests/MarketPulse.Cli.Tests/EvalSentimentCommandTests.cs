@@ -32,15 +32,8 @@ public sealed class EvalSentimentCommandTests : IDisposable
     private void Write(string name, IEnumerable<string> lines, Encoding encoding) =>
         File.WriteAllText(Path.Combine(_dir, name), string.Join('\n', lines), encoding);
 
-    private async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
-    {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(EvalCommands.Create());
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
+        CliHarness.RunAsync([EvalCommands.Create()], args);
 
     [Fact]
     public async Task Scores_a_small_directory_with_hand_checked_metrics()

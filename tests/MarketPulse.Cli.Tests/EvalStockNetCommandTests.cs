@@ -7,6 +7,7 @@ namespace MarketPulse.Cli.Tests;
 
 public sealed class EvalStockNetCommandTests
 {
+    // The checkout itself (MarketPulse.sln), not TestPaths.RepoRoot: the CLI copies models/ into the test's bin folder.
     private static readonly string Checkout = FindCheckout();
     private static readonly string Sample = Path.Combine(Checkout, "data", "sample", "stocknet");
     private static readonly string Model = Path.Combine(Checkout, "models", "price.onnx");
@@ -18,15 +19,8 @@ public sealed class EvalStockNetCommandTests
         throw new DirectoryNotFoundException("no MarketPulse.sln above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
-    {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(EvalCommands.Create());
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
+        CliHarness.RunAsync([EvalCommands.Create()], args);
 
     [Fact]
     public async Task Evaluates_the_shipped_sample_and_prints_one_json_object_last()

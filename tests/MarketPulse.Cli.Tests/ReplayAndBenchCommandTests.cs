@@ -8,16 +8,8 @@ namespace MarketPulse.Cli.Tests;
 
 public sealed class ReplayAndBenchCommandTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
-    {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(ReplayCommand.Create());
-        root.Subcommands.Add(BenchCommands.Create());
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliRunner.RunAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
+        CliHarness.RunAsync([ReplayCommand.Create(), BenchCommands.Create()], args);
 
     [Theory]
     [InlineData("--data", "/nonexistent/dir", "does not exist")]

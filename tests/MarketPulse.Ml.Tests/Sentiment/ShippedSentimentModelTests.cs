@@ -1,5 +1,6 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Sentiment;
+using MarketPulse.Ml.Tests.Price;
 using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
@@ -9,16 +10,9 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 {
     public sealed class Model : IDisposable
     {
-        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(ModelsDirectory());
+        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(Repo.Path("models"));
 
         public void Dispose() => Scorer.Dispose();
-
-        private static string ModelsDirectory()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.sln"))) return Path.Combine(dir.FullName, "models");
-            throw new DirectoryNotFoundException("repository root not found");
-        }
     }
 
     private readonly TransformerSentimentScorer _scorer;
