@@ -24,6 +24,10 @@ public static class GrainServiceCollectionExtensions
         services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
         services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
         services.AddHostedService<LiveFeedService>();
+        services.Configure<MarketPulse.Ingestion.Text.Live.TextSourcesOptions>(configuration.GetSection("MarketPulse:Text"));
+        services.AddHttpClient(MarketPulse.Grains.Sources.LiveTextService.HttpClientName);
+        services.AddSingleton<MarketPulse.Grains.Sources.LiveTextService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MarketPulse.Grains.Sources.LiveTextService>());
         services.AddSingleton<PipelineMetrics>();
         services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>
