@@ -190,8 +190,8 @@ public sealed class XFilteredStreamSource : TextSource
         {
             if (!response.IsSuccessStatusCode)
             {
-                // A rules problem (e.g. deleted elsewhere) shows as an error here; check them again before the next attempt.
-                _rulesInPlace = false;
+                // A client error other than 429 may be a rules problem (e.g. deleted elsewhere): check them again first.
+                if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500) _rulesInPlace = false;
                 return HttpProblem(response, "connecting to the stream");
             }
             CountConnect();
