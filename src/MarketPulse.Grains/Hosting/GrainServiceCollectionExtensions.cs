@@ -49,7 +49,9 @@ public static class GrainServiceCollectionExtensions
         });
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
-        services.AddSingleton<MarketPulse.Grains.Sentiment.TextPipelineFactory>();
+        // From the configuration given here, like every other option above (not whatever IConfiguration the host registers).
+        services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.TextPipelineFactory(
+            configuration, sp.GetRequiredService<ILogger<MarketPulse.Grains.Sentiment.TextPipelineFactory>>()));
         return services;
     }
 }

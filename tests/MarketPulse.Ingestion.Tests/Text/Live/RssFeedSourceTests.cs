@@ -20,7 +20,6 @@ public class RssFeedSourceTests
         BackoffMaxSeconds = 2,
         DefaultRequestsPerSecond = 1000,
         RequestsPerSecondByHost = new(StringComparer.OrdinalIgnoreCase),
-        Ciks = new() { ["0000789019"] = "MSFT" },
     };
 
     private static async Task<(RssFeedSource Source, Task Run, CancellationTokenSource Stop, HostRateLimits Limits)> StartAsync(
@@ -62,13 +61,27 @@ public class RssFeedSourceTests
         Assert.Equal(DateTimeKind.Utc, apple.Time.Kind);
         Assert.Contains("Results of Operations", apple.Text);
         Assert.DoesNotContain("<b>", apple.Text);
-        var microsoft = Assert.Single(posts, p => p.Symbols.Contains("MSFT"));     // by CIK, from configuration
+        var microsoft = Assert.Single(posts, p => p.Symbols.Contains("MSFT"));     // "MICROSOFT CORP" ~ "Microsoft Corporation"
         Assert.Equal(new DateTime(2024, 5, 2, 20, 12, 5, DateTimeKind.Utc), microsoft.Time);
         Assert.True(apple.Time > microsoft.Time && posts.IndexOf(microsoft) < posts.IndexOf(apple)); // handed on in time order
         Assert.Equal(1, sink.DroppedFor(RejectReasons.NoSymbol));                  // ACME WIDGETS: no known ticker, counted
 
         var request = Assert.Single(server.Requests);
         Assert.Equal(Agent, request.Header("User-Agent"));
+    }
+
+    [Fact]
+    public async Task A_configured_CIK_gives_the_ticker_of_a_filer_the_stock_table_does_not_know()
+    {
+        await using var server = await HttpReplayServer.StartAsync((ctx, _) => HttpReplayServer.SendFileAsync(ctx, "edgar-8k-1.xml", Atom));
+        var sink = new PipelineSink();
+        var settings = Settings(pollSeconds: 60);
+        settings.Ciks["1999999"] = "ACMW";                                          // leading zeros do not matter
+        var running = await StartAsync(server, sink, settings);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 3));
+        await StopAsync(running);
+        Assert.Equal(["ACMW"], Assert.Single(sink.Snapshot(), p => p.Id.EndsWith("0001999999-24-000001")).Symbols);
+        Assert.Equal(0, sink.DroppedFor(RejectReasons.NoSymbol));
     }
 
     [Fact]
