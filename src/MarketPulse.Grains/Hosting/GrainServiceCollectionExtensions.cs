@@ -25,7 +25,8 @@ public static class GrainServiceCollectionExtensions
         services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
         services.AddHostedService<LiveFeedService>();
         services.Configure<MarketPulse.Ingestion.Text.Live.TextSourcesOptions>(configuration.GetSection("MarketPulse:Text"));
-        services.AddHttpClient(MarketPulse.Grains.Sources.LiveTextService.HttpClientName);
+        // No per-request log lines from the client factory: every poll would log twice; the sources log their problems once per reason.
+        services.AddHttpClient(MarketPulse.Grains.Sources.LiveTextService.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<MarketPulse.Grains.Sources.LiveTextService>();
         services.AddHostedService(sp => sp.GetRequiredService<MarketPulse.Grains.Sources.LiveTextService>());
         services.AddSingleton<PipelineMetrics>();
