@@ -2,6 +2,7 @@ using System.Text;
 using MarketPulse.Ingestion.Text.Live;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MarketPulse.Ingestion.Tests.Text.Live;
 
@@ -189,6 +190,54 @@ public class RedditSourceTests
         Assert.True(l[2].AtUtc - l[1].AtUtc >= TimeSpan.FromSeconds(0.3));      // 0.4 s ±20 %
         Assert.Equal(2, Problems(running.Source, "wallstreetbets", TextSourceProblems.ServerError));
         Assert.Equal(1, Problems(running.Source, "wallstreetbets", TextSourceProblems.Malformed));
+    }
+
+    [Fact]
+    public async Task On_a_fake_clock_a_long_allowance_reset_is_waited_out_to_the_second_and_the_token_is_renewed_only_when_due()
+    {
+        var tokens = 0;
+        await using var server = await HttpReplayServer.StartAsync((ctx, req) =>
+        {
+            if (req.PathAndQuery.StartsWith("/api/v1/access_token")) return Token(ctx, "tok-" + Interlocked.Increment(ref tokens), expiresIn: 3600);
+            var first = !req.PathAndQuery.Contains("before=");
+            ctx.Response.Headers["X-Ratelimit-Used"] = first ? "100" : "1";
+            ctx.Response.Headers["X-Ratelimit-Remaining"] = first ? "0" : "99";
+            ctx.Response.Headers["X-Ratelimit-Reset"] = "1500";
+            return HttpReplayServer.SendFileAsync(ctx, first ? "reddit-new-1.json" : "reddit-empty.json", Json);
+        });
+        var clock = new FakeTimeProvider(new DateTimeOffset(2024, 5, 2, 21, 30, 0, TimeSpan.Zero));
+        var sink = new PipelineSink();
+        var settings = Settings(server, pollSeconds: 1000);                        // token lives 3600 - 60 s: renewed on the 5th listing
+        var source = new RedditSource(settings, new HttpClient(), sink.IngestAsync, NullLogger.Instance, clock) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) };
+        using var stop = new CancellationTokenSource();
+        var run = source.RunAsync(stop.Token);
+        int Listings() => server.RequestsTo("/r/").Count;
+        async Task Settle(string state) => Assert.True(await PipelineSink.EventuallyAsync(() => source.GetStats().State == state), source.GetStats().State);
+
+        Assert.True(await PipelineSink.EventuallyAsync(() => Listings() == 1));   // t0: allowance spent, resets at t0 + 1500 s
+        await Settle("waiting");
+        clock.Advance(TimeSpan.FromSeconds(1000));                                // next round due, but the allowance is not back
+        await Settle("rate-limited");
+        clock.Advance(TimeSpan.FromSeconds(499));
+        await Task.Delay(300);
+        Assert.Equal(1, Listings());                                              // t0 + 1499 s: still nothing sent
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await PipelineSink.EventuallyAsync(() => Listings() == 2));   // t0 + 1501 s
+        for (var expected = 3; expected <= 5; expected++)
+        {
+            await Settle("waiting");
+            clock.Advance(TimeSpan.FromSeconds(1000));
+            Assert.True(await PipelineSink.EventuallyAsync(() => Listings() == expected));
+        }
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var listings = server.RequestsTo("/r/");
+        Assert.Equal(2, Volatile.Read(ref tokens));
+        Assert.All(listings.Take(4), l => Assert.Equal("bearer tok-1", l.Header("Authorization")));  // up to t0 + 3501 s
+        Assert.Equal("bearer tok-2", listings[4].Header("Authorization"));                         // t0 + 4501 s > 3540 s
+        Assert.Equal(2, sink.Snapshot().Count);
+        Assert.Equal(0, Problems(source, "wallstreetbets", TextSourceProblems.TokenExpired));      // renewed before it was refused
     }
 
     [Fact]
