@@ -85,6 +85,7 @@ public sealed class LiveTextService(
                 d[reason] = d.GetValueOrDefault(reason) + 1;
             }
         };
+        source.EventCounted += (name, kind) => metrics.TextSourceEvent(name, kind);
         _logger.LogInformation("Live text source {Source} started", source.Name);
         var run = source.RunAsync(ct);
         while (!run.IsCompleted)

@@ -92,7 +92,7 @@ public sealed class RedditSource : TextSource
                         continue;
                     case HttpStatusCode.TooManyRequests:
                         Problem(source, TextSourceProblems.RateLimited, url);
-                        CountRateLimitWait();
+                        CountRateLimitWait(source);
                         var reset = _allowanceResets - Time.GetUtcNow();
                         return RetryAfter(response, Time.GetUtcNow()) ?? (reset > TimeSpan.Zero ? reset : NextBackoff());
                     case >= HttpStatusCode.InternalServerError:
@@ -166,7 +166,7 @@ public sealed class RedditSource : TextSource
     {
         var wait = _allowanceResets - Time.GetUtcNow();
         if (wait <= TimeSpan.Zero) return;
-        CountRateLimitWait();
+        CountRateLimitWait(Name);
         SetState("rate-limited");
         await SleepAsync(wait, ct);
     }

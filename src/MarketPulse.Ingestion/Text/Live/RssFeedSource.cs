@@ -76,11 +76,11 @@ public sealed partial class RssFeedSource : TextSource
             switch (response.StatusCode)
             {
                 case HttpStatusCode.NotModified:
-                    CountNotModified();
+                    CountNotModified(Name);
                     return null;
                 case HttpStatusCode.TooManyRequests:
                     Problem(Name, TextSourceProblems.RateLimited, $"{_url}");
-                    CountRateLimitWait();
+                    CountRateLimitWait(Name);
                     return RetryAfter(response, Time.GetUtcNow()) is { } ra ? Max(ra, PollInterval) : TimeSpan.MinValue;
                 case >= HttpStatusCode.InternalServerError:
                     Problem(Name, TextSourceProblems.ServerError, $"{(int)response.StatusCode} from {_url}");
@@ -137,14 +137,15 @@ public sealed partial class RssFeedSource : TextSource
         var time = item.PublishDate != default ? item.PublishDate.UtcDateTime
             : item.LastUpdatedTime != default ? item.LastUpdatedTime.UtcDateTime : now;
         IReadOnlyList<string> symbols = [];
+        var author = item.Authors.FirstOrDefault() is { } a ? a.Name ?? a.Email : null;
         if (EdgarTitle().Match(title) is { Success: true } m)
         {
+            author ??= m.Groups["name"].Value;
             var cik = m.Groups["cik"].Value.TrimStart('0');
             var symbol = _settings.Ciks.FirstOrDefault(kv => kv.Key.TrimStart('0') == cik).Value ?? _companySymbol(m.Groups["name"].Value);
             if (symbol is not null) symbols = [symbol];
         }
-        var author = item.Authors.FirstOrDefault() is { } a ? a.Name ?? a.Email : null;
-        return new TextPost(Name, id, time, text, symbols, author ?? Name);
+        return new TextPost(Name, id, time, text, symbols, author);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -65,6 +65,9 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
     /// <summary>Raised for every problem counted (source, reason), so the host can put it into the source grain's stats.</summary>
     public event Action<string, string>? ProblemCounted;
 
+    /// <summary>Raised for events that are not problems (source, kind: request, not_modified, rate_limit_wait, keep_alive, connect), for metrics.</summary>
+    public event Action<string, string>? EventCounted;
+
     public TextSourceStats GetStats()
     {
         lock (_gate)
@@ -112,6 +115,7 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(Settings.RequestTimeoutSeconds));
         Interlocked.Increment(ref _requests);
+        EventCounted?.Invoke(source, "request");
         HttpResponseMessage? response = null;
         try
         {
@@ -185,10 +189,16 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
         if (full) _flushSignal.Release();
     }
 
-    protected void CountNotModified() => Interlocked.Increment(ref _notModified);
-    protected void CountRateLimitWait() => Interlocked.Increment(ref _rateLimitWaits);
-    protected void CountKeepAlive() => Interlocked.Increment(ref _keepAlives);
-    protected void CountConnect() => Interlocked.Increment(ref _connects);
+    protected void CountNotModified(string source) => Count(ref _notModified, source, "not_modified");
+    protected void CountRateLimitWait(string source) => Count(ref _rateLimitWaits, source, "rate_limit_wait");
+    protected void CountKeepAlive(string source) => Count(ref _keepAlives, source, "keep_alive");
+    protected void CountConnect(string source) => Count(ref _connects, source, "connect");
+
+    private void Count(ref long counter, string source, string kind)
+    {
+        Interlocked.Increment(ref counter);
+        EventCounted?.Invoke(source, kind);
+    }
 
     protected void SetState(string state)
     {

@@ -96,7 +96,7 @@ public sealed class XFilteredStreamSource : TextSource
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             Problem(SourceName, TextSourceProblems.RateLimited, what);
-            CountRateLimitWait();
+            CountRateLimitWait(SourceName);
             var backoff = RateLimitBackoff();
             // X also says when the window resets (x-rate-limit-reset, epoch seconds); never earlier than that.
             if (response.Headers.TryGetValues("x-rate-limit-reset", out var v) && long.TryParse(v.FirstOrDefault(), out var epoch))
@@ -194,7 +194,7 @@ public sealed class XFilteredStreamSource : TextSource
                 if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500) _rulesInPlace = false;
                 return HttpProblem(response, "connecting to the stream");
             }
-            CountConnect();
+            CountConnect(SourceName);
             SetState("streaming");
             var delivered = false;
             try
@@ -220,7 +220,7 @@ public sealed class XFilteredStreamSource : TextSource
                     }
                     if (string.IsNullOrWhiteSpace(line))
                     {
-                        CountKeepAlive();
+                        CountKeepAlive(SourceName);
                         continue;
                     }
                     switch (ParseLine(line))

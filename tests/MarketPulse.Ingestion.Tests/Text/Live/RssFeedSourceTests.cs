@@ -60,6 +60,7 @@ public class RssFeedSourceTests
         Assert.Equal(new DateTime(2024, 5, 2, 20, 30, 37, DateTimeKind.Utc), apple.Time);   // 16:30:37 EDT
         Assert.Equal(DateTimeKind.Utc, apple.Time.Kind);
         Assert.Contains("Results of Operations", apple.Text);
+        Assert.Equal("APPLE INC", apple.Author);                                  // the filer, for the pipeline's per-author checks
         Assert.DoesNotContain("<b>", apple.Text);
         var microsoft = Assert.Single(posts, p => p.Symbols.Contains("MSFT"));     // "MICROSOFT CORP" ~ "Microsoft Corporation"
         Assert.Equal(new DateTime(2024, 5, 2, 20, 12, 5, DateTimeKind.Utc), microsoft.Time);
