@@ -241,6 +241,27 @@ public class RedditSourceTests
     }
 
     [Fact]
+    public async Task A_listing_that_takes_too_long_is_abandoned_counted_and_read_on_the_next_attempt()
+    {
+        var listings = 0;
+        await using var server = await HttpReplayServer.StartAsync(async (ctx, req) =>
+        {
+            if (req.PathAndQuery.StartsWith("/api/v1/access_token")) { await Token(ctx); return; }
+            if (Interlocked.Increment(ref listings) == 1) await Task.Delay(TimeSpan.FromSeconds(5), ctx.RequestAborted);
+            await HttpReplayServer.SendFileAsync(ctx, "reddit-new-1.json", Json);
+        });
+        var sink = new PipelineSink();
+        var settings = Settings(server, pollSeconds: 0.05);
+        settings.RequestTimeoutSeconds = 0.3;
+        var running = Start(settings, sink);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 2));
+        await StopAsync(running);
+        Assert.Equal(1, Problems(running.Source, "wallstreetbets", TextSourceProblems.Timeout));
+        var l = server.RequestsTo("/r/");
+        Assert.True(l[1].AtUtc - l[0].AtUtc >= TimeSpan.FromSeconds(0.3 + 0.15));  // the timeout, then a back-off of 0.2 s ±20 %
+    }
+
+    [Fact]
     public void Credentials_and_a_User_Agent_are_required_and_the_secret_is_not_in_the_error()
     {
         var settings = new RedditSourceSettings { Enabled = true, ClientId = "id", UserAgent = Agent, Subreddits = ["stocks"] };

@@ -177,6 +177,27 @@ public class XFilteredStreamSourceTests
     }
 
     [Fact]
+    public async Task A_refused_bearer_token_is_counted_backed_off_and_the_rules_are_checked_again_before_reconnecting()
+    {
+        var attempts = 0;
+        await using var server = await HttpReplayServer.StartAsync((ctx, req) => Api(ctx, req, async (_, c) =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1) { c.Response.StatusCode = 401; return; }
+            c.Response.ContentType = Json;
+            await SendLinesAsync(c, "x-stream-2.jsonl");
+            await KeepAlivesAsync(c, TimeSpan.FromMilliseconds(50));
+        }));
+        var sink = new PipelineSink();
+        var running = Start(Settings(server), sink);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 1));
+        await StopAsync(running);
+        Assert.Equal(1, Problems(running.Source, TextSourceProblems.AuthFailed));
+        var s = server.RequestsTo(StreamPath);
+        Assert.True(s[1].AtUtc - s[0].AtUtc >= TimeSpan.FromSeconds(0.09));       // HTTP regime: 0.1 s first
+        Assert.Equal(2, server.RequestsTo(RulesPath).Count(r => r.Method == "GET"));
+    }
+
+    [Fact]
     public void Cashtags_are_grouped_into_as_few_rules_as_fit_the_length_limit()
     {
         Assert.Equal(["$AAPL OR $MSFT", "$XOM"], XFilteredStreamSource.RuleValues(["AAPL", "MSFT", "XOM"], 15));
