@@ -102,7 +102,7 @@ public sealed class RedditSource : TextSource
                         Problem(source, TextSourceProblems.Refused, $"{(int)s} from {url}");
                         return NextBackoff();
                 }
-                ParseListing(sub, source, body);
+                ParseListing(sub, source, Text(response, body));
                 return null;
             }
         }

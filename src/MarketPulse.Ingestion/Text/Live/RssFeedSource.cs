@@ -93,7 +93,8 @@ public sealed partial class RssFeedSource : TextSource
             SyndicationFeed feed;
             try
             {
-                using var reader = XmlReader.Create(new StringReader(body), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+                // From the bytes, so the document's own encoding declaration counts (EDGAR declares ISO-8859-1).
+                using var reader = XmlReader.Create(new MemoryStream(body), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
                 feed = SyndicationFeed.Load(reader);
             }
             catch (Exception ex) when (ex is XmlException or FormatException or InvalidOperationException)

@@ -10,6 +10,7 @@ namespace MarketPulse.Ingestion.Text.Live;
 public static class TextSourceProblems
 {
     public const string Malformed = "malformed: document could not be parsed";
+    public const string TooLarge = "malformed: document larger than the limit";
     public const string BadItem = "malformed: item without an id or text";
     public const string ServerError = "http: server error (5xx), backed off";
     public const string Refused = "http: request refused (4xx)";
@@ -108,8 +109,11 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
 
     protected abstract Task PollLoopAsync(CancellationToken ct);
 
-    /// <summary>Sends a request and reads the whole body, all within the request timeout. Null on timeout or network error (counted).</summary>
-    protected async Task<(HttpResponseMessage Response, string Body)?> SendAsync(string source, HttpRequestMessage request, CancellationToken ct)
+    /// <summary>
+    /// Sends a request and reads the whole body (at most <see cref="TextSourceSettings.MaxDocumentBytes"/>), all within the
+    /// request timeout. Null on timeout, network error or an oversize body (counted).
+    /// </summary>
+    protected async Task<(HttpResponseMessage Response, byte[] Body)?> SendAsync(string source, HttpRequestMessage request, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(Settings.UserAgent)) request.Headers.TryAddWithoutValidation("User-Agent", Settings.UserAgent);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -120,8 +124,17 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
         try
         {
             response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return (response, body);
+            if (response.Content.Headers.ContentLength > Settings.MaxDocumentBytes) return TooLarge(response);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            using var body = new MemoryStream();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                if (body.Length + n > Settings.MaxDocumentBytes) return TooLarge(response);
+                body.Write(buffer, 0, n);
+            }
+            return (response, body.ToArray());
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -129,18 +142,29 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
             Problem(source, TextSourceProblems.Timeout, $"{request.RequestUri} after {Settings.RequestTimeoutSeconds} s");
             return null;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             response?.Dispose();
             Problem(source, TextSourceProblems.Network, $"{request.RequestUri}: {ex.Message}");
             return null;
         }
-        catch (IOException ex)
+
+        (HttpResponseMessage, byte[])? TooLarge(HttpResponseMessage r)
         {
-            response?.Dispose();
-            Problem(source, TextSourceProblems.Network, $"{request.RequestUri}: {ex.Message}");
+            r.Dispose();
+            Problem(source, TextSourceProblems.TooLarge, $"{request.RequestUri}: more than {Settings.MaxDocumentBytes} bytes");
             return null;
         }
+    }
+
+    /// <summary>A JSON or text body as a string: the charset the server declared, else UTF-8.</summary>
+    protected static string Text(HttpResponseMessage response, byte[] body)
+    {
+        var charset = response.Content.Headers.ContentType?.CharSet?.Trim('"');
+        System.Text.Encoding encoding;
+        try { encoding = charset is null ? System.Text.Encoding.UTF8 : System.Text.Encoding.GetEncoding(charset); }
+        catch (ArgumentException) { encoding = System.Text.Encoding.UTF8; }
+        return encoding.GetString(body);
     }
 
     /// <summary>The delay a 429 or 503 asks for (<c>Retry-After</c> as seconds or a date), if any.</summary>

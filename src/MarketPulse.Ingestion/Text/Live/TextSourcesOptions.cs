@@ -31,6 +31,9 @@ public class TextSourceSettings
 
     public double BackoffMaxSeconds { get; set; } = 300;
 
+    /// <summary>A response body larger than this is abandoned and counted (a feed or listing is normally well under 1 MB).</summary>
+    public long MaxDocumentBytes { get; set; } = 16 << 20;
+
     /// <summary>How many item ids (guid/link, Reddit fullname, tweet id) are remembered to skip repeats across polls.</summary>
     public int RememberItems { get; set; } = 20_000;
 }

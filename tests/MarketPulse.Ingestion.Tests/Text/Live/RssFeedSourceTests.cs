@@ -243,6 +243,45 @@ public class RssFeedSourceTests
     }
 
     [Fact]
+    public async Task A_Latin_1_document_is_read_in_its_declared_encoding()
+    {
+        var xml = (await File.ReadAllTextAsync(HttpReplayServer.ResponseFile("edgar-8k-2.xml"))).Replace("EXXON MOBIL CORP", "SOCIÉTÉ GÉNÉRALE EXXON MOBIL CORP");
+        var latin1 = System.Text.Encoding.Latin1.GetBytes(xml);                   // EDGAR declares ISO-8859-1; no charset in the header
+        await using var server = await HttpReplayServer.StartAsync((ctx, _) =>
+        {
+            ctx.Response.ContentType = Atom;
+            return ctx.Response.Body.WriteAsync(latin1).AsTask();
+        });
+        var sink = new PipelineSink();
+        var settings = Settings(pollSeconds: 60);
+        settings.Ciks["34088"] = "XOM";
+        var running = await StartAsync(server, sink, settings);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 2));
+        await StopAsync(running);
+        Assert.Contains("SOCIÉTÉ GÉNÉRALE", Assert.Single(sink.Snapshot(), p => p.Symbols[0] == "XOM").Text);
+    }
+
+    [Fact]
+    public async Task An_oversize_document_is_abandoned_and_counted_and_the_next_one_is_read()
+    {
+        await using var server = await HttpReplayServer.StartAsync(async (ctx, req) =>
+        {
+            if (req.Number > 1) { await HttpReplayServer.SendFileAsync(ctx, "edgar-8k-1.xml", Atom); return; }
+            ctx.Response.ContentType = Atom;                                      // chunked, no Content-Length: the cap applies while reading
+            var padding = new byte[64 * 1024];
+            Array.Fill(padding, (byte)' ');
+            for (var i = 0; i < 40; i++) await ctx.Response.Body.WriteAsync(padding, ctx.RequestAborted);
+        });
+        var sink = new PipelineSink();
+        var settings = Settings();
+        settings.MaxDocumentBytes = 1 << 20;
+        var running = await StartAsync(server, sink, settings);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 2));
+        await StopAsync(running);
+        Assert.Equal(1, Problems(running.Source, TextSourceProblems.TooLarge));
+    }
+
+    [Fact]
     public void An_SEC_feed_without_a_contact_User_Agent_is_refused_with_a_clear_error()
     {
         var settings = Settings();
