@@ -90,12 +90,10 @@ public sealed partial class RssFeedSource : TextSource
                     Problem(Name, TextSourceProblems.Refused, $"{(int)s} from {_url}");
                     return TimeSpan.MinValue;
             }
-            SyndicationFeed feed;
+            (List<TextPost> Posts, List<string?> BadItems) parsed;
             try
             {
-                // From the bytes, so the document's own encoding declaration counts (EDGAR declares ISO-8859-1).
-                using var reader = XmlReader.Create(new MemoryStream(body), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-                feed = SyndicationFeed.Load(reader);
+                parsed = Parse(body, Time.GetUtcNow().UtcDateTime);
             }
             catch (Exception ex) when (ex is XmlException or FormatException or InvalidOperationException)
             {
@@ -105,23 +103,31 @@ public sealed partial class RssFeedSource : TextSource
             }
             _etag = response.Headers.ETag?.ToString();
             _lastModified = response.Content.Headers.LastModified;
-            var posts = new List<TextPost>();
-            var now = Time.GetUtcNow().UtcDateTime;
-            foreach (var item in feed.Items)
-            {
-                var post = ToPost(item, now);
-                if (post is null)
-                {
-                    Problem(Name, TextSourceProblems.BadItem, item.Title?.Text);
-                    continue;
-                }
-                if (FirstSighting(Name, post.Id)) posts.Add(post);
-            }
+            foreach (var title in parsed.BadItems) Problem(Name, TextSourceProblems.BadItem, title);
+            var posts = parsed.Posts.Where(p => FirstSighting(Name, p.Id)).ToList();
             // Feeds list newest first; the pipeline sees them in time order.
             posts.Sort((a, b) => a.Time.CompareTo(b.Time));
             Enqueue(posts);
             return null;
         }
+    }
+
+    /// <summary>
+    /// One RSS 2.0 or Atom 1.0 document (bytes, so its encoding declaration counts) as posts of this source, with the
+    /// titles of items that have no id or text. Throws <see cref="XmlException"/> (or FormatException) when malformed.
+    /// </summary>
+    public (List<TextPost> Posts, List<string?> BadItems) Parse(byte[] document, DateTime nowUtc)
+    {
+        using var reader = XmlReader.Create(new MemoryStream(document), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var feed = SyndicationFeed.Load(reader);
+        var posts = new List<TextPost>();
+        var bad = new List<string?>();
+        foreach (var item in feed.Items)
+        {
+            if (ToPost(item, nowUtc) is { } post) posts.Add(post);
+            else bad.Add(item.Title?.Text);
+        }
+        return (posts, bad);
     }
 
     private TextPost? ToPost(SyndicationItem item, DateTime now)
