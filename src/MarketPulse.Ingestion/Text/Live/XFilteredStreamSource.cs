@@ -263,6 +263,14 @@ public sealed class XFilteredStreamSource : TextSource
                 }
                 var time = d.TryGetProperty("created_at", out var c) && c.TryGetDateTime(out var dt) ? dt.ToUniversalTime() : Time.GetUtcNow().UtcDateTime;
                 var author = d.TryGetProperty("author_id", out var a) ? a.GetString() : null;
+                // X labels each tweet's language (BCP 47; "und" and the q* codes when it cannot tell): a labelled
+                // non-English tweet is dropped here with the pipeline's own reason, unlabelled ones go to its heuristic.
+                if (d.TryGetProperty("lang", out var lang) && lang.GetString() is { Length: > 0 } code
+                    && code != "en" && code != "und" && code != "zxx" && !code.StartsWith('q'))
+                {
+                    Problem(SourceName, MarketPulse.Core.Text.TextDropReasons.Language, $"lang={code}");
+                    return LineKind.Post;
+                }
                 if (FirstSighting(SourceName, id)) Enqueue([new TextPost(SourceName, id, DateTime.SpecifyKind(time, DateTimeKind.Utc), text, [], author)]);
                 return LineKind.Post;
             }

@@ -108,6 +108,7 @@ public class XFilteredStreamSourceTests
         Assert.Equal(1, Problems(running.Source, TextSourceProblems.Malformed));   // the cut-off line
         Assert.Equal(1, Problems(running.Source, TextSourceProblems.BadItem));     // a tweet without text
         Assert.Equal(0, Problems(running.Source, TextSourceProblems.Stall));       // keep-alives count as life
+        Assert.Equal(1, Problems(running.Source, MarketPulse.Core.Text.TextDropReasons.Language));  // X labelled it "fr"
 
         var posts = sink.Snapshot();
         Assert.Equal(["AAPL", "XOM", "MSFT"], posts.Select(p => p.Symbols[0]));
