@@ -116,6 +116,9 @@ public sealed class XSourceSettings : TextSourceSettings
     /// <summary>X sends a keep-alive newline every 20 s; nothing at all for this long means a stalled connection.</summary>
     public double StallSeconds { get; set; } = 30;
 
+    /// <summary>A stream line (one tweet or message) longer than this is skipped and counted rather than buffered.</summary>
+    public int MaxLineBytes { get; set; } = 1 << 20;
+
     /// <summary>Network errors: a linear back-off of this step per attempt, up to <see cref="NetworkBackoffMaxSeconds"/>.</summary>
     public double NetworkBackoffStepSeconds { get; set; } = 0.25;
 

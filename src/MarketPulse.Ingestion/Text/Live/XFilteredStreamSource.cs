@@ -199,24 +199,25 @@ public sealed class XFilteredStreamSource : TextSource
             var delivered = false;
             try
             {
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                var reader = new LineReader(await response.Content.ReadAsStreamAsync(ct), _settings.MaxLineBytes);
                 while (true)
                 {
                     string? line;
-                    using (var stall = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                    try { line = await reader.ReadLineAsync(TimeSpan.FromSeconds(_settings.StallSeconds), ct); }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
-                        stall.CancelAfter(TimeSpan.FromSeconds(_settings.StallSeconds));
-                        try { line = await reader.ReadLineAsync(stall.Token); }
-                        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                        {
-                            Problem(SourceName, TextSourceProblems.Stall, $"nothing for {_settings.StallSeconds} s");
-                            return AfterConnection(delivered);
-                        }
+                        Problem(SourceName, TextSourceProblems.Stall, $"nothing for {_settings.StallSeconds} s");
+                        return AfterConnection(delivered);
                     }
                     if (line is null)
                     {
                         Problem(SourceName, TextSourceProblems.Network, "the server ended the stream");
                         return AfterConnection(delivered);
+                    }
+                    if (ReferenceEquals(line, LineReader.Oversize))
+                    {
+                        Problem(SourceName, TextSourceProblems.TooLarge, $"a line longer than {_settings.MaxLineBytes} bytes");
+                        continue;
                     }
                     if (string.IsNullOrWhiteSpace(line))
                     {
@@ -289,6 +290,47 @@ public sealed class XFilteredStreamSource : TextSource
         {
             Problem(SourceName, TextSourceProblems.Malformed, line[..Math.Min(200, line.Length)]);
             return LineKind.Other;
+        }
+    }
+
+    /// <summary>
+    /// Newline-delimited lines from a stream with two guards StreamReader lacks: a line longer than the limit is skipped
+    /// (returned as <see cref="Oversize"/>) instead of growing without bound, and every read from the network has its own
+    /// deadline, so "no byte for N seconds" (keep-alives included) is what counts as a stall.
+    /// </summary>
+    private sealed class LineReader(Stream stream, int maxLineBytes)
+    {
+        public static readonly string Oversize = new('\0', 1);
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private readonly MemoryStream _line = new();
+        private int _pos, _len;
+        private bool _tooLong;
+
+        /// <returns>The line without its CR/LF; null at the end of the stream; <see cref="Oversize"/> for a skipped line.</returns>
+        public async Task<string?> ReadLineAsync(TimeSpan stallAfter, CancellationToken ct)
+        {
+            while (true)
+            {
+                var span = _buffer.AsSpan(_pos, _len - _pos);
+                var newline = span.IndexOf((byte)'\n');
+                var take = newline >= 0 ? newline : span.Length;
+                if (!_tooLong && _line.Length + take > maxLineBytes) _tooLong = true;
+                if (!_tooLong) _line.Write(span[..take]);
+                _pos += newline >= 0 ? newline + 1 : take;
+                if (newline >= 0)
+                {
+                    var result = _tooLong ? Oversize : System.Text.Encoding.UTF8.GetString(_line.GetBuffer(), 0, (int)_line.Length).TrimEnd('\r');
+                    _line.SetLength(0);
+                    _tooLong = false;
+                    return result;
+                }
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                stall.CancelAfter(stallAfter);
+                var n = await stream.ReadAsync(_buffer, stall.Token);
+                if (n == 0) return null;
+                _pos = 0;
+                _len = n;
+            }
         }
     }
 }

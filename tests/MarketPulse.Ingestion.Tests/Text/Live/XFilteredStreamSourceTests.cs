@@ -199,6 +199,27 @@ public class XFilteredStreamSourceTests
     }
 
     [Fact]
+    public async Task An_oversize_line_is_skipped_and_counted_and_the_stream_goes_on()
+    {
+        await using var server = await HttpReplayServer.StartAsync((ctx, req) => Api(ctx, req, async (_, c) =>
+        {
+            c.Response.ContentType = Json;
+            await c.Response.WriteAsync("{\"data\":{\"id\":\"1\",\"text\":\"" + new string('x', 300_000) + "\"}}\r\n", c.RequestAborted);
+            await SendLinesAsync(c, "x-stream-2.jsonl");
+            await KeepAlivesAsync(c, TimeSpan.FromMilliseconds(50));
+        }));
+        var sink = new PipelineSink();
+        var settings = Settings(server);
+        settings.MaxLineBytes = 100_000;
+        var running = Start(settings, sink);
+        Assert.True(await PipelineSink.EventuallyAsync(() => sink.Snapshot().Count == 1));
+        await StopAsync(running);
+        Assert.Equal(1, Problems(running.Source, TextSourceProblems.TooLarge));
+        Assert.Equal("1786160000000000004", sink.Snapshot()[0].Id);
+        Assert.Equal(1, running.Source.GetStats().Connects);                       // same connection throughout
+    }
+
+    [Fact]
     public void Cashtags_are_grouped_into_as_few_rules_as_fit_the_length_limit()
     {
         Assert.Equal(["$AAPL OR $MSFT", "$XOM"], XFilteredStreamSource.RuleValues(["AAPL", "MSFT", "XOM"], 15));
