@@ -9,4 +9,10 @@ public interface ITextSourceGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<SourceStats> GetStatsAsync();
+
+    /// <summary>
+    /// Adds problems counted before items reached this grain (a live source's malformed documents, rate-limit answers,
+    /// timeouts), so that one source's stats show every reason. Counts are deltas.
+    /// </summary>
+    Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts);
 }

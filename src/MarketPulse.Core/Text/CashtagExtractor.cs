@@ -18,6 +18,7 @@ public sealed partial class CashtagExtractor
 
     private readonly Regex? _names;
     private readonly Dictionary<string, string> _aliasToSymbol;
+    private readonly Dictionary<string, string> _aliasToSymbolAnyCase;
 
     /// <param name="table">Company names to recognise; null for cashtags only.</param>
     /// <param name="extraAliases">Further name → symbol pairs, e.g. "Google" → "GOOG", which the table lists as "Alphabet Inc.".</param>
@@ -29,6 +30,8 @@ public sealed partial class CashtagExtractor
                 _aliasToSymbol.TryAdd(alias, listing.Symbol);
         foreach (var (alias, symbol) in extraAliases ?? new Dictionary<string, string>())
             _aliasToSymbol[alias.Trim()] = symbol.Trim().TrimStart('$').ToUpperInvariant();
+        _aliasToSymbolAnyCase = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (alias, symbol) in _aliasToSymbol) _aliasToSymbolAnyCase.TryAdd(alias, symbol);
         if (_aliasToSymbol.Count == 0) return;
         // Longest first so "Exxon Mobil" wins over a shorter alias that is its prefix.
         var alternation = string.Join('|', _aliasToSymbol.Keys.OrderByDescending(a => a.Length).Select(Regex.Escape));
@@ -46,6 +49,19 @@ public sealed partial class CashtagExtractor
             foreach (Match m in _names.Matches(text))
                 found.Add((m.Index, _aliasToSymbol[m.Value]));
         return found.OrderBy(f => f.Index).Select(f => f.Symbol).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// The ticker of a company named in full in a structured field, in any case and with or without corporate suffixes
+    /// ("APPLE INC", "Exxon Mobil Corp"), as filing feeds write filer names; null when the name is not a known company.
+    /// </summary>
+    public string? SymbolForCompany(string name)
+    {
+        // EDGAR appends the state of incorporation to some names: "WALMART INC. /DE/".
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !(w.Length > 2 && w[0] == '/' && w[^1] == '/'));
+        foreach (var alias in AliasesOf(string.Join(' ', words)))
+            if (_aliasToSymbolAnyCase.TryGetValue(alias, out var symbol)) return symbol;
+        return null;
     }
 
     /// <summary>The full name, and the name without trailing corporate suffixes or a ".com" ("Amazon.com Inc." → "Amazon").</summary>

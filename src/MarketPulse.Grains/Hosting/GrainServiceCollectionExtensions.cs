@@ -24,6 +24,11 @@ public static class GrainServiceCollectionExtensions
         services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
         services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
         services.AddHostedService<LiveFeedService>();
+        services.Configure<MarketPulse.Ingestion.Text.Live.TextSourcesOptions>(configuration.GetSection("MarketPulse:Text"));
+        // No per-request log lines from the client factory: every poll would log twice; the sources log their problems once per reason.
+        services.AddHttpClient(MarketPulse.Grains.Sources.LiveTextService.HttpClientName).RemoveAllLoggers();
+        services.AddSingleton<MarketPulse.Grains.Sources.LiveTextService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MarketPulse.Grains.Sources.LiveTextService>());
         services.AddSingleton<PipelineMetrics>();
         services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>
@@ -45,7 +50,9 @@ public static class GrainServiceCollectionExtensions
         });
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
-        services.AddSingleton<MarketPulse.Grains.Sentiment.TextPipelineFactory>();
+        // From the configuration given here, like every other option above (not whatever IConfiguration the host registers).
+        services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.TextPipelineFactory(
+            configuration, sp.GetRequiredService<ILogger<MarketPulse.Grains.Sentiment.TextPipelineFactory>>()));
         return services;
     }
 }

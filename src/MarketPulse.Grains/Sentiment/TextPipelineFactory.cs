@@ -37,4 +37,7 @@ public sealed class TextPipelineFactory
     }
 
     public TextPipeline Create() => new(_extractor, _options);
+
+    /// <summary>A company's ticker from its name in any case (filing feeds' filer names), or null.</summary>
+    public string? SymbolForCompany(string name) => _extractor.SymbolForCompany(name);
 }

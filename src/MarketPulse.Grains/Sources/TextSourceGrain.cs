@@ -89,4 +89,11 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory
     }
 
     public Task<SourceStats> GetStatsAsync() => Task.FromResult(_counters.ToStats(Source));
+
+    public Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (reason, n) in counts)
+            if (n > 0) _counters.Add(reason, n);
+        return Task.CompletedTask;
+    }
 }

@@ -24,6 +24,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _webhooks;
     private readonly Histogram<double> _pushLatency;
     private readonly Counter<long> _pushed;
+    private readonly Counter<long> _textSourceEvents;
 
     public PipelineMetrics(IMeterFactory meterFactory)
     {
@@ -50,12 +51,16 @@ public sealed class PipelineMetrics
         _pushLatency = meter.CreateHistogram<double>("marketpulse.push.latency", "ms", "From ingest to the SignalR push of the ticker update that includes the item",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
         _pushed = meter.CreateCounter<long>("marketpulse.push.messages", "{message}", "Messages sent to SignalR groups, by kind (ticker, alert)");
+        _textSourceEvents = meter.CreateCounter<long>("marketpulse.texts.source.events", "{event}",
+            "Live text source events that are not problems, by source and kind (request, not_modified, rate_limit_wait, keep_alive, connect)");
     }
 
     public void TicksIngested(string source, long n) => _ticksIngested.Add(n, new KeyValuePair<string, object?>("source", source));
 
     public void TickRejected(string source, string reason) =>
         _ticksRejected.Add(1, new("source", source), new("reason", reason));
+
+    public void TextSourceEvent(string source, string kind) => _textSourceEvents.Add(1, new("source", source), new("kind", kind));
 
     public void TextsIngested(string source, long n) => _textsIngested.Add(n, new KeyValuePair<string, object?>("source", source));
 

@@ -30,6 +30,20 @@ public sealed class CashtagExtractorTests
     public void Maps_company_names_to_tickers(string text, string[] expected) =>
         Assert.Equal(expected, new CashtagExtractor(Sample).Extract(text));
 
+    [Theory]
+    [InlineData("APPLE INC", "AAPL")]
+    [InlineData("MICROSOFT CORP", "MSFT")]
+    [InlineData("EXXON MOBIL CORP", "XOM")]
+    [InlineData("JPMORGAN CHASE & CO", "JPM")]
+    [InlineData("JOHNSON & JOHNSON", "JNJ")]
+    [InlineData("AMAZON COM INC", null)]                 // EDGAR writes "AMAZON COM INC": not a table name; configure its CIK
+    [InlineData("Amazon.com, Inc.", "AMZN")]
+    [InlineData("GENERAL ELECTRIC CO /NY/", "GE")]       // EDGAR's state-of-incorporation tag
+    [InlineData("APPLE HOSPITALITY REIT, INC.", null)]   // a different company that starts with the same word
+    [InlineData("ACME WIDGETS HOLDINGS CORP", null)]
+    public void Finds_the_ticker_of_a_filer_name_in_any_case(string name, string? expected) =>
+        Assert.Equal(expected, new CashtagExtractor(Sample).SymbolForCompany(name));
+
     [Fact]
     public void Extra_aliases_cover_names_the_table_lacks() =>
         Assert.Equal(["GOOG"], new CashtagExtractor(Sample, new Dictionary<string, string> { ["Google"] = "$goog" }).Extract("Google I/O"));
