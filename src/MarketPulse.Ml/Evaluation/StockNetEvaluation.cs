@@ -101,7 +101,7 @@ public static class StockNetEvaluation
                 predictions++;
                 var pPriceOnly = priceOnly?.Predict(inputs)?.ProbabilityUp ?? double.NaN;
                 var cutoff = PriceFeatures.Cutoff(d);
-                var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.Polarity, cutoff, SentimentHalfLife, SentimentWindow);
+                var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.SignalPolarity, cutoff, SentimentHalfLife, SentimentWindow);
                 var posts = PriceFeatures.Summarize(texts, cutoff - SentimentWindow, cutoff).Count;
                 var pSentiment = SignalMix.Sentiment(polarity, posts);
                 double? dayReturn = i >= 2 && bars[i - 2].Close > 0 ? d.Close / bars[i - 2].Close - 1 : null;
