@@ -17,6 +17,12 @@ public static class SignalMix
     public static double Sentiment(double decayedPolarity, int posts) =>
         posts == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * decayedPolarity, 0.3, 0.7);
 
+    /// <summary>
+    /// The ensemble's stacking settings for the experts (price, sentiment, persistence), fixed a priori: the calibrated
+    /// price model starts with coefficient 1, the others 0, prior precision 10, the last 10,000 outcomes.
+    /// </summary>
+    public static StackingOptions StackingDefaults => new([1, 0, 0], PriorPrecision: 10, Window: 10_000);
+
     /// <summary>The always-rise baseline: "up" with the confidence of the long-run share of up days.</summary>
     public const double AlwaysRise = 0.52;
 
