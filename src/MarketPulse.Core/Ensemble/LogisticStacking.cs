@@ -9,12 +9,20 @@ namespace MarketPulse.Core.Ensemble;
 /// </param>
 /// <param name="PriorPrecision">
 /// Strength of that pull (Gaussian prior precision λ, a ridge penalty λ/2·‖w − w₀‖² in log-loss units, bias included).
-/// With expert logits of typical size 0.2–0.5 one outcome carries a Fisher information of about 0.01–0.06, so λ = 10
-/// means the outcomes outweigh the prior after a few hundred to a thousand of them — two to three weeks of a
-/// market-wide pool of ~90 tickers.
+/// With expert logits of typical size 0.2–0.5 one outcome of weight 1 carries a Fisher information of about 0.01–0.06,
+/// so λ = 10 means a few hundred to a thousand unit-weight outcomes outweigh the prior.
 /// </param>
 /// <param name="Window">The fit uses the most recent this many realised outcomes (older ones are forgotten).</param>
-public sealed record StackingOptions(double[] PriorWeights, double PriorPrecision = 10, int Window = 10_000)
+/// <param name="FitBias">
+/// Whether the model has a free bias. Without one it cannot learn the recent base rate — which, pooled over tickers, is
+/// mostly the last few market-wide moves and chased them on the train period's check.
+/// </param>
+/// <param name="WeighByDay">
+/// Each outcome counts 1 / (outcomes of its target day): one trading day is one piece of evidence, however many tickers
+/// closed on it (their moves are strongly correlated, mostly one market move).
+/// </param>
+public sealed record StackingOptions(double[] PriorWeights, double PriorPrecision = 10, int Window = 10_000, bool FitBias = true,
+    bool WeighByDay = false)
 {
     /// <summary>Expert probabilities are clamped to [ε, 1 − ε] before taking their logit.</summary>
     public const double Epsilon = 0.01;
@@ -160,23 +168,32 @@ public sealed class LogisticStacking
             for (var j = 0; j < k; j++) x[i * d + 1 + j] = Feature(_used[i].Probabilities[j]);
             y[i] = _used[i].WentUp ? 1 : 0;
         }
-        var lambda = _options.PriorPrecision;
+        var rowWeight = new double[n];
+        if (_options.WeighByDay)
+        {
+            var perDay = new Dictionary<DateOnly, int>();
+            foreach (var o in _used) perDay[o.TargetDay] = perDay.GetValueOrDefault(o.TargetDay) + 1;
+            for (var i = 0; i < n; i++) rowWeight[i] = 1.0 / perDay[_used[i].TargetDay];
+        }
+        else Array.Fill(rowWeight, 1.0);
+        var lambdas = new double[d];
+        Array.Fill(lambdas, _options.PriorPrecision);
         var grad = new double[d];
         var hess = new double[d * d];
         for (var iter = 0; iter < MaxIterations; iter++)
         {
             for (var a = 0; a < d; a++)
             {
-                grad[a] = lambda * (theta[a] - prior[a]);
-                for (var b = 0; b < d; b++) hess[a * d + b] = a == b ? lambda : 0;
+                grad[a] = lambdas[a] * (theta[a] - prior[a]);
+                for (var b = 0; b < d; b++) hess[a * d + b] = a == b ? lambdas[a] : 0;
             }
             for (var i = 0; i < n; i++)
             {
                 var z = 0.0;
                 for (var a = 0; a < d; a++) z += theta[a] * x[i * d + a];
                 var p = Sigmoid(z);
-                var r = p - y[i];
-                var w = p * (1 - p);
+                var r = (p - y[i]) * rowWeight[i];
+                var w = p * (1 - p) * rowWeight[i];
                 for (var a = 0; a < d; a++)
                 {
                     var xa = x[i * d + a];
@@ -185,6 +202,13 @@ public sealed class LogisticStacking
                 }
             }
             for (var a = 0; a < d; a++) for (var b = a + 1; b < d; b++) hess[a * d + b] = hess[b * d + a];
+            if (!_options.FitBias)
+            {
+                // The bias stays at 0: no gradient, and a unit row/column so the system stays solvable.
+                grad[0] = 0;
+                for (var a = 0; a < d; a++) hess[a] = hess[a * d] = 0;
+                hess[0] = 1;
+            }
             var step = SolveSpd(hess, grad, d);
             var size = 0.0;
             for (var a = 0; a < d; a++)

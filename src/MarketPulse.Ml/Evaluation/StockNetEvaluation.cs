@@ -92,8 +92,10 @@ public static class StockNetEvaluation
     }
 
     /// <param name="stacking">Start state of the pooled stacker (the live pool's, for parity checks); null: the prior.</param>
+    /// <param name="options">Stacking settings (null: the service's <see cref="SignalMix.StackingDefaults"/>).</param>
     public static StockNetEvalResult Run(StockNetData data, PriceModel price, PriceModel? priceOnly, DateOnly from, DateOnly to,
-        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null, StackingState? stacking = null)
+        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null, StackingState? stacking = null,
+        StackingOptions? options = null)
     {
         var samples = data.Samples(from, to);
         var labels = samples.ToDictionary(s => (s.Symbol, s.Target), s => s.Up);
@@ -104,7 +106,7 @@ public static class StockNetEvaluation
         var weightCount = 0;
         var inference = new Stopwatch();
         long predictions = 0;
-        var stacker = new LogisticStacking(SignalMix.StackingDefaults, stacking);
+        var stacker = new LogisticStacking(options ?? SignalMix.StackingDefaults, stacking);
         var states = data.Symbols.ToDictionary(s => s, _ => new SymbolState(Experts.Length), StringComparer.Ordinal);
         var losses = new double[Experts.Length];
         var mix = new List<MixContribution>(Experts.Length);
