@@ -5,6 +5,7 @@ using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Grains.Ensemble;
 
@@ -18,7 +19,8 @@ namespace MarketPulse.Grains.Ensemble;
 public sealed class EnsembleGrain(
     [PersistentState("ensemble", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleState> state,
     PipelineMetrics metrics,
-    ISentimentScorer sentimentScorer)
+    ISentimentScorer sentimentScorer,
+    ILogger<EnsembleGrain> logger)
     : Grain, IEnsembleGrain
 {
     public const string EnsembleSignal = "ensemble";
@@ -50,7 +52,20 @@ public sealed class EnsembleGrain(
 
         var outcome = ScorePending(close);
         var pool = GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
-        if (outcome is not null) await pool.AddOutcomesAsync([outcome]);
+        EnsembleModelDto model;
+        try
+        {
+            if (outcome is not null) await pool.AddOutcomesAsync([outcome]);
+            model = await pool.GetModelAsync(close.Day);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The pool is unreachable (e.g. its silo just died): keep issuing with the last model this grain used (or the
+            // prior); that outcome is not pooled. Live then differs from a backtest for this close only, and says so.
+            logger.LogWarning(ex, "Ensemble pool unavailable at {Symbol}'s close of {Day}; issuing with the last known stacking model", close.Symbol, close.Day);
+            var prior = SignalMix.StackingDefaults.PriorWeights;
+            model = _model ?? new EnsembleModelDto(Experts, 0, [.. prior], null, 0, 0);
+        }
 
         var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(close.Symbol).GetSignalAsync(close.CloseTimeUtc);
         double? dayReturn = close.PreviousClose is { } pc && pc > 0 ? close.Close / pc - 1 : null;
@@ -60,7 +75,6 @@ public sealed class EnsembleGrain(
         double[] probabilities = [pPrice, sentiment.ProbabilityUp, persistence];
         var hedgeMix = new List<MixContribution>(Experts.Length);
         var pHedge = SignalMix.Combine(_hedge, probabilities, hedgeMix);
-        var model = await pool.GetModelAsync(close.Day);
         _model = model;
         var mix = new List<MixContribution>(Experts.Length);
         var pEnsemble = LogisticStacking.Predict(new StackingModel(model.Bias, model.Coefficients, model.FittedBefore, model.Outcomes), probabilities, mix);
@@ -99,7 +113,14 @@ public sealed class EnsembleGrain(
     public async Task<EnsembleSnapshot> GetSnapshotAsync()
     {
         // After a reactivation, the weights shown are the pool's current ones until this ticker's next close.
-        _model ??= await GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market).GetCurrentAsync();
+        if (_model is null)
+        {
+            try { _model = await GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market).GetCurrentAsync(); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Ensemble pool unavailable for {Symbol}'s snapshot; showing the prior weights", this.GetPrimaryKeyString());
+            }
+        }
         var s = state.State;
         var latest = s.Pending.FirstOrDefault(p => p.Prediction.Signal == EnsembleSignal);
         var bySignal = s.Pending.Where(p => p.Prediction.Signal != EnsembleSignal).ToList();
