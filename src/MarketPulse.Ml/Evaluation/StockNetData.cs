@@ -43,10 +43,14 @@ public sealed class StockNetData
     public Dictionary<string, int> Rejections { get; } = new(StringComparer.Ordinal);
     /// <summary>Tweets the live text source would drop, per reason (<see cref="TextDropReasons"/>, <c>RejectReasons</c>).</summary>
     public Dictionary<string, int> TextDrops { get; } = new(StringComparer.Ordinal);
-    /// <summary>Tweets kept (after the text pipeline).</summary>
+    /// <summary>Posts kept by the text pipeline (a tweet filed under several tickers is one post).</summary>
     public int TweetCount { get; private set; }
-    /// <summary>Tweets read from the files, before the text pipeline.</summary>
+    /// <summary>Tweet lines read from the files (a tweet filed under several tickers counts once per ticker).</summary>
     public int TweetsRead { get; private set; }
+    /// <summary>Distinct posts after merging the copies of a tweet filed under several tickers.</summary>
+    public int Posts { get; private set; }
+    /// <summary>Kept posts × their tickers: the texts the tickers see.</summary>
+    public int TickerTexts { get; private set; }
     /// <summary>The scorer behind <see cref="TextObservation.SignalPolarity"/> (the sentiment signal's texts).</summary>
     public string SignalScorer { get; private set; } = "";
 
@@ -93,8 +97,8 @@ public sealed class StockNetData
         }
         data.FilterAndScore(posts, scorer, signalScorer);
         data.BuildMarket();
-        progress?.WriteLine($"loaded {data.Symbols.Count} symbols, {data._bars.Values.Sum(b => b.Count)} daily bars, {data.TweetCount} of {data.TweetsRead} tweets"
-            + $" kept by the text pipeline from {directory}"
+        progress?.WriteLine($"loaded {data.Symbols.Count} symbols, {data._bars.Values.Sum(b => b.Count)} daily bars from {directory}; tweets: {data.TweetsRead} lines,"
+            + $" {data.Posts} distinct posts, {data.TweetCount} kept by the text pipeline ({data.TickerTexts} ticker texts)"
             + (data.TextDrops.Count == 0 ? "" : "; dropped: " + string.Join(", ", data.TextDrops.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} × {kv.Value}")))
             + (data.Rejections.Count == 0 ? "" : "; rejected rows: " + string.Join(", ", data.Rejections.Select(kv => $"{kv.Key} × {kv.Value}"))));
         return data;
@@ -108,6 +112,8 @@ public sealed class StockNetData
         // Copies of one tweet under several tickers become one post (as the replay does); then a stable sort by time,
         // like the replay's OrderBy: ties keep symbol order, then file order.
         var ordered = StockNetReader.MergeCopies(posts).OrderBy(p => p.Time).ToList();
+        Posts = ordered.Count;
+        var keptPosts = 0;
         var validator = new TextValidator();
         var pipeline = new TextPipeline();
         var kept = new List<(string Symbol, DateTime Time, string Text)>();
@@ -125,6 +131,7 @@ public sealed class StockNetData
                 TextDrops[reason] = TextDrops.GetValueOrDefault(reason) + 1;
                 continue;
             }
+            keptPosts++;
             foreach (var symbol in post.Symbols) kept.Add((symbol, post.Time, post.Text));
         }
         var signal = new double[kept.Count];
@@ -145,7 +152,8 @@ public sealed class StockNetData
             list.Add(new TextObservation(time, polarity, signalScorer is null ? polarity : signal[i]));
         }
         foreach (var list in _texts.Values) list.Sort((a, b) => a.TimeUtc.CompareTo(b.TimeUtc));
-        TweetCount = kept.Count;
+        TweetCount = keptPosts;
+        TickerTexts = kept.Count;
     }
 
     /// <summary>Fails with a clear message when the directory does not have the StockNet layout.</summary>

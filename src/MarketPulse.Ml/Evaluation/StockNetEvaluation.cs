@@ -52,7 +52,7 @@ public sealed record StockNetEvalResult(
 
     [JsonPropertyName("sentiment_scorer")] public string? SentimentScorer { get; init; }
 
-    /// <summary>Tweets read and kept, and the text pipeline's drops per reason (as the live text source counts them).</summary>
+    /// <summary>Tweet lines read, distinct posts, posts kept, ticker texts, and the pipeline's drops per reason (as the live source counts them).</summary>
     [JsonPropertyName("texts")] public Dictionary<string, long>? Texts { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);
@@ -206,7 +206,7 @@ public static class StockNetEvaluation
                 .Append(KeyValuePair.Create("outcomes", (double)final.Outcomes))
                 .ToDictionary(kv => kv.Key, kv => kv.Value),
             SentimentScorer = data.SignalScorer,
-            Texts = new Dictionary<string, long> { ["read"] = data.TweetsRead, ["kept"] = data.TweetCount }
+            Texts = new Dictionary<string, long> { ["lines"] = data.TweetsRead, ["posts"] = data.Posts, ["kept"] = data.TweetCount, ["ticker_texts"] = data.TickerTexts }
                 .Concat(data.TextDrops.Select(kv => KeyValuePair.Create(kv.Key, (long)kv.Value)))
                 .ToDictionary(kv => kv.Key, kv => kv.Value),
         };
