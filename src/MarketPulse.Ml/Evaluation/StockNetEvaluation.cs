@@ -44,6 +44,7 @@ public sealed record StockNetEvalResult(
     [property: JsonPropertyName("price_inference_us")] double PriceInferenceMicroseconds,
     [property: JsonPropertyName("ensemble_weights")] Dictionary<string, double> EnsembleWeights)
 {
+    // ensemble_weights: mean share |cₖ| / Σ|c| of each expert in the stacking model at the scored samples.
     /// <summary>Mean per-ticker Hedge weights at the scored samples (the <c>ensemble_hedge</c> baseline).</summary>
     [JsonPropertyName("hedge_weights")] public Dictionary<string, double>? HedgeWeights { get; init; }
 
@@ -198,7 +199,9 @@ public static class StockNetEvaluation
             metrics.ToDictionary(kv => kv.Key, kv => SignalResult.From(kv.Value)),
             from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count, Math.Round(rise, 4), price.Version,
             predictions == 0 ? 0 : Math.Round(inference.Elapsed.TotalMicroseconds / predictions, 1),
-            weightCount == 0 ? Experts.ToDictionary(e => e, _ => Math.Round(1.0 / Experts.Length, 4)) : Mean(weightSums))
+            weightCount == 0
+                ? Experts.Select((e, k) => (e, k)).ToDictionary(x => x.e, x => Math.Round(LogisticStacking.CoefficientShares(final)[x.k], 4))
+                : Mean(weightSums))
         {
             HedgeWeights = weightCount == 0 ? null : Mean(hedgeSums),
             Stacking = new Dictionary<string, double> { ["bias"] = Math.Round(final.Bias, 4) }
