@@ -9,13 +9,14 @@ namespace MarketPulse.Benchmarks;
 /// <summary>
 /// Cost of one price prediction as the service makes it at a daily close: features from 60 real StockNet bars and the
 /// ticker's tweets, one ONNX Runtime run (one thread), calibration; and with the occlusion explanation (one batched run
-/// of 1 + 31 + 7 rows). The shipped GRU (<c>models/price.onnx</c>) and the GBM baseline (<c>models/price-baseline.onnx</c>).
+/// of 1 + 31 + 7 rows). The shipped model (<c>models/price.onnx</c>; <c>price-gbm-v2</c> since the text-pipeline retraining) and the
+/// price-only GBM baseline (<c>models/price-baseline.onnx</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class PriceModelBenchmarks
 {
-    private PriceModel _gru = null!;
-    private PriceModel _gbm = null!;
+    private PriceModel _shipped = null!;
+    private PriceModel _priceOnly = null!;
     private PriceInputs _inputs = null!;
     private readonly float[] _features = new float[PriceFeatures.Count];
 
@@ -23,9 +24,9 @@ public class PriceModelBenchmarks
     public void Setup()
     {
         var models = RepoPaths.Models;
-        _gru = PriceModel.Load(Path.Combine(models, "price.onnx"));
-        _gbm = PriceModel.Load(Path.Combine(models, "price-baseline.onnx"));
-        var data = StockNetData.Load(SharedData.Path("stocknet"), LexiconSentimentScorer.LoadShipped(models), _gru.Card.SectorOf,
+        _shipped = PriceModel.Load(Path.Combine(models, "price.onnx"));
+        _priceOnly = PriceModel.Load(Path.Combine(models, "price-baseline.onnx"));
+        var data = StockNetData.Load(SharedData.Path("stocknet"), LexiconSentimentScorer.LoadShipped(models), _shipped.Card.SectorOf,
             new DateOnly(2015, 9, 1), new DateOnly(2015, 10, 1));
         _inputs = data.Inputs("AAPL", new DateOnly(2015, 9, 28));
     }
@@ -34,14 +35,14 @@ public class PriceModelBenchmarks
     public bool Features() => PriceFeatures.TryCompute(_inputs, _features);
 
     [Benchmark]
-    public double GruPredict() => _gru.Predict(_inputs)!.ProbabilityUp;
+    public double ShippedPredict() => _shipped.Predict(_inputs)!.ProbabilityUp;
 
     [Benchmark]
-    public double GruPredictExplained() => _gru.Predict(_inputs, 5)!.ProbabilityUp;
+    public double ShippedPredictExplained() => _shipped.Predict(_inputs, 5)!.ProbabilityUp;
 
     [Benchmark]
-    public double GbmPredict() => _gbm.Predict(_inputs)!.ProbabilityUp;
+    public double PriceOnlyPredict() => _priceOnly.Predict(_inputs)!.ProbabilityUp;
 
     [Benchmark]
-    public double GbmPredictExplained() => _gbm.Predict(_inputs, 5)!.ProbabilityUp;
+    public double PriceOnlyPredictExplained() => _priceOnly.Predict(_inputs, 5)!.ProbabilityUp;
 }

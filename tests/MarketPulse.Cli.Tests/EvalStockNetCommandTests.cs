@@ -34,10 +34,29 @@ public sealed class EvalStockNetCommandTests
         Assert.InRange(n, 150, 400);   // 8 tickers × ~41 trading days, about 60 % outside the flat band
         foreach (var key in new[] { "accuracy", "mcc", "brier" }) Assert.True(root.GetProperty(key).ValueKind == JsonValueKind.Number, key);
         var bySignal = root.GetProperty("by_signal");
-        foreach (var signal in new[] { "price", "sentiment", "ensemble", "always_rise", "yesterday", "price_only" })
+        foreach (var signal in new[] { "price", "sentiment", "ensemble", "ensemble_hedge", "always_rise", "yesterday", "price_only" })
             Assert.True(bySignal.TryGetProperty(signal, out _), signal);
         Assert.Equal(n, bySignal.GetProperty("ensemble").GetProperty("n").GetInt64());
+        Assert.Equal(n, bySignal.GetProperty("ensemble_hedge").GetProperty("n").GetInt64());
+        // The stacking model the run ended with learnt from the realised outcomes of the period (no bias in the service's settings).
+        var stacking = root.GetProperty("stacking");
+        Assert.True(stacking.GetProperty("outcomes").GetDouble() >= n, "every scored sample's outcome reached the stacker");
+        Assert.Equal(0, stacking.GetProperty("bias").GetDouble());
+        Assert.Equal("minilm-l6-phrasebank-v1", root.GetProperty("sentiment_scorer").GetString());
+        var texts = root.GetProperty("texts");
+        Assert.True(texts.GetProperty("kept").GetInt64() > 0 && texts.GetProperty("kept").GetInt64() <= texts.GetProperty("posts").GetInt64());
         Assert.Contains("evaluated", stderr);
+    }
+
+    [Fact]
+    public async Task A_stacking_variant_or_sentiment_scorer_outside_the_list_exits_2()
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", "2015-08-01", "--to", "2015-10-01", "--model", Model, "--stacking", "magic");
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("magic", stderr);
+        (exit, _, stderr) = await RunCliAsync("eval", "stocknet", "--data", Sample, "--from", "2015-08-01", "--to", "2015-10-01", "--model", Model, "--sentiment", "vibes");
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains("vibes", stderr);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MarketPulse.Core.Ensemble;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
@@ -91,16 +92,26 @@ public class PipelineTests(ClusterFixture fixture)
         Assert.Equal(29, stats["price"].Scored);             // the model speaks from the first close, scored at 2..30
         Assert.Equal(28, stats["persistence"].Scored);       // needs a previous close: issued from close 2
         Assert.Equal(29, stats["ensemble"].Scored);
+        Assert.Equal(29, stats["ensemble_hedge"].Scored);
         Assert.Equal(0, stats["sentiment"].Scored);          // no texts: it abstained
-        // Hedge: of the two signals that always spoke, the one with the lower Brier loss holds the larger weight.
+        // Hedge (the per-ticker baseline): of the two signals that always spoke, the one with the lower Brier loss holds
+        // the larger weight, and its mix is the weighted mean (contributions sum to p − 0.5).
+        var hedge = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "ensemble_hedge");
+        var hedgeWeights = hedge.Explanation!.ToDictionary(c => c.Signal, c => c.Weight);
         var (better, worse) = stats["price"].Brier < stats["persistence"].Brier ? ("price", "persistence") : ("persistence", "price");
-        Assert.True(stats[better].Weight > stats[worse].Weight, $"{better} (lower Brier) should outweigh {worse}");
-        Assert.Equal(1.0, es.Signals.Where(s => s.Signal != "ensemble").Sum(s => s.Weight), 9);
+        Assert.True(hedgeWeights[better] > hedgeWeights[worse], $"{better} (lower Brier) should outweigh {worse}");
+        Assert.Equal(hedge.Prediction.ProbabilityUp - 0.5, hedge.Explanation!.Sum(c => c.Contribution), 12);
+        // The experts' weights are their shares of the market-wide stacking coefficients.
+        Assert.Equal(1.0, es.Signals.Where(s => s.Signal is "price" or "sentiment" or "persistence").Sum(s => s.Weight), 9);
+        Assert.All(es.Signals.Where(s => s.Signal is "price" or "sentiment" or "persistence"), s => Assert.NotNull(s.Coefficient));
 
+        // The ensemble is the stacking model: σ(Σ coefficient·logit(p)) over the signals that spoke (no bias), explained per signal.
         var latest = es.Latest!;
         Assert.Equal("ensemble", latest.Prediction.Signal);
         Assert.Contains(latest.Explanation!, c => c.Signal == "price");
-        Assert.Equal(latest.Prediction.ProbabilityUp - 0.5, latest.Explanation!.Sum(c => c.Contribution), 12);
+        Assert.Equal(1.0, latest.Explanation!.Sum(c => c.Weight), 9);
+        var z = latest.Explanation!.Sum(c => c.Coefficient!.Value * LogisticStacking.Feature(c.ProbabilityUp));
+        Assert.Equal(LogisticStacking.Sigmoid(z), latest.Prediction.ProbabilityUp, 12);
         Assert.Equal(price.TopFeatures, latest.Prediction.TopFeatures);   // the ensemble's explanation carries the model's features
 
         var history = await ensemble.GetPredictionsAsync(null, null, "price");

@@ -17,7 +17,8 @@ public sealed record SignalContribution(
     [property: Id(0)] string Signal,
     [property: Id(1)] double Weight,
     [property: Id(2)] double ProbabilityUp,
-    [property: Id(3)] double Contribution);
+    [property: Id(3)] double Contribution,
+    [property: Id(4)] double? Coefficient = null);
 
 /// <summary>A prediction with, once the target day has closed, its outcome.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.predictionrecord")]
@@ -38,7 +39,8 @@ public sealed record SignalStats(
     [property: Id(4)] long Hits,
     [property: Id(5)] double? HitRate,
     [property: Id(6)] double? Brier,
-    [property: Id(7)] IReadOnlyList<ReliabilityBinDto> Reliability);
+    [property: Id(7)] IReadOnlyList<ReliabilityBinDto> Reliability,
+    [property: Id(8)] double? Coefficient = null);
 
 [GenerateSerializer, Immutable, Alias("marketpulse.reliabilitybin")]
 public sealed record ReliabilityBinDto(
@@ -66,3 +68,28 @@ public sealed record TickerSummary(
     [property: Id(5)] string? EnsembleDirection,
     [property: Id(6)] double? EnsembleProbabilityUp,
     [property: Id(7)] long TicksApplied);
+
+/// <summary>One realised outcome for the market-wide ensemble model: what each expert said (NaN = abstained) and what happened.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.ensembleoutcome")]
+public sealed record EnsembleOutcome(
+    [property: Id(0)] DateOnly TargetDay,
+    [property: Id(1)] string Symbol,
+    [property: Id(2)] double[] Probabilities,
+    [property: Id(3)] bool WentUp);
+
+/// <summary>The pooled stacking model: P(up) = σ(bias + Σ coefficientₖ·logit(pₖ)) over <see cref="Experts"/>.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.ensemblemodel")]
+public sealed record EnsembleModelDto(
+    [property: Id(0)] string[] Experts,
+    [property: Id(1)] double Bias,
+    [property: Id(2)] double[] Coefficients,
+    [property: Id(3)] DateOnly? FittedBefore,
+    [property: Id(4)] int Outcomes,
+    [property: Id(5)] int Pending);
+
+/// <summary>The pool's whole learning state (outcomes in the fit and those waiting), to reproduce it offline.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.ensemblepoolstate")]
+public sealed record EnsemblePoolStateDto(
+    [property: Id(0)] IReadOnlyList<EnsembleOutcome> Used,
+    [property: Id(1)] IReadOnlyList<EnsembleOutcome> Pending,
+    [property: Id(2)] DateOnly? FittedBefore);

@@ -17,6 +17,14 @@ public static class SignalMix
     public static double Sentiment(double decayedPolarity, int posts) =>
         posts == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * decayedPolarity, 0.3, 0.7);
 
+    /// <summary>
+    /// The ensemble's stacking settings for the experts (price, sentiment, persistence): prior coefficients 1, 0, 0 (the
+    /// calibrated price model as is), prior precision 10 and a 10,000-outcome window, fixed a priori; no bias and one
+    /// unit of evidence per trading day (not per ticker), chosen among four variants by Brier score on the train period's
+    /// last two months (2015-06..07), never on dev — see docs/models/price.md.
+    /// </summary>
+    public static StackingOptions StackingDefaults => new([1, 0, 0], PriorPrecision: 10, Window: 10_000, FitBias: false, WeighByDay: true);
+
     /// <summary>The always-rise baseline: "up" with the confidence of the long-run share of up days.</summary>
     public const double AlwaysRise = 0.52;
 

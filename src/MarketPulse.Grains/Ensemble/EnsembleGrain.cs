@@ -5,21 +5,26 @@ using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Grains.Ensemble;
 
 /// <summary>
 /// One per symbol. At each daily close it first scores the predictions issued at the previous close against the
-/// realised move, updates the Hedge weights from those scores only, and then issues the next day's predictions:
-/// the price signal, the sentiment signal as of the close, a persistence baseline, and their weighted ensemble.
+/// realised move, updates its Hedge weights and hands the outcome to the market-wide <see cref="EnsemblePoolGrain"/>,
+/// and then issues the next day's predictions: the price signal, the sentiment signal as of the close, a persistence
+/// baseline, the per-ticker Hedge mix (<c>ensemble_hedge</c>, a baseline) and the ensemble — the pool's logistic
+/// stacking of the three experts, fitted on outcomes realised before this close.
 /// </summary>
 public sealed class EnsembleGrain(
     [PersistentState("ensemble", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleState> state,
     PipelineMetrics metrics,
-    ISentimentScorer sentimentScorer)
+    ISentimentScorer sentimentScorer,
+    ILogger<EnsembleGrain> logger)
     : Grain, IEnsembleGrain
 {
     public const string EnsembleSignal = "ensemble";
+    public const string HedgeSignal = "ensemble_hedge";
     public const string SentimentSignalName = "sentiment";
     public const string PersistenceSignal = "persistence";
     public const int MaxHistory = 4000;
@@ -28,6 +33,7 @@ public sealed class EnsembleGrain(
     public static readonly string[] Experts = ["price", SentimentSignalName, PersistenceSignal];
 
     private HedgeWeights _hedge = null!;
+    private EnsembleModelDto? _model;
     private readonly Dictionary<string, SignalScorecard> _cards = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,25 +50,47 @@ public sealed class EnsembleGrain(
         if (s.LastDay is { } lastDay && close.Day <= lastDay)
             return s.History.LastOrDefault(h => h.Prediction.Signal == EnsembleSignal) ?? throw new InvalidOperationException("close replayed before any prediction");
 
-        ScorePending(close);
+        var outcome = ScorePending(close);
+        var pool = GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
+        EnsembleModelDto model;
+        try
+        {
+            if (outcome is not null) await pool.AddOutcomesAsync([outcome]);
+            model = await pool.GetModelAsync(close.Day);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The pool is unreachable (e.g. its silo just died): keep issuing with the last model this grain used (or the
+            // prior); that outcome is not pooled. Live then differs from a backtest for this close only, and says so.
+            logger.LogWarning(ex, "Ensemble pool unavailable at {Symbol}'s close of {Day}; issuing with the last known stacking model", close.Symbol, close.Day);
+            var prior = SignalMix.StackingDefaults.PriorWeights;
+            model = _model ?? new EnsembleModelDto(Experts, 0, [.. prior], null, 0, 0);
+        }
 
         var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(close.Symbol).GetSignalAsync(close.CloseTimeUtc);
         double? dayReturn = close.PreviousClose is { } pc && pc > 0 ? close.Close / pc - 1 : null;
         var persistence = SignalMix.Persistence(dayReturn);
         var pPrice = close.PriceSignal?.ProbabilityUp ?? double.NaN;
 
-        Span<double> probabilities = [pPrice, sentiment.ProbabilityUp, persistence];
+        double[] probabilities = [pPrice, sentiment.ProbabilityUp, persistence];
+        var hedgeMix = new List<MixContribution>(Experts.Length);
+        var pHedge = SignalMix.Combine(_hedge, probabilities, hedgeMix);
+        _model = model;
         var mix = new List<MixContribution>(Experts.Length);
-        var pEnsemble = SignalMix.Combine(_hedge, probabilities, mix);
-        var contributions = mix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution)).ToList();
+        var pEnsemble = LogisticStacking.Predict(new StackingModel(model.Bias, model.Coefficients, model.FittedBefore, model.Outcomes), probabilities, mix);
+        var contributions = mix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution, model.Coefficients[m.Expert])).ToList();
 
         var issued = new List<PredictionRecord>();
         if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
             issued.Add(Issue(SentimentSignalName, "lexicon", sentimentScorer.Name, close, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
-        // The ensemble's explanation: the signal weights, and the price model's top feature contributions.
-        var ensemble = Issue(EnsembleSignal, "ensemble", "hedge-v1", close, pEnsemble) with { Explanation = contributions };
+        issued.Add(Issue(HedgeSignal, "baseline", "hedge-v1", close, pHedge) with
+        {
+            Explanation = hedgeMix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution)).ToList(),
+        });
+        // The ensemble's explanation: each signal's share and coefficient, and the price model's top feature contributions.
+        var ensemble = Issue(EnsembleSignal, "ensemble", StackingVersion, close, pEnsemble) with { Explanation = contributions };
         if (close.PriceSignal?.TopFeatures is { } features)
             ensemble = ensemble with { Prediction = ensemble.Prediction with { TopFeatures = features } };
         issued.Add(ensemble);
@@ -82,12 +110,21 @@ public sealed class EnsembleGrain(
         return ensemble;
     }
 
-    public Task<EnsembleSnapshot> GetSnapshotAsync()
+    public async Task<EnsembleSnapshot> GetSnapshotAsync()
     {
+        // After a reactivation, the weights shown are the pool's current ones until this ticker's next close.
+        if (_model is null)
+        {
+            try { _model = await GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market).GetCurrentAsync(); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Ensemble pool unavailable for {Symbol}'s snapshot; showing the prior weights", this.GetPrimaryKeyString());
+            }
+        }
         var s = state.State;
         var latest = s.Pending.FirstOrDefault(p => p.Prediction.Signal == EnsembleSignal);
         var bySignal = s.Pending.Where(p => p.Prediction.Signal != EnsembleSignal).ToList();
-        return Task.FromResult(new EnsembleSnapshot(this.GetPrimaryKeyString(), latest, bySignal, Stats(), s.Closes));
+        return new EnsembleSnapshot(this.GetPrimaryKeyString(), latest, bySignal, Stats(), s.Closes);
     }
 
     public Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from, DateTime? to, string? signal)
@@ -99,10 +136,11 @@ public sealed class EnsembleGrain(
         return Task.FromResult(result);
     }
 
-    private void ScorePending(DailyClose close)
+    /// <returns>The experts' outcome for the market-wide stacker; null when nothing was pending or the day was flat.</returns>
+    private EnsembleOutcome? ScorePending(DailyClose close)
     {
         var s = state.State;
-        if (s.Pending.Count == 0 || s.LastClose is not { } basisClose || basisClose <= 0) return;
+        if (s.Pending.Count == 0 || s.LastClose is not { } basisClose || basisClose <= 0) return null;
         var realized = close.Close / basisClose - 1;
         var wentUp = realized > 0;
         var flat = realized == 0;
@@ -128,24 +166,40 @@ public sealed class EnsembleGrain(
                 Hit = hit,
             });
         }
-        if (!flat) _hedge.Update(losses);
+        EnsembleOutcome? outcome = null;
+        if (!flat)
+        {
+            _hedge.Update(losses);
+            var said = new double[Experts.Length];
+            for (var k = 0; k < Experts.Length; k++)
+                said[k] = s.Pending.FirstOrDefault(r => r.Prediction.Signal == Experts[k])?.Prediction.ProbabilityUp ?? double.NaN;
+            outcome = new EnsembleOutcome(close.Day, close.Symbol, said, wentUp);
+        }
         if (s.History.Count > MaxHistory) s.History.RemoveRange(0, s.History.Count - MaxHistory);
         s.Pending = [];
+        return outcome;
     }
 
+    /// <summary>
+    /// Per signal: weight = the expert's share of the stacking coefficients (|cₖ| / Σ|c|, from the pool model this grain
+    /// last used) with the signed coefficient beside it; 1 for the ensemble itself and for the baselines outside the mix.
+    /// </summary>
     private List<SignalStats> Stats()
     {
-        var names = Experts.Append(EnsembleSignal).Concat(_cards.Keys).Distinct();
+        var names = Experts.Append(EnsembleSignal).Append(HedgeSignal).Concat(_cards.Keys).Distinct();
+        var model = _model is { } m ? new StackingModel(m.Bias, m.Coefficients, m.FittedBefore, m.Outcomes) : null;
+        var shares = model is null ? null : LogisticStacking.CoefficientShares(model);
         return names.Select(name =>
         {
             var i = Array.IndexOf(Experts, name);
-            var weight = i >= 0 ? _hedge.Weights[i] : 1.0;
+            var weight = i >= 0 ? shares?[i] ?? SignalMix.StackingDefaults.PriorWeights[i] : 1.0;
+            double? coefficient = i >= 0 ? model?.Coefficients[i] ?? SignalMix.StackingDefaults.PriorWeights[i] : null;
             var kind = name switch
             {
-                EnsembleSignal => "ensemble", PersistenceSignal => "baseline", SentimentSignalName => "lexicon",
+                EnsembleSignal => "ensemble", PersistenceSignal or HedgeSignal => "baseline", SentimentSignalName => "lexicon",
                 _ => state.State.LatestBySignal.GetValueOrDefault(name)?.Kind ?? "rule",
             };
-            return ToStats(name, kind, weight, _cards.GetValueOrDefault(name));
+            return ToStats(name, kind, weight, _cards.GetValueOrDefault(name)) with { Coefficient = coefficient };
         }).ToList();
     }
 
@@ -153,6 +207,8 @@ public sealed class EnsembleGrain(
         new(name, kind, weight, card?.Count ?? 0, card?.Hits ?? 0,
             card is { Count: > 0 } ? card.HitRate : null, card is { Count: > 0 } ? card.Brier : null,
             card?.Reliability().Select(b => new ReliabilityBinDto(b.From, b.To, b.Count, b.MeanForecast, b.ObservedFrequency)).ToList() ?? []);
+
+    public const string StackingVersion = "stacking-v1";
 
     private static PredictionRecord Issue(string signal, string kind, string version, DailyClose close, double p) =>
         new(new SignalPrediction(signal, kind, version, close.CloseTimeUtc, "1d", p >= 0.5 ? "up" : "down", p, close.Day), null, null, null, null, null);

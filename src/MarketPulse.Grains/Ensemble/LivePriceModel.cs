@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Market;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace MarketPulse.Grains.Ensemble;
 /// The trained price model in the live service: one shared ONNX Runtime session (a DI singleton), fed by
 /// <see cref="PriceFeatures"/> exactly as in training and backtests. Inputs at a daily close: the ticker's daily bars,
 /// the sentiment grain's posts before the close (scored with the VADER lexicon, as in training), and the market context of the tickers that closed the same day
-/// in this silo (<see cref="MarketBoard"/>). The target day is taken to be the next weekday.
+/// in this silo (<see cref="MarketBoard"/>). The target day is the exchange's next trading day (holidays skipped).
 /// </summary>
 public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lexicon, ILogger<LivePriceModel> logger)
 {
@@ -39,7 +40,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         Board.Report(symbol, sector, bars);
 
         var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
-        var target = NextWeekday(basisDay);
+        var target = ExchangeCalendar.UsEquities.NextTradingDay(basisDay);
         var texts = RecentTexts(symbol, posts, PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays), closeUtc);
         try
         {
@@ -73,13 +74,6 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
             foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
             return known.Values.Where(t => t.TimeUtc < before).OrderBy(t => t.TimeUtc).ToList();
         }
-    }
-
-    public static DateOnly NextWeekday(DateOnly day)
-    {
-        var next = day.AddDays(1);
-        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) next = next.AddDays(1);
-        return next;
     }
 }
 

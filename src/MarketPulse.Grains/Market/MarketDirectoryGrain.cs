@@ -55,7 +55,9 @@ public sealed class MarketDirectoryGrain(
                 return new ReliabilityBinDto(b.Key, b.First().To, n, b.Sum(x => x.MeanForecast * x.Count) / n, b.Sum(x => x.ObservedFrequency * x.Count) / n);
             }).ToList();
             var meanWeight = g.Average(x => x.Weight);
-            return new SignalStats(g.Key, g.First().Kind, meanWeight, scored, hits, scored == 0 ? null : (double)hits / scored, brier, bins);
+            var coefficients = g.Where(x => x.Coefficient is not null).Select(x => x.Coefficient!.Value).ToList();
+            return new SignalStats(g.Key, g.First().Kind, meanWeight, scored, hits, scored == 0 ? null : (double)hits / scored, brier, bins,
+                coefficients.Count == 0 ? null : coefficients.Average());
         }).ToList();
     }
 }

@@ -20,11 +20,14 @@ public static class ReplayTimeline
     public static List<ReplayEvent> LoadStockNet(StockNetReader reader, IReadOnlyCollection<string>? symbols = null, DateOnly? from = null, DateOnly? to = null)
     {
         var events = new List<ReplayEvent>();
+        var posts = new List<TextPost>();
         foreach (var symbol in symbols ?? reader.Symbols())
         {
             events.AddRange(reader.ReadPrices(symbol, from, to).Select(b => new ReplayEvent(StockNetReader.BarTime(b), b, null)));
-            events.AddRange(reader.ReadTweets(symbol, from, to).Select(p => new ReplayEvent(p.Time, null, p)));
+            posts.AddRange(reader.ReadTweets(symbol, from, to));
         }
+        // A tweet filed under several tickers is one post for all of them (StockNetData does the same for backtests).
+        events.AddRange(StockNetReader.MergeCopies(posts).Select(p => new ReplayEvent(p.Time, null, p)));
         // Stable sort keeps each file's order for equal times.
         return [.. events.OrderBy(e => e.Time)];
     }

@@ -88,6 +88,30 @@ public sealed class StockNetReader(string root)
         }
     }
 
+    /// <summary>
+    /// One post per tweet: StockNet files a tweet that names several tickers under each of them (same text, author and
+    /// time, hence the same id); the copies are merged into the first one, with every ticker as its symbols, so a text
+    /// source accepts it once and attributes it to all of them. Order of first appearance is kept.
+    /// </summary>
+    public static List<TextPost> MergeCopies(IEnumerable<TextPost> posts)
+    {
+        var merged = new List<TextPost>();
+        var at = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var post in posts)
+        {
+            if (!at.TryGetValue(post.Id, out var i))
+            {
+                at[post.Id] = merged.Count;
+                merged.Add(post);
+                continue;
+            }
+            var first = merged[i];
+            var extra = (post.Symbols ?? []).Where(s => !(first.Symbols ?? []).Contains(s, StringComparer.Ordinal)).ToList();
+            if (extra.Count > 0) merged[i] = first with { Symbols = [.. first.Symbols ?? [], .. extra] };
+        }
+        return merged;
+    }
+
     private TextPost? ParseTweet(string symbol, string line, string file, int lineNo)
     {
         try

@@ -53,6 +53,12 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
 
     internal Net? Model { get; private set; }
     private float[] _sm = [], _ss = [], _fm = [], _fs = [];
+    private Dictionary<string, float[]>? _best;
+
+    /// <summary>The holdout log-loss of the epoch kept, and that epoch.</summary>
+    public double BestHoldoutLoss { get; private set; } = double.NaN;
+    public int BestEpoch { get; private set; }
+    public int Seed => options.Seed;
 
     /// <returns>The ONNX bytes of the epoch with the lowest log-loss on <paramref name="holdout"/>.</returns>
     public byte[] Train(PriceDataset train, PriceDataset holdout)
@@ -74,7 +80,6 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
         using var dy = tensor(holdout.Samples.Select(s => s.Up ? 1f : 0f).ToArray());
         var rng = new Random(options.Seed);
         var best = double.MaxValue;
-        byte[]? bestOnnx = null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             net.train();
@@ -96,14 +101,16 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
             using (no_grad())
             using (var scope = NewDisposeScope())
                 devLoss = nn.functional.binary_cross_entropy_with_logits(net.forward(dxs, dxf), dy).item<float>();
-            progress.WriteLine($"gru epoch {epoch}/{options.Epochs}: train log-loss {total / train.Rows:F4}, holdout log-loss {devLoss:F4}");
+            progress.WriteLine($"gru seed {options.Seed} epoch {epoch}/{options.Epochs}: train log-loss {total / train.Rows:F4}, holdout log-loss {devLoss:F4}");
             if (devLoss < best)
             {
                 best = devLoss;
-                bestOnnx = ExportOnnx();
+                _best = Parameters();
+                BestHoldoutLoss = devLoss;
+                BestEpoch = epoch;
             }
         }
-        return bestOnnx!;
+        return ExportOnnx(_best!);
     }
 
     /// <summary>TorchSharp's logits for rows (the reference the ONNX export must match).</summary>
@@ -117,12 +124,57 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
         return logits.data<float>().ToArray();
     }
 
-    /// <summary>The current weights as an ONNX graph (opset 17).</summary>
-    public byte[] ExportOnnx()
+    private Dictionary<string, float[]> Parameters()
     {
         var net = Model ?? throw new InvalidOperationException("not trained");
+        return net.named_parameters().ToDictionary(x => x.name, x => x.parameter.detach().cpu().data<float>().ToArray());
+    }
+
+    /// <summary>The current weights as an ONNX graph (opset 17).</summary>
+    public byte[] ExportOnnx() => ExportOnnx(Parameters());
+
+    private byte[] ExportOnnx(Dictionary<string, float[]> parameters)
+    {
+        var g = Graph();
+        AddMember(g, parameters, "", ScoreOutput);
+        return g.ToModel("price_gru", 17, "marketpulse-train");
+    }
+
+    /// <summary>
+    /// One ONNX graph holding several trained nets (e.g. one per seed), each at its kept epoch, that outputs the mean of
+    /// their logits: a seed ensemble served as a single model by the same <c>PriceModel</c> wrapper.
+    /// </summary>
+    public static byte[] ExportAverage(IReadOnlyList<GruPriceTrainer> members)
+    {
+        if (members.Count == 0) throw new ArgumentException("no members", nameof(members));
+        var g = Graph();
+        var outputs = new List<string>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var m = members[i];
+            var name = $"m{i}_logit";
+            m.AddMember(g, m._best ?? throw new InvalidOperationException("member not trained"), $"m{i}_", name);
+            outputs.Add(name);
+        }
+        g.Initializer("member_count", [(float)members.Count], 1);
+        g.Node("Sum", [.. outputs], ["logit_sum"]);
+        g.Node("Div", ["logit_sum", "member_count"], [ScoreOutput]);
+        return g.ToModel("price_gru_seeds", 17, "marketpulse-train");
+    }
+
+    private static OnnxGraphWriter Graph()
+    {
+        var g = new OnnxGraphWriter();
+        g.Input(SequenceInput, (long?)null, PriceFeatures.SequenceDays, PriceFeatures.SequenceWidth);
+        g.Input(FeaturesInput, (long?)null, PriceFeatures.Count);
+        g.Output(ScoreOutput, (long?)null);
+        return g;
+    }
+
+    /// <summary>Adds one net's initializers and nodes (names prefixed) reading the shared inputs and writing <paramref name="output"/> [N].</summary>
+    private void AddMember(OnnxGraphWriter g, Dictionary<string, float[]> p, string x, string output)
+    {
         var h = options.Hidden;
-        var p = net.named_parameters().ToDictionary(x => x.name, x => x.parameter.detach().cpu().data<float>().ToArray());
         // PyTorch stacks gates (r, z, n); ONNX expects (z, r, h).
         float[] Reorder(float[] v, int cols) =>
         [
@@ -130,36 +182,31 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
         ];
         var w = PriceFeatures.SequenceWidth;
         var nf = PriceFeatures.Count;
-        var g = new OnnxGraphWriter();
-        g.Input(SequenceInput, (long?)null, PriceFeatures.SequenceDays, w);
-        g.Input(FeaturesInput, (long?)null, nf);
-        g.Output(ScoreOutput, (long?)null);
-        g.Initializer("seq_mean", _sm, w);
-        g.Initializer("seq_std", _ss, w);
-        g.Initializer("feat_mean", _fm, nf);
-        g.Initializer("feat_std", _fs, nf);
-        g.Initializer("W", Reorder(p["gru.weight_ih_l0"], w), 1, 3 * h, w);
-        g.Initializer("R", Reorder(p["gru.weight_hh_l0"], h), 1, 3 * h, h);
-        g.Initializer("B", [.. Reorder(p["gru.bias_ih_l0"], 1), .. Reorder(p["gru.bias_hh_l0"], 1)], 1, 6 * h);
-        g.Initializer("hidden_shape", [-1L, h], 2);
-        g.Initializer("out_shape", [-1L], 1);
-        g.Initializer("fc1_w", p["fc1.weight"], options.Head, h + nf);
-        g.Initializer("fc1_b", p["fc1.bias"], options.Head);
-        g.Initializer("fc2_w", p["fc2.weight"], 1, options.Head);
-        g.Initializer("fc2_b", p["fc2.bias"], 1);
-        g.Node("Sub", [SequenceInput, "seq_mean"], ["s1"]);
-        g.Node("Div", ["s1", "seq_std"], ["s2"]);
-        g.Node("Transpose", ["s2"], ["s3"], ("perm", new long[] { 1, 0, 2 }));
-        g.Node("GRU", ["s3", "W", "R", "B"], ["", "h"], ("hidden_size", (long)h), ("linear_before_reset", 1L));
-        g.Node("Reshape", ["h", "hidden_shape"], ["h2"]);
-        g.Node("Sub", [FeaturesInput, "feat_mean"], ["f1"]);
-        g.Node("Div", ["f1", "feat_std"], ["f2"]);
-        g.Node("Concat", ["h2", "f2"], ["z"], ("axis", 1L));
-        g.Node("Gemm", ["z", "fc1_w", "fc1_b"], ["a1"], ("transB", 1L));
-        g.Node("Relu", ["a1"], ["a2"]);
-        g.Node("Gemm", ["a2", "fc2_w", "fc2_b"], ["a3"], ("transB", 1L));
-        g.Node("Reshape", ["a3", "out_shape"], [ScoreOutput]);
-        return g.ToModel("price_gru", 17, "marketpulse-train");
+        g.Initializer($"{x}seq_mean", _sm, w);
+        g.Initializer($"{x}seq_std", _ss, w);
+        g.Initializer($"{x}feat_mean", _fm, nf);
+        g.Initializer($"{x}feat_std", _fs, nf);
+        g.Initializer($"{x}W", Reorder(p["gru.weight_ih_l0"], w), 1, 3 * h, w);
+        g.Initializer($"{x}R", Reorder(p["gru.weight_hh_l0"], h), 1, 3 * h, h);
+        g.Initializer($"{x}B", [.. Reorder(p["gru.bias_ih_l0"], 1), .. Reorder(p["gru.bias_hh_l0"], 1)], 1, 6 * h);
+        g.Initializer($"{x}hidden_shape", [-1L, h], 2);
+        g.Initializer($"{x}out_shape", [-1L], 1);
+        g.Initializer($"{x}fc1_w", p["fc1.weight"], options.Head, h + nf);
+        g.Initializer($"{x}fc1_b", p["fc1.bias"], options.Head);
+        g.Initializer($"{x}fc2_w", p["fc2.weight"], 1, options.Head);
+        g.Initializer($"{x}fc2_b", p["fc2.bias"], 1);
+        g.Node("Sub", [SequenceInput, $"{x}seq_mean"], [$"{x}s1"]);
+        g.Node("Div", [$"{x}s1", $"{x}seq_std"], [$"{x}s2"]);
+        g.Node("Transpose", [$"{x}s2"], [$"{x}s3"], ("perm", new long[] { 1, 0, 2 }));
+        g.Node("GRU", [$"{x}s3", $"{x}W", $"{x}R", $"{x}B"], ["", $"{x}h"], ("hidden_size", (long)h), ("linear_before_reset", 1L));
+        g.Node("Reshape", [$"{x}h", $"{x}hidden_shape"], [$"{x}h2"]);
+        g.Node("Sub", [FeaturesInput, $"{x}feat_mean"], [$"{x}f1"]);
+        g.Node("Div", [$"{x}f1", $"{x}feat_std"], [$"{x}f2"]);
+        g.Node("Concat", [$"{x}h2", $"{x}f2"], [$"{x}z"], ("axis", 1L));
+        g.Node("Gemm", [$"{x}z", $"{x}fc1_w", $"{x}fc1_b"], [$"{x}a1"], ("transB", 1L));
+        g.Node("Relu", [$"{x}a1"], [$"{x}a2"]);
+        g.Node("Gemm", [$"{x}a2", $"{x}fc2_w", $"{x}fc2_b"], [$"{x}a3"], ("transB", 1L));
+        g.Node("Reshape", [$"{x}a3", $"{x}out_shape"], [output]);
     }
 
     private static (float[] Mean, float[] Std) Moments(float[] values, int width)

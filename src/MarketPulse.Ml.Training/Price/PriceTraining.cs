@@ -30,7 +30,11 @@ public sealed class PriceTraining(TextWriter progress)
 
     public List<CandidateResult> Candidates { get; } = [];
 
-    public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default)
+    /// <summary>Version of the models this code writes (v2: trained on the texts the live text pipeline keeps).</summary>
+    public const string ModelVersion = "v2";
+
+    /// <param name="seeds">GRU seeds: the first is the single model; with more than one, their logit average is a candidate too.</param>
+    public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default, int seeds = 1)
     {
         var tablePath = Path.Combine(dataDir, "StockTable");
         if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
@@ -48,7 +52,7 @@ public sealed class PriceTraining(TextWriter progress)
 
         PriceModelCard Card(string name, string kind, string input, string? seqInput, string output, int[] masked, double a, double b) => new()
         {
-            Name = name, Version = "v1", Kind = kind, FeaturesInput = input, SequenceInput = seqInput, ScoreOutput = output,
+            Name = name, Version = ModelVersion, Kind = kind, FeaturesInput = input, SequenceInput = seqInput, ScoreOutput = output,
             FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fit.Masked(masked).FeatureMeans(),
             SequenceMeans = fit.SequenceMeans(), CalibrationA = a, CalibrationB = b, Sectors = sectors, SectorNames = sectorNames,
             TrainedOn = $"StockNet {TrainFrom:yyyy-MM-dd}..{CalibrateFrom.AddDays(-1):yyyy-MM-dd} ({fit.Rows} samples)",
@@ -92,9 +96,30 @@ public sealed class PriceTraining(TextWriter progress)
         if (gru is not null)
         {
             ct.ThrowIfCancellationRequested();
-            var trainer = new GruPriceTrainer(gru, progress);
-            var onnx = trainer.Train(fit, cal);
-            var deep = Assess("price-gru", "gru", gru.ToString(), onnx, GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
+            var members = new List<GruPriceTrainer>();
+            (byte[] Onnx, PriceModelCard Card, CandidateResult Result)? single = null;
+            for (var k = 0; k < Math.Max(1, seeds); k++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var trainer = new GruPriceTrainer(gru with { Seed = gru.Seed + k }, progress);
+                var onnx = trainer.Train(fit, cal);
+                members.Add(trainer);
+                var c = Assess(k == 0 ? "price-gru" : $"price-gru-seed{trainer.Seed}", "gru",
+                    $"{gru} seed={trainer.Seed} epoch={trainer.BestEpoch}", onnx, GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
+                single ??= c;
+            }
+            var deep = single!.Value;
+            if (members.Count > 1)
+            {
+                var average = Assess($"price-gru-avg{members.Count}", "gru",
+                    $"{gru} mean logit of seeds {members[0].Seed}..{members[^1].Seed}", GruPriceTrainer.ExportAverage(members),
+                    GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
+                var m = Candidates.Where(c => c.Name.StartsWith("price-gru", StringComparison.Ordinal) && !c.Name.Contains("avg", StringComparison.Ordinal)).ToList();
+                progress.WriteLine($"GRU seeds: dev MCC mean {m.Average(c => c.DevMcc):F3} (min {m.Min(c => c.DevMcc):F3}, max {m.Max(c => c.DevMcc):F3}), "
+                    + $"accuracy mean {m.Average(c => c.DevAccuracy):P2}; average of {members.Count}: MCC {average.Result.DevMcc:F3}, accuracy {average.Result.DevAccuracy:P2}");
+                // The declared rule: the seed average replaces the single model if it is better on dev MCC.
+                if (average.Result.DevMcc > deep.Result.DevMcc) deep = average;
+            }
             if (deep.Result.DevMcc > winner.Result.DevMcc) winner = deep;
             else progress.WriteLine("the deep model did not beat gradient boosting on dev MCC; shipping the GBM");
         }

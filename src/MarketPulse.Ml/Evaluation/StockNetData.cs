@@ -1,6 +1,9 @@
 using System.Globalization;
+using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Sentiment;
+using MarketPulse.Core.Text;
 using MarketPulse.Ingestion.StockNet;
+using MarketPulse.Ingestion.Validation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Ml.Evaluation;
@@ -10,9 +13,19 @@ public readonly record struct StockNetSample(string Symbol, DateOnly Target, dou
 
 /// <summary>
 /// A StockNet-layout directory in memory: adjusted daily bars from <c>price/raw</c>, movement labels from
-/// <c>price/preprocessed</c>, tweets from <c>tweet/preprocessed</c> scored with the shipped sentiment scorer, and the
-/// market context per day. Bad rows are counted per reason, never thrown or silently dropped.
+/// <c>price/preprocessed</c>, tweets from <c>tweet/preprocessed</c> put through the live text source's checks and
+/// scored with the shipped sentiment scorer, and the market context per day. Bad rows are counted per reason, never
+/// thrown or silently dropped.
 /// </summary>
+/// <remarks>
+/// The tweets go through exactly what a live replay of the directory does to them (<c>ReplayTimeline.LoadStockNet</c>
+/// → <c>TextSourceGrain</c>): a tweet filed under several tickers merged into one post for all of them
+/// (<see cref="StockNetReader.MergeCopies"/>), all symbols' tweets in one global time order (stable: symbol order, then
+/// file order), the <see cref="TextValidator"/> and one <see cref="TextPipeline"/> with the service's default options (retweets,
+/// near-duplicates, language and spam dropped; text normalised). The kept, normalised text is what gets scored, as the
+/// live price model re-scores the sentiment grain's (normalised) posts. Drops are counted in
+/// <see cref="TextDrops"/> per reason.
+/// </remarks>
 public sealed class StockNetData
 {
     /// <summary>StockNet's label band: −0.5 % ≤ movement &lt; 0.55 % is neither rise nor fall and is dropped.</summary>
@@ -28,7 +41,18 @@ public sealed class StockNetData
 
     public IReadOnlyList<string> Symbols { get; private set; } = [];
     public Dictionary<string, int> Rejections { get; } = new(StringComparer.Ordinal);
+    /// <summary>Tweets the live text source would drop, per reason (<see cref="TextDropReasons"/>, <c>RejectReasons</c>).</summary>
+    public Dictionary<string, int> TextDrops { get; } = new(StringComparer.Ordinal);
+    /// <summary>Posts kept by the text pipeline (a tweet filed under several tickers is one post).</summary>
     public int TweetCount { get; private set; }
+    /// <summary>Tweet lines read from the files (a tweet filed under several tickers counts once per ticker).</summary>
+    public int TweetsRead { get; private set; }
+    /// <summary>Distinct posts after merging the copies of a tweet filed under several tickers.</summary>
+    public int Posts { get; private set; }
+    /// <summary>Kept posts × their tickers: the texts the tickers see.</summary>
+    public int TickerTexts { get; private set; }
+    /// <summary>The scorer behind <see cref="TextObservation.SignalPolarity"/> (the sentiment signal's texts).</summary>
+    public string SignalScorer { get; private set; } = "";
 
     public IReadOnlyList<DayBar> Bars(string symbol) => _bars.GetValueOrDefault(symbol) ?? [];
     public IReadOnlyList<TextObservation> Texts(string symbol) => _texts.GetValueOrDefault(symbol) ?? [];
@@ -46,16 +70,22 @@ public sealed class StockNetData
         return new PriceInputs(target, Bars(symbol), Texts(symbol), day => Market(day, sector), sector);
     }
 
+    /// <param name="scorer">The scorer of the price model's text features (the shipped lexicon, as in training and live).</param>
     /// <param name="sectorOf">Sector id of a symbol (the model's own map, so unseen directories agree with training); −1 unknown.</param>
     /// <param name="textsFrom">Tweets before this day are not read (they cannot reach any feature of a later evaluation).</param>
+    /// <param name="signalScorer">
+    /// The scorer of the sentiment <i>signal</i> (the live sentiment grain refines every post with the production
+    /// transformer); null: <paramref name="scorer"/>.
+    /// </param>
     public static StockNetData Load(string directory, ISentimentScorer scorer, Func<string, int> sectorOf,
-        DateOnly? textsFrom = null, DateOnly? textsTo = null, TextWriter? progress = null)
+        DateOnly? textsFrom = null, DateOnly? textsTo = null, TextWriter? progress = null, IBatchSentimentScorer? signalScorer = null)
     {
         RequireLayout(directory);
         var data = new StockNetData();
         var reader = new StockNetReader(directory);
         reader.RowRejected += (_, _, reason) => data.Reject(reason);
         data.Symbols = reader.Symbols();
+        var posts = new List<TextPost>();
         foreach (var symbol in data.Symbols)
         {
             data._sectors[symbol] = sectorOf(symbol);
@@ -63,17 +93,67 @@ public sealed class StockNetData
                 .Select(b => new DayBar(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume))
                 .ToList();
             data._movements[symbol] = data.ReadMovements(directory, symbol, data._bars[symbol]);
-            var texts = new List<TextObservation>();
-            foreach (var post in reader.ReadTweets(symbol, textsFrom, textsTo))
-                texts.Add(new TextObservation(post.Time, scorer.Score(post.Text).Polarity));
-            texts.Sort((a, b) => a.TimeUtc.CompareTo(b.TimeUtc));
-            data._texts[symbol] = texts;
-            data.TweetCount += texts.Count;
+            posts.AddRange(reader.ReadTweets(symbol, textsFrom, textsTo));
         }
+        data.FilterAndScore(posts, scorer, signalScorer);
         data.BuildMarket();
-        progress?.WriteLine($"loaded {data.Symbols.Count} symbols, {data._bars.Values.Sum(b => b.Count)} daily bars, {data.TweetCount} tweets from {directory}"
+        progress?.WriteLine($"loaded {data.Symbols.Count} symbols, {data._bars.Values.Sum(b => b.Count)} daily bars from {directory}; tweets: {data.TweetsRead} lines,"
+            + $" {data.Posts} distinct posts, {data.TweetCount} kept by the text pipeline ({data.TickerTexts} ticker texts)"
+            + (data.TextDrops.Count == 0 ? "" : "; dropped: " + string.Join(", ", data.TextDrops.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} × {kv.Value}")))
             + (data.Rejections.Count == 0 ? "" : "; rejected rows: " + string.Join(", ", data.Rejections.Select(kv => $"{kv.Key} × {kv.Value}"))));
         return data;
+    }
+
+    /// <summary>The live text source's validator and pipeline over all tweets in the replay's global time order.</summary>
+    private void FilterAndScore(List<TextPost> posts, ISentimentScorer scorer, IBatchSentimentScorer? signalScorer)
+    {
+        TweetsRead = posts.Count;
+        SignalScorer = (signalScorer ?? scorer).Name;
+        // Copies of one tweet under several tickers become one post (as the replay does); then a stable sort by time,
+        // like the replay's OrderBy: ties keep symbol order, then file order.
+        var ordered = StockNetReader.MergeCopies(posts).OrderBy(p => p.Time).ToList();
+        Posts = ordered.Count;
+        var keptPosts = 0;
+        var validator = new TextValidator();
+        var pipeline = new TextPipeline();
+        var kept = new List<(string Symbol, DateTime Time, string Text)>();
+        foreach (var raw in ordered)
+        {
+            var reason = validator.Check(raw, out var post);
+            if (reason is null)
+            {
+                var verdict = pipeline.Process(post.Text, post.Author, post.Symbols);
+                reason = verdict.DropReason;
+                post = post with { Text = verdict.Text };
+            }
+            if (reason is not null)
+            {
+                TextDrops[reason] = TextDrops.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+            keptPosts++;
+            foreach (var symbol in post.Symbols) kept.Add((symbol, post.Time, post.Text));
+        }
+        var signal = new double[kept.Count];
+        if (signalScorer is not null)
+        {
+            const int batch = 64;
+            for (var i = 0; i < kept.Count; i += batch)
+            {
+                var scores = signalScorer.ScoreBatch(kept.GetRange(i, Math.Min(batch, kept.Count - i)).ConvertAll(k => k.Text));
+                for (var j = 0; j < scores.Length; j++) signal[i + j] = scores[j].Polarity;
+            }
+        }
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var (symbol, time, text) = kept[i];
+            if (!_texts.TryGetValue(symbol, out var list)) _texts[symbol] = list = [];
+            var polarity = scorer.Score(text).Polarity;
+            list.Add(new TextObservation(time, polarity, signalScorer is null ? polarity : signal[i]));
+        }
+        foreach (var list in _texts.Values) list.Sort((a, b) => a.TimeUtc.CompareTo(b.TimeUtc));
+        TweetCount = keptPosts;
+        TickerTexts = kept.Count;
     }
 
     /// <summary>Fails with a clear message when the directory does not have the StockNet layout.</summary>

@@ -26,7 +26,8 @@ public sealed record SignalResult(
 }
 
 /// <summary>One day's calls in the backtest (for comparing with the live grains); NaN where a signal abstained.</summary>
-public readonly record struct BacktestCall(string Symbol, DateOnly Basis, DateOnly Target, double Price, double Sentiment, double Persistence, double Ensemble);
+public readonly record struct BacktestCall(string Symbol, DateOnly Basis, DateOnly Target, double Price, double Sentiment, double Persistence,
+    double Ensemble, double EnsembleHedge = double.NaN);
 
 /// <summary>The design's §4 result of <c>eval stocknet</c> (top level = the ensemble, the service's answer), plus context.</summary>
 public sealed record StockNetEvalResult(
@@ -43,15 +44,29 @@ public sealed record StockNetEvalResult(
     [property: JsonPropertyName("price_inference_us")] double PriceInferenceMicroseconds,
     [property: JsonPropertyName("ensemble_weights")] Dictionary<string, double> EnsembleWeights)
 {
+    // ensemble_weights: mean share |cₖ| / Σ|c| of each expert in the stacking model at the scored samples.
+    /// <summary>Mean per-ticker Hedge weights at the scored samples (the <c>ensemble_hedge</c> baseline).</summary>
+    [JsonPropertyName("hedge_weights")] public Dictionary<string, double>? HedgeWeights { get; init; }
+
+    /// <summary>The pooled stacker at the end of the run: bias, coefficient per expert, outcomes it was fitted on.</summary>
+    [JsonPropertyName("stacking")] public Dictionary<string, double>? Stacking { get; init; }
+
+    [JsonPropertyName("sentiment_scorer")] public string? SentimentScorer { get; init; }
+
+    /// <summary>Tweet lines read, distinct posts, posts kept, ticker texts, and the pipeline's drops per reason (as the live source counts them).</summary>
+    [JsonPropertyName("texts")] public Dictionary<string, long>? Texts { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 }
 
 /// <summary>
-/// The causal StockNet backtest. Per symbol it walks the trading days in order exactly as the live ensemble does: at the
-/// close of day d it issues each signal's prediction for the next trading day t (from data before t only), and at t's
-/// close it scores them and updates the Hedge weights from realised, non-flat outcomes. Metrics count only the StockNet
-/// samples (target days in [from, to) outside the −0.5 %..0.55 % band). The Hedge weights start uniform at
-/// <c>from</c>: nothing learnt before the evaluated period (in-sample for the model) reaches the weights.
+/// The causal StockNet backtest. It walks the trading days in time order, and on each day the tickers in symbol order,
+/// exactly as the live ensemble grains do at each close: first the predictions issued at the previous close are scored
+/// against the realised move (updating that ticker's Hedge weights and handing the outcome to the market-wide
+/// <see cref="LogisticStacking"/>), then each signal's prediction for the next trading day is issued from data before
+/// it only. The stacker used at the close of day d is fitted on outcomes realised at closes before d. Metrics count only
+/// the StockNet samples (target days in [from, to) outside the −0.5 %..0.55 % band). Hedge weights and the stacker start
+/// from their priors (or a given state) at <c>from</c>: nothing learnt before the evaluated period reaches them.
 /// </summary>
 public static class StockNetEvaluation
 {
@@ -61,6 +76,7 @@ public static class StockNetEvaluation
     public const string Persistence = "yesterday";
     public const string AlwaysRise = "always_rise";
     public const string Ensemble = "ensemble";
+    public const string EnsembleHedge = "ensemble_hedge";
 
     /// <summary>The live ensemble's experts, in weight order (<c>EnsembleGrain.Experts</c>).</summary>
     public static readonly string[] Experts = [Price, Sentiment, Persistence];
@@ -68,80 +84,135 @@ public static class StockNetEvaluation
     public static readonly TimeSpan SentimentHalfLife = TimeSpan.FromHours(24);
     public static readonly TimeSpan SentimentWindow = TimeSpan.FromDays(5);
 
+    private sealed class SymbolState(int experts)
+    {
+        public HedgeWeights Hedge { get; } = new(experts);
+        public int Next;
+        public double[]? Pending;
+        public double PendingBasisClose;
+    }
+
+    /// <param name="stacking">Start state of the pooled stacker (the live pool's, for parity checks); null: the prior.</param>
+    /// <param name="options">Stacking settings (null: the service's <see cref="SignalMix.StackingDefaults"/>).</param>
     public static StockNetEvalResult Run(StockNetData data, PriceModel price, PriceModel? priceOnly, DateOnly from, DateOnly to,
-        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null)
+        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null, StackingState? stacking = null,
+        StackingOptions? options = null)
     {
         var samples = data.Samples(from, to);
         var labels = samples.ToDictionary(s => (s.Symbol, s.Target), s => s.Up);
-        var names = new[] { Ensemble, Price, PriceOnly, Sentiment, Persistence, AlwaysRise };
+        var names = new[] { Ensemble, EnsembleHedge, Price, PriceOnly, Sentiment, Persistence, AlwaysRise };
         var metrics = names.ToDictionary(n => n, _ => new BinaryMetrics());
         var weightSums = new double[Experts.Length];
+        var hedgeSums = new double[Experts.Length];
         var weightCount = 0;
         var inference = new Stopwatch();
         long predictions = 0;
-        var done = 0;
-        var p = new double[Experts.Length];
+        var stacker = new LogisticStacking(options ?? SignalMix.StackingDefaults, stacking);
+        var states = data.Symbols.ToDictionary(s => s, _ => new SymbolState(Experts.Length), StringComparer.Ordinal);
         var losses = new double[Experts.Length];
-        foreach (var symbol in data.Symbols)
+        var mix = new List<MixContribution>(Experts.Length);
+
+        // Every day any ticker closes, in time order; on each, the tickers that close that day in symbol order.
+        var days = data.Symbols.SelectMany(s => data.Bars(s).Select(b => b.Date)).Where(d => d < to).Distinct().Order().ToList();
+        var dayCount = 0;
+        foreach (var day in days)
         {
             ct.ThrowIfCancellationRequested();
-            var bars = data.Bars(symbol);
-            var texts = data.Texts(symbol);
-            var hedge = new HedgeWeights(Experts.Length);
-            for (var i = 1; i < bars.Count; i++)
+            foreach (var symbol in data.Symbols)
             {
-                var t = bars[i].Date;
-                if (t < from) continue;
-                if (t >= to) break;
-                var d = bars[i - 1];
+                var bars = data.Bars(symbol);
+                var st = states[symbol];
+                // The ticker's bar of this day, if it traded (bars are in date order; the cursor only moves forward).
+                if (st.Next >= bars.Count || bars[st.Next].Date != day) continue;
+                var i = st.Next++;
+
+                // This close: score the calls made at the previous close (flat days teach nothing).
+                if (st.Pending is { } p && st.PendingBasisClose > 0)
+                {
+                    var realized = bars[i].Close / st.PendingBasisClose - 1;
+                    if (realized != 0)
+                    {
+                        var wentUp = realized > 0;
+                        for (var k = 0; k < Experts.Length; k++)
+                            losses[k] = double.IsNaN(p[k]) ? double.NaN : (p[k] - (wentUp ? 1 : 0)) * (p[k] - (wentUp ? 1 : 0));
+                        st.Hedge.Update(losses);
+                        stacker.Add(new StackingOutcome(day, symbol, [.. p], wentUp));
+                    }
+                }
+                st.Pending = null;
+
+                // Then the calls for the next trading day t (the backtest knows it: the next bar), from data before t.
+                if (i + 1 >= bars.Count) continue;
+                var t = bars[i + 1].Date;
+                if (t < from || t >= to) continue;
+                var d = bars[i];
                 var inputs = data.Inputs(symbol, t);
                 inference.Start();
                 var pPrice = price.Predict(inputs)?.ProbabilityUp ?? double.NaN;
                 inference.Stop();
                 predictions++;
                 var pPriceOnly = priceOnly?.Predict(inputs)?.ProbabilityUp ?? double.NaN;
+                var texts = data.Texts(symbol);
                 var cutoff = PriceFeatures.Cutoff(d);
-                var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.Polarity, cutoff, SentimentHalfLife, SentimentWindow);
+                var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.SignalPolarity, cutoff, SentimentHalfLife, SentimentWindow);
                 var posts = PriceFeatures.Summarize(texts, cutoff - SentimentWindow, cutoff).Count;
                 var pSentiment = SignalMix.Sentiment(polarity, posts);
-                double? dayReturn = i >= 2 && bars[i - 2].Close > 0 ? d.Close / bars[i - 2].Close - 1 : null;
+                double? dayReturn = i >= 1 && bars[i - 1].Close > 0 ? d.Close / bars[i - 1].Close - 1 : null;
                 var pPersistence = SignalMix.Persistence(dayReturn);
-                p[0] = pPrice; p[1] = pSentiment; p[2] = pPersistence;
-                var pEnsemble = SignalMix.Combine(hedge, p, null);
-                onCall?.Invoke(new BacktestCall(symbol, d.Date, t, pPrice, pSentiment, pPersistence, pEnsemble));
+                double[] pe = [pPrice, pSentiment, pPersistence];
+                var pHedge = SignalMix.Combine(st.Hedge, pe, null);
+                mix.Clear();
+                var model = stacker.ModelFor(d.Date);
+                var pEnsemble = LogisticStacking.Predict(model, pe, mix);
+                onCall?.Invoke(new BacktestCall(symbol, d.Date, t, pPrice, pSentiment, pPersistence, pEnsemble, pHedge));
+                st.Pending = pe;
+                st.PendingBasisClose = d.Close;
 
                 if (labels.TryGetValue((symbol, t), out var up))
                 {
                     Add(metrics[Ensemble], pEnsemble, up);
+                    Add(metrics[EnsembleHedge], pHedge, up);
                     Add(metrics[Price], pPrice, up);
                     Add(metrics[PriceOnly], pPriceOnly, up);
                     Add(metrics[Sentiment], pSentiment, up);
                     Add(metrics[Persistence], pPersistence, up);
                     Add(metrics[AlwaysRise], SignalMix.AlwaysRise, up);
-                    for (var k = 0; k < Experts.Length; k++) weightSums[k] += hedge.Weights[k];
+                    var shares = LogisticStacking.CoefficientShares(model);
+                    for (var k = 0; k < Experts.Length; k++)
+                    {
+                        weightSums[k] += shares[k];
+                        hedgeSums[k] += st.Hedge.Weights[k];
+                    }
                     weightCount++;
                 }
-
-                // t's close: score against the realised move, as EnsembleGrain does (flat days teach nothing).
-                var realized = d.Close > 0 ? bars[i].Close / d.Close - 1 : 0;
-                if (realized == 0) continue;
-                var wentUp = realized > 0;
-                for (var k = 0; k < Experts.Length; k++)
-                    losses[k] = double.IsNaN(p[k]) ? double.NaN : (p[k] - (wentUp ? 1 : 0)) * (p[k] - (wentUp ? 1 : 0));
-                hedge.Update(losses);
             }
-            if (++done % 22 == 0 || done == data.Symbols.Count) progress.WriteLine($"evaluated {done}/{data.Symbols.Count} symbols");
+            if (++dayCount % 100 == 0 || dayCount == days.Count) progress.WriteLine($"evaluated {dayCount}/{days.Count} days");
         }
         if (priceOnly is null) metrics.Remove(PriceOnly);
         var ens = metrics[Ensemble];
         var rise = samples.Count == 0 ? 0 : samples.Count(s => s.Up) / (double)samples.Count;
+        var final = stacker.Current;
+        Dictionary<string, double> Mean(double[] sums) => Experts.Select((e, k) => (e, w: weightCount == 0 ? double.NaN : sums[k] / weightCount))
+            .ToDictionary(x => x.e, x => Math.Round(x.w, 4));
         return new StockNetEvalResult(ens.Count, Math.Round(ens.Count == 0 ? 0 : ens.Accuracy, 4), Math.Round(ens.Mcc, 4),
             Math.Round(ens.Count == 0 ? 0 : ens.Brier, 4),
             metrics.ToDictionary(kv => kv.Key, kv => SignalResult.From(kv.Value)),
             from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count, Math.Round(rise, 4), price.Version,
             predictions == 0 ? 0 : Math.Round(inference.Elapsed.TotalMicroseconds / predictions, 1),
-            Experts.Select((e, k) => (e, w: weightCount == 0 ? 1.0 / Experts.Length : weightSums[k] / weightCount))
-                .ToDictionary(x => x.e, x => Math.Round(x.w, 4)));
+            weightCount == 0
+                ? Experts.Select((e, k) => (e, k)).ToDictionary(x => x.e, x => Math.Round(LogisticStacking.CoefficientShares(final)[x.k], 4))
+                : Mean(weightSums))
+        {
+            HedgeWeights = weightCount == 0 ? null : Mean(hedgeSums),
+            Stacking = new Dictionary<string, double> { ["bias"] = Math.Round(final.Bias, 4) }
+                .Concat(Experts.Select((e, k) => KeyValuePair.Create(e, Math.Round(final.Coefficients[k], 4))))
+                .Append(KeyValuePair.Create("outcomes", (double)final.Outcomes))
+                .ToDictionary(kv => kv.Key, kv => kv.Value),
+            SentimentScorer = data.SignalScorer,
+            Texts = new Dictionary<string, long> { ["lines"] = data.TweetsRead, ["posts"] = data.Posts, ["kept"] = data.TweetCount, ["ticker_texts"] = data.TickerTexts }
+                .Concat(data.TextDrops.Select(kv => KeyValuePair.Create(kv.Key, (long)kv.Value)))
+                .ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
     }
 
     private static void Add(BinaryMetrics m, double p, bool up)

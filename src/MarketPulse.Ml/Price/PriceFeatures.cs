@@ -7,7 +7,11 @@ namespace MarketPulse.Ml.Price;
 public readonly record struct DayBar(DateOnly Date, double Open, double High, double Low, double Close, double Volume);
 
 /// <summary>One scored text about the ticker: when it was posted and its sentiment polarity in [-1, 1].</summary>
-public readonly record struct TextObservation(DateTime TimeUtc, double Polarity);
+public readonly record struct TextObservation(DateTime TimeUtc, double Polarity, double SignalPolarity)
+{
+    /// <summary>A text whose sentiment signal uses the same score as the price features.</summary>
+    public TextObservation(DateTime timeUtc, double polarity) : this(timeUtc, polarity, polarity) { }
+}
 
 /// <summary>The whole market's and the ticker's sector's average log return on one trading day.</summary>
 public readonly record struct MarketDay(double MarketReturn1, double MarketReturn5, double SectorReturn1);

@@ -37,6 +37,33 @@ public class ModelExportTests(StockNetFixture fixture)
     }
 
     [Fact]
+    public void SeedAverageGraphOutputsTheMeanOfItsMembersLogits()
+    {
+        var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
+        var fit = data.Where(s => s.Target < new DateOnly(2015, 9, 10));
+        var holdout = data.Where(s => s.Target >= new DateOnly(2015, 9, 10));
+        var members = new List<GruPriceTrainer>();
+        var singles = new List<double[]>();
+        foreach (var seed in new[] { 3, 4 })
+        {
+            var trainer = new GruPriceTrainer(new GruPriceTrainer.Options(Hidden: 8, Head: 8, Epochs: 2, Seed: seed), TextWriter.Null);
+            var onnx = trainer.Train(fit, holdout);
+            members.Add(trainer);
+            using var single = new PriceModel(onnx, Card("gru", GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput));
+            singles.Add(single.Scores(holdout.Features, holdout.Sequences, holdout.Rows));
+        }
+        using var average = new PriceModel(GruPriceTrainer.ExportAverage(members),
+            Card("gru", GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput));
+        var scores = average.Scores(holdout.Features, holdout.Sequences, holdout.Rows);
+
+        Assert.Equal(holdout.Rows, scores.Length);
+        var maxDiff = scores.Select((s, i) => Math.Abs(s - (singles[0][i] + singles[1][i]) / 2)).Max();
+        Assert.True(maxDiff <= 1e-5, $"max |average - mean of members| = {maxDiff}");
+        // Different seeds give different nets, or the average is not an ensemble at all.
+        Assert.True(singles[0].Select((s, i) => Math.Abs(s - singles[1][i])).Max() > 1e-3, "the two seeds trained the same net");
+    }
+
+    [Fact]
     public void GbmExportScoresEveryRowAndSeparatesClassesInSample()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));

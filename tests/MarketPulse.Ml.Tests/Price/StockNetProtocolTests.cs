@@ -47,4 +47,39 @@ public class StockNetProtocolTests(StockNetFixture fixture)
         Assert.Equal(2, data.Rejections["preprocessed: malformed row"]);
         Assert.Single(data.Samples(new DateOnly(2015, 9, 1), new DateOnly(2015, 10, 1)));
     }
+
+    [Fact]
+    public void TweetsGoThroughTheLiveTextPipelineAndACrossFiledTweetCountsForEachTicker()
+    {
+        var dir = Directory.CreateTempSubdirectory("mp-stocknet-texts").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "price", "raw"));
+        static string Tweet(string text, string time, string user) =>
+            $$"""{"text": [{{string.Join(", ", text.Split(' ').Select(t => $"\"{t}\""))}}], "created_at": "Mon Jun 01 {{time}} +0000 2015", "user_id_str": "{{user}}"}""";
+        var shared = Tweet("$aapl and $msft both look great today", "14:00:00", "7");
+        foreach (var (symbol, lines) in new[]
+                 {
+                     ("AAPL", new[] { Tweet("$aapl earnings beat , love it", "13:00:00", "1"), shared, Tweet("rt AT_USER $aapl earnings beat , love it", "13:30:00", "3") }),
+                     ("MSFT", new[] { shared, Tweet("$msft earnings beat , love it", "15:00:00", "2") }),
+                 })
+        {
+            File.Copy(SharedData.Path("stocknet", "price", "raw", "AAPL.csv"), Path.Combine(dir, "price", "raw", symbol + ".csv"));
+            var tweets = Path.Combine(dir, "tweet", "preprocessed", symbol);
+            Directory.CreateDirectory(tweets);
+            File.WriteAllLines(Path.Combine(tweets, "2015-06-01"), lines);
+        }
+
+        var data = StockNetData.Load(dir, Repo.Scorer, _ => -1);
+
+        Assert.Equal(5, data.TweetsRead);
+        Assert.Equal(4, data.Posts);
+        // The retweet and the MSFT tweet with the same words as an earlier AAPL one are dropped, as the live source does.
+        Assert.Equal(1, data.TextDrops[MarketPulse.Core.Text.TextDropReasons.Retweet]);
+        Assert.Equal(1, data.TextDrops[MarketPulse.Core.Text.TextDropReasons.NearDuplicate]);
+        Assert.Equal(2, data.TweetCount);
+        Assert.Equal(3, data.TickerTexts);
+        // The tweet filed under both tickers is one post, counted for each.
+        Assert.Equal(2, data.Texts("AAPL").Count);
+        Assert.Single(data.Texts("MSFT"));
+        Assert.Equal(data.Texts("MSFT")[0].TimeUtc, data.Texts("AAPL")[1].TimeUtc);
+    }
 }
