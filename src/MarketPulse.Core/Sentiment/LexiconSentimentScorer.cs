@@ -57,12 +57,15 @@ public sealed class LexiconSentimentScorer : ISentimentScorer
     public const string EmojiLexiconFileName = "emoji_utf8_lexicon.txt";
 
     /// <summary>The shipped model: <c>vader_lexicon.txt</c> from the models folder, plus the emoji table when it is there.</summary>
-    public static LexiconSentimentScorer LoadShipped(string modelsDirectory)
+    public static LexiconSentimentScorer LoadShipped(string modelsDirectory) => LoadShipped(modelsDirectory, null);
+
+    /// <param name="loughranMcDonald">operator-supplied finance lists to merge, or null for VADER alone.</param>
+    public static LexiconSentimentScorer LoadShipped(string modelsDirectory, LoughranMcDonaldLexicon? loughranMcDonald, LoughranMcDonaldCombination? combination = null)
     {
         var lexicon = Path.Combine(modelsDirectory, LexiconFileName);
         if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon}", lexicon);
         var emoji = Path.Combine(modelsDirectory, EmojiLexiconFileName);
-        return new LexiconSentimentScorer(VaderLexicon.Load(lexicon, File.Exists(emoji) ? emoji : null));
+        return new LexiconSentimentScorer(VaderLexicon.Load(lexicon, File.Exists(emoji) ? emoji : null), loughranMcDonald, combination);
     }
 
     public SentimentScore Score(string text) => Score(text.AsSpan());
