@@ -18,7 +18,7 @@ public sealed class SentimentOptions
     /// <summary>
     /// Optional Loughran–McDonald word lists (Master Dictionary CSV <c>Word,Negative,Positive</c> or the WordStat .cat file)
     /// merged into the lexicon scorer. Not shipped (their licence forbids commercial use without permission): the operator
-    /// supplies the file. Empty = VADER alone. A path that is missing or malformed stops the silo at start-up.
+    /// supplies the file. Empty = VADER alone. A path that is missing or malformed fails the scorer (and so the models readiness check) with the reason.
     /// </summary>
     public string? LoughranMcDonaldPath { get; set; }
 
