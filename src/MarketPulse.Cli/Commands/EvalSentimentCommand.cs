@@ -54,19 +54,40 @@ public static class EvalSentimentCommand
                 + "the split is defined by DIR's 50Agree file, so use it on the directory the model was trained from).",
         };
         var noPeak = new Option<bool>("--no-peak") { Description = "Skip measuring the matrix-multiply peak." };
+        var lexiconLm = new Option<string?>("--lexicon-lm")
+        {
+            Description = "With --model lexicon: merge the Loughran-McDonald lists from this file (Master Dictionary CSV "
+                + "'Word,Negative,Positive' or the .cat word lists). Not shipped: their licence forbids commercial use without permission.",
+        };
+        var lexiconLmMode = new Option<LoughranMcDonaldMode>("--lexicon-lm-mode")
+        {
+            Description = "How the lists are merged: Fill, FixSign, Override or Finance (default; chosen on the PhraseBank training part).",
+            DefaultValueFactory = _ => LoughranMcDonaldCombination.Default.Mode,
+        };
         var command = new Command("sentiment", "Score the shipped sentiment model on a PhraseBank-format directory.");
         command.Options.Add(phrasebank);
         command.Options.Add(model);
         command.Options.Add(validationSplit);
         command.Options.Add(noPeak);
+        command.Options.Add(lexiconLm);
+        command.Options.Add(lexiconLmMode);
         command.SetAction(async (parseResult, ct) =>
         {
             var config = parseResult.InvocationConfiguration;
             var options = new EvalOptions(parseResult.GetValue(validationSplit), !parseResult.GetValue(noPeak));
             SentimentEvalResult result;
+            var lmPath = parseResult.GetValue(lexiconLm);
             if (parseResult.GetValue(model) == "lexicon")
             {
-                result = await RunAsync(parseResult.GetValue(phrasebank)!, LoadShippedScorer(), config.Error, options, ct);
+                var scorer = lmPath is null ? LoadShippedScorer()
+                    : LoadShippedScorer(LoadLoughranMcDonald(lmPath), LoughranMcDonaldCombination.Default with { Mode = parseResult.GetValue(lexiconLmMode) });
+                if (scorer.Combination is { } c)
+                    await config.Error.WriteLineAsync($"Loughran-McDonald lists from {lmPath} merged ({c.Mode}, valence {c.NegativeValence}/{c.PositiveValence}): {scorer.ChangedByLoughranMcDonald} words changed");
+                result = await RunAsync(parseResult.GetValue(phrasebank)!, scorer, config.Error, options, ct);
+            }
+            else if (lmPath is not null)
+            {
+                throw new CliInputException("--lexicon-lm applies to --model lexicon only");
             }
             else
             {
@@ -84,12 +105,26 @@ public static class EvalSentimentCommand
     private static string[] ModelDirectories => [Path.Combine(Environment.CurrentDirectory, "models"), Path.Combine(AppContext.BaseDirectory, "models")];
 
     /// <summary>The models folder of the working directory (a checkout) wins over the copy beside the executable.</summary>
-    public static LexiconSentimentScorer LoadShippedScorer()
+    public static LexiconSentimentScorer LoadShippedScorer(LoughranMcDonaldLexicon? loughranMcDonald = null, LoughranMcDonaldCombination? combination = null)
     {
         var candidates = ModelDirectories;
         var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, LexiconSentimentScorer.LexiconFileName)))
             ?? throw new CliInputException($"shipped sentiment model not found: no {LexiconSentimentScorer.LexiconFileName} in {string.Join(" or ", candidates)}");
-        return LexiconSentimentScorer.LoadShipped(dir);
+        return LexiconSentimentScorer.LoadShipped(dir, loughranMcDonald, combination);
+    }
+
+    /// <summary>An operator-supplied Loughran–McDonald file; a missing or malformed one is a usage error (exit 2).</summary>
+    public static LoughranMcDonaldLexicon LoadLoughranMcDonald(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path)) throw new CliInputException($"--lexicon-lm: file '{path}' does not exist");
+        try
+        {
+            return LoughranMcDonaldLexicon.Load(path);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--lexicon-lm: {ex.Message}");
+        }
     }
 
     /// <summary>The production model: <c>models/sentiment-minilm.json</c> and its weights over the packaged MiniLM graph.</summary>

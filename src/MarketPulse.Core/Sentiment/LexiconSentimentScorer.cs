@@ -29,25 +29,43 @@ public sealed class LexiconSentimentScorer : ISentimentScorer
     private readonly Dictionary<string, WordInfo> _words;
     private readonly Dictionary<int, string> _emoji;
 
-    public LexiconSentimentScorer(VaderLexicon lexicon)
+    public LexiconSentimentScorer(VaderLexicon lexicon) : this(lexicon, null) { }
+
+    /// <param name="loughranMcDonald">finance word lists merged into the word table (see <see cref="LoughranMcDonaldCombination"/>);
+    /// null = VADER alone. The merge happens once here, so scoring costs the same either way.</param>
+    public LexiconSentimentScorer(VaderLexicon lexicon, LoughranMcDonaldLexicon? loughranMcDonald, LoughranMcDonaldCombination? combination = null)
     {
         ArgumentNullException.ThrowIfNull(lexicon);
         _words = BuildWordTable(lexicon);
         _emoji = new Dictionary<int, string>(lexicon.Emoji);
+        if (loughranMcDonald is not null)
+        {
+            Combination = combination ?? LoughranMcDonaldCombination.Default;
+            ChangedByLoughranMcDonald = MergeLoughranMcDonald(_words, loughranMcDonald, Combination);
+        }
     }
 
-    public string Name => "lexicon-vader-v2";
+    public string Name => Combination is null ? "lexicon-vader-v2" : "lexicon-vader-lm-v1";
+
+    /// <summary>How the Loughran–McDonald lists were merged, or null when they were not.</summary>
+    public LoughranMcDonaldCombination? Combination { get; }
+
+    /// <summary>Words whose valence the Loughran–McDonald lists added or changed.</summary>
+    public int ChangedByLoughranMcDonald { get; }
 
     public const string LexiconFileName = "vader_lexicon.txt";
     public const string EmojiLexiconFileName = "emoji_utf8_lexicon.txt";
 
     /// <summary>The shipped model: <c>vader_lexicon.txt</c> from the models folder, plus the emoji table when it is there.</summary>
-    public static LexiconSentimentScorer LoadShipped(string modelsDirectory)
+    public static LexiconSentimentScorer LoadShipped(string modelsDirectory) => LoadShipped(modelsDirectory, null);
+
+    /// <param name="loughranMcDonald">operator-supplied finance lists to merge, or null for VADER alone.</param>
+    public static LexiconSentimentScorer LoadShipped(string modelsDirectory, LoughranMcDonaldLexicon? loughranMcDonald, LoughranMcDonaldCombination? combination = null)
     {
         var lexicon = Path.Combine(modelsDirectory, LexiconFileName);
         if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon}", lexicon);
         var emoji = Path.Combine(modelsDirectory, EmojiLexiconFileName);
-        return new LexiconSentimentScorer(VaderLexicon.Load(lexicon, File.Exists(emoji) ? emoji : null));
+        return new LexiconSentimentScorer(VaderLexicon.Load(lexicon, File.Exists(emoji) ? emoji : null), loughranMcDonald, combination);
     }
 
     public SentimentScore Score(string text) => Score(text.AsSpan());
@@ -376,6 +394,49 @@ public sealed class LexiconSentimentScorer : ISentimentScorer
         foreach (var w in VaderRules.Negations) Entry(w).Flags |= WordFlags.Negation;
         foreach (var (w, m) in Markers) Entry(w).Marker = m;
         return words;
+    }
+
+    private static int MergeLoughranMcDonald(Dictionary<string, WordInfo> words, LoughranMcDonaldLexicon lm, LoughranMcDonaldCombination how)
+    {
+        var changed = 0;
+        void Apply(IEnumerable<string> list, double valence)
+        {
+            foreach (var w in list)
+            {
+                ref var e = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(words, w, out var existed);
+                // Boosters, negations and rule words keep their role: LM lists none of them as sentiment, but be safe.
+                if ((e.Flags & (WordFlags.Booster | WordFlags.Negation)) != 0) continue;
+                var inVader = existed && (e.Flags & WordFlags.InLexicon) != 0;
+                var take = how.Mode switch
+                {
+                    LoughranMcDonaldMode.Fill => !inVader,
+                    LoughranMcDonaldMode.FixSign => !inVader || Math.Sign(e.Valence) != Math.Sign(valence),
+                    LoughranMcDonaldMode.Override or LoughranMcDonaldMode.Finance => true,
+                    _ => false,
+                };
+                if (!take || (inVader && e.Valence == valence)) continue;
+                e.Valence = valence;
+                e.Flags |= WordFlags.InLexicon;
+                changed++;
+            }
+        }
+        // A word on both lists (none in the 2014 or 1993-2021 lists) would end up negative: finance reads ambiguity as risk.
+        Apply(lm.Positive, how.PositiveValence);
+        Apply(lm.Negative, how.NegativeValence);
+        if (how.Mode == LoughranMcDonaldMode.Finance && lm.Dictionary is { } dictionary)
+        {
+            foreach (var w in dictionary)
+            {
+                if (lm.Positive.Contains(w) || lm.Negative.Contains(w)) continue;
+                ref var e = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(words, w);
+                if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref e) || (e.Flags & WordFlags.InLexicon) == 0) continue;
+                // Keep the entry (its rule flags) but take away its sentiment.
+                e.Flags &= ~WordFlags.InLexicon;
+                e.Valence = 0;
+                changed++;
+            }
+        }
+        return changed;
     }
 
     private static readonly (string Word, Marker Marker)[] Markers =

@@ -36,7 +36,14 @@ public static class GrainServiceCollectionExtensions
             var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
             var lexicon = Path.Combine(dir, "vader_lexicon.txt");
             if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon} (set MarketPulse:Models:Path)", lexicon);
-            return LexiconSentimentScorer.LoadShipped(dir);
+            var sentiment = sp.GetRequiredService<IOptions<SentimentOptions>>().Value;
+            if (string.IsNullOrWhiteSpace(sentiment.LoughranMcDonaldPath)) return LexiconSentimentScorer.LoadShipped(dir);
+            var scorer = LexiconSentimentScorer.LoadShipped(dir, LoadLoughranMcDonald(sentiment.LoughranMcDonaldPath),
+                LoughranMcDonaldCombination.Default with { Mode = sentiment.LoughranMcDonaldMode });
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GrainServiceCollectionExtensions)).LogInformation(
+                "Lexicon scorer {Name}: Loughran-McDonald lists from {Path} merged ({Mode}, {Changed} words changed)",
+                scorer.Name, sentiment.LoughranMcDonaldPath, sentiment.LoughranMcDonaldMode, scorer.ChangedByLoughranMcDonald);
+            return scorer;
         });
         services.AddSingleton(sp =>
         {
@@ -48,11 +55,25 @@ public static class GrainServiceCollectionExtensions
             else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
             return new LivePriceModel(model, LexiconSentimentScorer.LoadShipped(dir), logger);
         });
+        // The price model keeps the VADER-only lexicon: its sentiment features were computed with it in training.
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
         // From the configuration given here, like every other option above (not whatever IConfiguration the host registers).
         services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.TextPipelineFactory(
             configuration, sp.GetRequiredService<ILogger<MarketPulse.Grains.Sentiment.TextPipelineFactory>>()));
         return services;
+    }
+
+    private static LoughranMcDonaldLexicon LoadLoughranMcDonald(string configured)
+    {
+        var path = PathResolver.Resolve(configured);
+        try
+        {
+            return LoughranMcDonaldLexicon.Load(path);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"MarketPulse:Sentiment:LoughranMcDonaldPath: {ex.Message}", ex);
+        }
     }
 }

@@ -14,6 +14,16 @@ public sealed class SentimentOptions
     public int RefineQueueCapacity { get; set; } = 4096;
 
     public int RefineBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Optional Loughran–McDonald word lists (Master Dictionary CSV <c>Word,Negative,Positive</c> or the WordStat .cat file)
+    /// merged into the lexicon scorer. Not shipped (their licence forbids commercial use without permission): the operator
+    /// supplies the file. Empty = VADER alone. A path that is missing or malformed fails the scorer (and so the models readiness check) with the reason.
+    /// </summary>
+    public string? LoughranMcDonaldPath { get; set; }
+
+    /// <summary>How the lists are merged (Fill, FixSign, Override, Finance); see docs/models/sentiment.md.</summary>
+    public MarketPulse.Core.Sentiment.LoughranMcDonaldMode LoughranMcDonaldMode { get; set; } = MarketPulse.Core.Sentiment.LoughranMcDonaldCombination.Default.Mode;
 }
 
 /// <summary>Settings under <c>MarketPulse:Models</c>.</summary>

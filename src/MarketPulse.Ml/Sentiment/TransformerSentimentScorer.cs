@@ -96,6 +96,32 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         return scores;
     }
 
+    /// <summary>Class probabilities (negative, neutral, positive) per text, [rows × 3]: what an ensemble averages.</summary>
+    public float[] Probabilities(IReadOnlyList<string> texts)
+    {
+        var probabilities = new float[texts.Count * 3];
+        if (texts.Count == 0) return probabilities;
+        var pooled = Embed(texts);
+        Span<double> logits = stackalloc double[3];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var x = pooled.AsSpan(i * _hidden, _hidden);
+            for (var c = 0; c < 3; c++)
+            {
+                double sum = _headBias[c];
+                var w = _headWeight.AsSpan(c * _hidden, _hidden);
+                for (var k = 0; k < _hidden; k++) sum += w[k] * x[k];
+                logits[c] = sum;
+            }
+            var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
+            double e0 = Math.Exp(logits[0] - max), e1 = Math.Exp(logits[1] - max), e2 = Math.Exp(logits[2] - max), z = e0 + e1 + e2;
+            probabilities[i * 3] = (float)(e0 / z);
+            probabilities[i * 3 + 1] = (float)(e1 / z);
+            probabilities[i * 3 + 2] = (float)(e2 / z);
+        }
+        return probabilities;
+    }
+
     /// <summary>Softmax over (negative, neutral, positive): polarity = P(pos) − P(neg), confidence = P(chosen class).</summary>
     public static SentimentScore FromLogits(ReadOnlySpan<float> logits)
     {

@@ -36,6 +36,34 @@ public sealed class TunedWeights
     public NamedTensor Get(string name) =>
         ByName.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"tuned weights lack tensor '{name}'");
 
+    /// <summary>
+    /// Element-wise mean of several fine-tuned weight sets (a "model soup", Wortsman et al. 2022). Meaningful only for runs
+    /// that started from the same point (same pretrained encoder, same head init), which is how the fine-tuner starts every seed.
+    /// </summary>
+    public static TunedWeights Average(IReadOnlyList<TunedWeights> members)
+    {
+        if (members.Count == 0) throw new ArgumentException("a soup needs at least one member", nameof(members));
+        var first = members[0];
+        var tensors = new List<NamedTensor>(first.Tensors.Count);
+        foreach (var t in first.Tensors)
+        {
+            var sum = new double[t.Data.Length];
+            foreach (var m in members)
+            {
+                var other = m.Get(t.Name);
+                if (!other.Dims.SequenceEqual(t.Dims))
+                    throw new InvalidDataException($"tensor {t.Name}: shapes differ ([{string.Join(", ", t.Dims)}] vs [{string.Join(", ", other.Dims)}])");
+                for (var i = 0; i < sum.Length; i++) sum[i] += other.Data[i];
+            }
+            var mean = new float[sum.Length];
+            for (var i = 0; i < sum.Length; i++) mean[i] = (float)(sum[i] / members.Count);
+            tensors.Add(t with { Data = mean });
+        }
+        if (members.Any(m => m.Tensors.Count != first.Tensors.Count))
+            throw new InvalidDataException("soup members have different tensor sets");
+        return new TunedWeights(tensors);
+    }
+
     /// <param name="halfPrecision">store as IEEE half (the head always stays float32: it is tiny and sits on the decision boundary).</param>
     public void Save(string path, bool halfPrecision = true)
     {

@@ -43,6 +43,22 @@ public sealed class VaderGroundTruthTests(ITestOutputHelper output)
         Assert.InRange(r, 0.86, 0.89);
     }
 
+    [Theory]
+    // Measured (docs/models/sentiment.md): Fill keeps VADER's tweet behaviour; Finance strips everyday sentiment words
+    // ("love", "great", "awesome" are in LM's dictionary without finance sentiment) and pays for it on tweets.
+    [InlineData(LoughranMcDonaldMode.Fill, 0.86, 0.88)]
+    [InlineData(LoughranMcDonaldMode.Finance, 0.55, 0.63)]
+    public void Loughran_mcdonald_modes_keep_or_trade_away_tweet_correlation(LoughranMcDonaldMode mode, double low, double high)
+    {
+        var tweets = LoadTweets();
+        var lm = LoughranMcDonaldLexicon.Load(TestPaths.Shared("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv"));
+        var scorer = new LexiconSentimentScorer(VaderLexicon.Load(TestPaths.ShippedLexicon,
+            TestPaths.Shared("vader", "vaderSentiment", "emoji_utf8_lexicon.txt")), lm, LoughranMcDonaldCombination.Default with { Mode = mode });
+        var r = Pearson(tweets.Select(t => t.Truth).ToArray(), tweets.Select(t => scorer.Score(t.Text).Polarity).ToArray());
+        output.WriteLine($"{mode}: Pearson r on {tweets.Length} tweets {r:F4}");
+        Assert.InRange(r, low, high);
+    }
+
     [Fact]
     public void Three_class_agreement_with_human_polarity_is_high()
     {

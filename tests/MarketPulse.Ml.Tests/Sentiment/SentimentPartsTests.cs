@@ -7,6 +7,18 @@ namespace MarketPulse.Ml.Tests.Sentiment;
 public sealed class SentimentPartsTests
 {
     [Fact]
+    public void SoupIsTheElementwiseMeanAndRefusesMismatchedMembers()
+    {
+        TunedWeights W(float a, float b, long[]? dims = null) => new([new NamedTensor("x", dims ?? [2], [a, b]), new NamedTensor(TunedWeights.HeadBias, [1], [a])]);
+        var soup = TunedWeights.Average([W(1, 2), W(3, 6), W(5, 1)]);
+        Assert.Equal([3f, 3f], soup.Get("x").Data);
+        Assert.Equal([3f], soup.Get(TunedWeights.HeadBias).Data);
+        Assert.Equal([1f, 2f], TunedWeights.Average([W(1, 2)]).Get("x").Data);
+        Assert.Throws<InvalidDataException>(() => TunedWeights.Average([W(1, 2), W(1, 2, [1, 2])]));
+        Assert.Throws<ArgumentException>(() => TunedWeights.Average([]));
+    }
+
+    [Fact]
     public void TokenizerTruncatesLongTextsButKeepsTheSeparator()
     {
         var tokenizer = new SentimentTokenizer(16);
