@@ -42,7 +42,9 @@ public sealed class EvalStockNetCommandTests
         var stacking = root.GetProperty("stacking");
         Assert.True(stacking.GetProperty("outcomes").GetDouble() >= n, "every scored sample's outcome reached the stacker");
         Assert.Equal(0, stacking.GetProperty("bias").GetDouble());
-        Assert.Equal("minilm-l6-phrasebank-v1", root.GetProperty("sentiment_scorer").GetString());
+        // The sentiment signal comes from the shipped transformer, whichever version models/ holds.
+        using var sentimentCard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Checkout, "models", "sentiment-minilm.json")));
+        Assert.Equal(sentimentCard.RootElement.GetProperty("version").GetString(), root.GetProperty("sentiment_scorer").GetString());
         var texts = root.GetProperty("texts");
         Assert.True(texts.GetProperty("kept").GetInt64() > 0 && texts.GetProperty("kept").GetInt64() <= texts.GetProperty("posts").GetInt64());
         Assert.Contains("evaluated", stderr);

@@ -150,9 +150,9 @@ public class RssFeedSourceTests
 
         var r = server.RequestsTo("/feed");
         var gaps = Enumerable.Range(1, 3).Select(i => (r[i].AtUtc - r[i - 1].AtUtc).TotalSeconds).ToArray();
-        // 0.2 s, 0.4 s, 0.8 s with ±20 % jitter: each wait longer than the poll interval and growing.
+        // 0.2 s, 0.4 s, 0.8 s with ±20 % jitter: each wait at least doubles the floor of the one before, far above the
+        // 10 ms poll interval. Only lower bounds: on a loaded machine any request can arrive late, never early.
         Assert.True(gaps[0] >= 0.15 && gaps[1] >= 0.3 && gaps[2] >= 0.6, string.Join(", ", gaps));
-        Assert.True(gaps[2] > gaps[0]);
         Assert.Equal(3, Problems(running.Source, TextSourceProblems.ServerError));
     }
 
