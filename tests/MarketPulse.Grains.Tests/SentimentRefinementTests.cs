@@ -93,5 +93,13 @@ public class BenzingaReplayTests(ClusterFixture fixture)
         Assert.All(posts, p => Assert.Equal(snap.Model, p.Model));
         Assert.True(snap.PostsRefined >= posts.Count);
         Assert.True(posts.Count >= snap.PostsInWindow);
+        // Every scored post is accounted for: refined in the window, refined after it left, or kept the lexicon score.
+        deadline = DateTime.UtcNow.AddSeconds(60);
+        while (snap.PostsRefined + snap.PostsRefinedLate + snap.PostsLexiconOnly < snap.PostsScored && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            snap = await grain.GetSnapshotAsync();
+        }
+        Assert.Equal(snap.PostsScored, snap.PostsRefined + snap.PostsRefinedLate + snap.PostsLexiconOnly);
     }
 }

@@ -49,7 +49,8 @@ public sealed record SentimentSnapshot(
     [property: Id(10)] long PostsRefined = 0,
     [property: Id(11)] long PostsLexiconOnly = 0,
     [property: Id(12)] string? FastModel = null,
-    [property: Id(13)] IReadOnlyList<DrivingPost>? TopPosts = null);
+    [property: Id(13)] IReadOnlyList<DrivingPost>? TopPosts = null,
+    [property: Id(14)] long PostsRefinedLate = 0);
 
 /// <summary>A post and its signed share of the decayed sentiment score (the shares of all posts in the window sum to the score).</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.drivingpost")]

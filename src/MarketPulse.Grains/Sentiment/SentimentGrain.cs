@@ -21,6 +21,8 @@ public sealed class SentimentState
     [Id(2)] public long PostsRefined { get; set; }
     /// <summary>Posts that kept the lexicon score because this silo's refine queue was full.</summary>
     [Id(3)] public long PostsLexiconOnly { get; set; }
+    /// <summary>Refinements that came back after their post had left the aggregation window (they changed nothing).</summary>
+    [Id(4)] public long PostsRefinedLate { get; set; }
 }
 
 /// <summary>
@@ -115,7 +117,13 @@ public sealed class SentimentGrain(
         {
             // Refinements arrive shortly after their posts, so search from the newest end.
             var at = posts.FindLastIndex(p => p.Id == refined.Id && p.Source == refined.Source);
-            if (at < 0) continue; // already out of the window
+            if (at < 0)
+            {
+                // Already out of the window (a fast replay can age posts out before the transformer answers): counted,
+                // so that scored = refined + lexicon-only + refined-late + still queued.
+                state.State.PostsRefinedLate++;
+                continue;
+            }
             posts[at] = posts[at] with { Polarity = refined.Polarity, Label = refined.Label, Confidence = refined.Confidence, Model = refined.Model };
             state.State.PostsRefined++;
         }
@@ -144,7 +152,7 @@ public sealed class SentimentGrain(
             .Select(g => new SourceSentiment(g.Key, Aggregate(g, at).Mean, g.Count())).OrderBy(s => s.Source).ToList();
         return Task.FromResult(new SentimentSnapshot(this.GetPrimaryKeyString(), asOf, score, inWindow, last24, prev24, bySource,
             state.State.PostsScored, refinement.Model ?? scorer.Name, _options.HalfLifeHours, state.State.PostsRefined,
-            state.State.PostsLexiconOnly, scorer.Name, TopPosts(posts, at)));
+            state.State.PostsLexiconOnly, scorer.Name, TopPosts(posts, at), state.State.PostsRefinedLate));
     }
 
     public Task<IReadOnlyList<ScoredPost>> GetPostsAsync(int limit)
