@@ -26,18 +26,10 @@ public class RedditSourceTests
         BackoffMaxSeconds = 2,
     };
 
-    private static (RedditSource Source, Task Run, CancellationTokenSource Stop) Start(RedditSourceSettings settings, PipelineSink sink)
-    {
-        var source = new RedditSource(settings, new HttpClient(), sink.IngestAsync, NullLogger.Instance) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) };
-        var stop = new CancellationTokenSource();
-        return (source, source.RunAsync(stop.Token), stop);
-    }
+    private static RunningSource<RedditSource> Start(RedditSourceSettings settings, PipelineSink sink) =>
+        RunningSource<RedditSource>.Start(new RedditSource(settings, new HttpClient(), sink.IngestAsync, NullLogger.Instance) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) });
 
-    private static async Task StopAsync((RedditSource Source, Task Run, CancellationTokenSource Stop) running)
-    {
-        running.Stop.Cancel();
-        await running.Run.WaitAsync(TimeSpan.FromSeconds(10));
-    }
+    private static Task StopAsync(RunningSource<RedditSource> running) => running.StopAsync();
 
     private static long Problems(RedditSource source, string sub, string reason) =>
         source.GetStats().ProblemsBySource.TryGetValue(RedditSource.SourceFor(sub), out var d) ? d.GetValueOrDefault(reason) : 0;

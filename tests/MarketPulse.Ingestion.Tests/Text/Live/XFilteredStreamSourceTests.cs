@@ -26,18 +26,10 @@ public class XFilteredStreamSourceTests
         RateLimitBackoffInitialSeconds = 0.5,
     };
 
-    private static (XFilteredStreamSource Source, Task Run, CancellationTokenSource Stop) Start(XSourceSettings settings, PipelineSink sink)
-    {
-        var source = new XFilteredStreamSource(settings, new HttpClient(), sink.IngestAsync, NullLogger.Instance) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) };
-        var stop = new CancellationTokenSource();
-        return (source, source.RunAsync(stop.Token), stop);
-    }
+    private static RunningSource<XFilteredStreamSource> Start(XSourceSettings settings, PipelineSink sink) =>
+        RunningSource<XFilteredStreamSource>.Start(new XFilteredStreamSource(settings, new HttpClient(), sink.IngestAsync, NullLogger.Instance) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) });
 
-    private static async Task StopAsync((XFilteredStreamSource Source, Task Run, CancellationTokenSource Stop) running)
-    {
-        running.Stop.Cancel();
-        await running.Run.WaitAsync(TimeSpan.FromSeconds(10));
-    }
+    private static Task StopAsync(RunningSource<XFilteredStreamSource> running) => running.StopAsync();
 
     private static long Problems(XFilteredStreamSource source, string reason) =>
         source.GetStats().ProblemsBySource.TryGetValue(XFilteredStreamSource.SourceName, out var d) ? d.GetValueOrDefault(reason) : 0;
