@@ -16,7 +16,9 @@ public sealed record EnsembleCloseBucket(
     [property: JsonPropertyName("history_records")] int HistoryRecords,
     [property: JsonPropertyName("us_per_close_mean")] double MeanMicros,
     [property: JsonPropertyName("us_per_close_p50")] double P50Micros,
-    [property: JsonPropertyName("us_per_close_p99")] double P99Micros);
+    [property: JsonPropertyName("us_per_close_p99")] double P99Micros,
+    [property: JsonPropertyName("closes_per_sec")] double ClosesPerSec,
+    [property: JsonPropertyName("pool_refit_us_per_day")] double PoolRefitMicros);
 
 public sealed record EnsembleBenchResult(
     [property: JsonPropertyName("closes_per_sec")] double ClosesPerSec,
@@ -31,7 +33,8 @@ public sealed record EnsembleBenchResult(
 /// <c>marketpulse bench ensemble --closes K --tickers T</c>: a real silo in this process (the service's memory providers),
 /// T ensemble grains driven together through K consecutive trading days by calling <see cref="IEnsembleGrain.OnDailyCloseAsync"/>
 /// as a ticker grain does (pool and sentiment grains included). Reports the per-close latency in buckets of closes, so
-/// a cost that grows with the grain's scored history shows as a rising curve.
+/// a cost that grows with the grain's scored history shows as a rising curve; closes_per_sec per bucket is the
+/// throughput (all tickers' closes over the bucket's wall time), the number that matters when many grains share cores.
 /// </summary>
 public static class BenchEnsembleCommand
 {
@@ -69,7 +72,7 @@ public static class BenchEnsembleCommand
         {
             progress.WriteLine($"driving {tickers} ensemble grains through {closes} daily closes each …");
             var watch = Stopwatch.StartNew();
-            var perTicker = await DriveAsync(grains, tickers, closes, ct);
+            var (perTicker, dayMicros, poolMicros) = await DriveAsync(grains, tickers, closes, ct);
             var seconds = watch.Elapsed.TotalSeconds;
             var buckets = new List<EnsembleCloseBucket>();
             for (var from = 0; from < closes; from += bucket)
@@ -79,10 +82,12 @@ public static class BenchEnsembleCommand
                 double P(double q) => sample[Math.Min(sample.Length - 1, (int)Math.Ceiling(q * sample.Length) - 1)];
                 // Five records are scored per close (price, sentiment, persistence, hedge, ensemble) from the second close on.
                 var history = Math.Min(Grains.Ensemble.EnsembleGrain.MaxHistory, Math.Max(0, from - 1) * 5);
-                buckets.Add(new EnsembleCloseBucket(from + 1, to, history, Math.Round(sample.Average(), 1), Math.Round(P(0.5), 1), Math.Round(P(0.99), 1)));
+                var wallSeconds = dayMicros[from..to].Sum() / 1e6;
+                buckets.Add(new EnsembleCloseBucket(from + 1, to, history, Math.Round(sample.Average(), 1), Math.Round(P(0.5), 1), Math.Round(P(0.99), 1),
+                    Math.Round(sample.Length / wallSeconds, 1), Math.Round(poolMicros[from..to].Average(), 1)));
             }
             foreach (var b in buckets)
-                progress.WriteLine($"closes {b.From,6}–{b.To,-6} history ≈ {b.HistoryRecords,5}: mean {b.MeanMicros,9:F1} µs  p50 {b.P50Micros,9:F1} µs  p99 {b.P99Micros,9:F1} µs");
+                progress.WriteLine($"closes {b.From,6}–{b.To,-6} history ≈ {b.HistoryRecords,5}: mean {b.MeanMicros,9:F1} µs  p50 {b.P50Micros,9:F1} µs  p99 {b.P99Micros,9:F1} µs  {b.ClosesPerSec,8:F1} closes/s  pool refit {b.PoolRefitMicros,9:F1} µs/day");
             return new EnsembleBenchResult(Math.Round(tickers * (double)closes / seconds, 1), buckets[0].MeanMicros, buckets[^1].MeanMicros,
                 tickers, closes, Math.Round(seconds, 2), buckets);
         }
@@ -93,10 +98,10 @@ public static class BenchEnsembleCommand
     }
 
     /// <summary>
-    /// All tickers close day by day in lockstep, as in the market: the pool refits once per trading day (on the first
-    /// close of that day) and every ticker's call in between is the ensemble grain's own work.
+    /// All tickers close day by day in lockstep, as in the market: the pool refits once per trading day (timed apart,
+    /// before the day's closes) and every ticker's call is then the ensemble grain's own work.
     /// </summary>
-    private static async Task<double[][]> DriveAsync(IGrainFactory grains, int tickers, int closes, CancellationToken ct)
+    private static async Task<(double[][] PerTicker, double[] DayMicros, double[] PoolMicros)> DriveAsync(IGrainFactory grains, int tickers, int closes, CancellationToken ct)
     {
         var random = new Random(42);
         var symbols = Enumerable.Range(0, tickers).Select(i => $"E{i:D5}").ToArray();
@@ -105,9 +110,18 @@ public static class BenchEnsembleCommand
         var micros = Enumerable.Range(0, tickers).Select(_ => new double[closes]).ToArray();
         var calendar = ExchangeCalendar.UsEquities;
         var day = new DateOnly(2000, 1, 3);
+        var dayMicros = new double[closes];
+        var poolMicros = new double[closes];
+        var pool = grains.GetGrain<IEnsemblePoolGrain>(Grains.Ensemble.EnsemblePoolGrain.Market);
         for (var i = 0; i < closes; i++)
         {
             ct.ThrowIfCancellationRequested();
+            // The market-wide pool refits (and writes its state) once per trading day, on the first request for that
+            // day's model; ask for it first and time it apart, so the closes below measure the ensemble grains alone.
+            var poolStarted = Stopwatch.GetTimestamp();
+            await pool.GetModelAsync(day);
+            poolMicros[i] = Stopwatch.GetElapsedTime(poolStarted).TotalMicroseconds;
+            var dayStarted = Stopwatch.GetTimestamp();
             var closeTime = calendar.CloseUtc(day);
             var calls = new Task[tickers];
             for (var t = 0; t < tickers; t++)
@@ -126,8 +140,9 @@ public static class BenchEnsembleCommand
                 previous[t] = prices[t];
             }
             await Task.WhenAll(calls);
+            dayMicros[i] = Stopwatch.GetElapsedTime(dayStarted).TotalMicroseconds;
             day = calendar.NextTradingDay(day);
         }
-        return micros;
+        return (micros, dayMicros, poolMicros);
     }
 }
