@@ -80,8 +80,9 @@ public static class BenchEnsembleCommand
                 var to = Math.Min(closes, from + bucket);
                 var sample = perTicker.SelectMany(t => t[from..to]).Order().ToArray();
                 double P(double q) => sample[Math.Min(sample.Length - 1, (int)Math.Ceiling(q * sample.Length) - 1)];
-                // Five records are scored per close (price, sentiment, persistence, hedge, ensemble) from the second close on.
-                var history = Math.Min(Grains.Ensemble.EnsembleGrain.MaxHistory, Math.Max(0, from - 1) * 5);
+                // Four records are scored per close from the second close on (price, persistence, hedge, ensemble; the
+                // bench symbols have no posts, so no sentiment signal).
+                var history = Math.Min(Grains.Ensemble.EnsembleGrain.MaxHistory, Math.Max(0, from - 1) * 4);
                 var wallSeconds = dayMicros[from..to].Sum() / 1e6;
                 buckets.Add(new EnsembleCloseBucket(from + 1, to, history, Math.Round(sample.Average(), 1), Math.Round(P(0.5), 1), Math.Round(P(0.99), 1),
                     Math.Round(sample.Length / wallSeconds, 1), Math.Round(poolMicros[from..to].Average(), 1)));
