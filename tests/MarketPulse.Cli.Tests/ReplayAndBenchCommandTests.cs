@@ -61,6 +61,7 @@ public sealed class ReplayAndBenchCommandTests
     [InlineData("--seconds", "0")]
     [InlineData("--batch", "5")]
     [InlineData("--window", "0")]
+    [InlineData("--day-ticks", "5")]
     public async Task Bench_pipeline_refuses_bad_arguments_with_exit_2(string option, string value)
     {
         var (exit, _, stderr) = await RunCliAsync("bench", "pipeline", option, value);
@@ -80,5 +81,39 @@ public sealed class ReplayAndBenchCommandTests
         Assert.Equal(3, json.GetProperty("tickers").GetInt32());
         Assert.True(json.GetProperty("ticks").GetInt64() >= 300);   // every tick sent was applied (the drain waits for it)
         Assert.True(json.GetProperty("latency_samples").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task Bench_pipeline_with_short_days_reaches_the_ensembles()
+    {
+        var (exit, stdout, _) = await RunCliAsync("bench", "pipeline", "--tickers", "2", "--seconds", "1", "--batch", "400", "--day-ticks", "50");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        // Every 50 trades close a day: each ticker's ensemble saw (close to) one close per 50 ticks applied.
+        Assert.True(json.GetProperty("daily_closes").GetInt64() >= json.GetProperty("ticks").GetInt64() / 50 - 4, stdout);
+    }
+
+    [Theory]
+    [InlineData("--closes", "5")]
+    [InlineData("--tickers", "0")]
+    [InlineData("--bucket", "0")]
+    public async Task Bench_ensemble_refuses_bad_arguments_with_exit_2(string option, string value)
+    {
+        var (exit, _, stderr) = await RunCliAsync("bench", "ensemble", option, value);
+        Assert.Equal(CliRunner.BadInput, exit);
+        Assert.Contains(option, stderr);
+    }
+
+    [Fact]
+    public async Task Bench_ensemble_reports_the_cost_per_close_by_history_size()
+    {
+        var (exit, stdout, _) = await RunCliAsync("bench", "ensemble", "--closes", "30", "--tickers", "2", "--bucket", "10");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.True(json.GetProperty("closes_per_sec").GetDouble() > 0);
+        var buckets = json.GetProperty("buckets").EnumerateArray().ToList();
+        Assert.Equal([1, 11, 21], buckets.Select(b => b.GetProperty("closes_from").GetInt32()));
+        Assert.Equal([0, 36, 76], buckets.Select(b => b.GetProperty("history_records").GetInt32()));
+        Assert.All(buckets, b => Assert.True(b.GetProperty("us_per_close_p99").GetDouble() >= b.GetProperty("us_per_close_p50").GetDouble()));
     }
 }

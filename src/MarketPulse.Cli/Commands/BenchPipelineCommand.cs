@@ -38,7 +38,7 @@ public sealed record PipelineBenchResult(
 /// <c>marketpulse bench pipeline --tickers N --seconds S</c>: a real silo in this process (the service's memory providers
 /// and grain services), driven with synthetic trades for N symbols through source grains → per-ticker streams →
 /// ticker grains → ensemble grains. Each symbol's clock advances one second per trade through regular sessions of the
-/// US calendar, so a day closes every 23,400 trades (a liquid stock's order of magnitude) and the ensembles work too. Latency is from the ingest call to the
+/// US calendar, so a day closes every 23,400 trades (a liquid stock's order of magnitude; <c>--day-ticks</c> makes days shorter) and the ensembles work too. Latency is from the ingest call to the
 /// moment the ticker's snapshot (which carries the live price prediction) includes the tick; ticks_per_sec counts ticks
 /// applied by the tickers over the time until the last one was.
 /// </summary>
@@ -50,11 +50,13 @@ public static class BenchPipelineCommand
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10, Description = "How long to drive ticks (0 < S ≤ 3600)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 2000, Description = "Ticks per ingest call (10–100000)." };
         var window = new Option<int>("--window") { DefaultValueFactory = _ => 4, Description = "Batches per driver queued but not yet applied (1–1000)." };
+        var dayTicks = new Option<int>("--day-ticks") { DefaultValueFactory = _ => 23_400, Description = "Trades per regular 6.5 h session, i.e. how often a day closes (10–23400; 390 = one trade a minute)." };
         var command = new Command("pipeline", "Drive synthetic ticks through a real in-process cluster and report throughput and latency.");
         command.Options.Add(tickers);
         command.Options.Add(seconds);
         command.Options.Add(batch);
         command.Options.Add(window);
+        command.Options.Add(dayTicks);
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(tickers);
@@ -65,14 +67,17 @@ public static class BenchPipelineCommand
             if (b is < 10 or > 100_000) throw new CliInputException($"--batch: expected 10–100000, got {b}");
             var w = parse.GetValue(window);
             if (w is < 1 or > 1000) throw new CliInputException($"--window: expected 1–1000, got {w}");
-            var result = await RunAsync(n, TimeSpan.FromSeconds(s), b, w, parse.InvocationConfiguration.Error, ct);
+            var dt = parse.GetValue(dayTicks);
+            if (dt is < 10 or > 23_400) throw new CliInputException($"--day-ticks: expected 10–23400, got {dt}");
+            var result = await RunAsync(n, TimeSpan.FromSeconds(s), b, w, parse.InvocationConfiguration.Error, ct, dt);
             await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(result));
             return 0;
         });
         return command;
     }
 
-    public static async Task<PipelineBenchResult> RunAsync(int tickers, TimeSpan duration, int batchTicks, int window, TextWriter progress, CancellationToken ct = default)
+    public static async Task<PipelineBenchResult> RunAsync(int tickers, TimeSpan duration, int batchTicks, int window, TextWriter progress, CancellationToken ct = default,
+        int dayTicks = 23_400)
     {
         using var host = BuildSilo();
         progress.WriteLine("starting an in-process silo …");
@@ -80,7 +85,7 @@ public static class BenchPipelineCommand
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         try
         {
-            return await DriveAsync(grains, tickers, duration, batchTicks, window, progress, ct);
+            return await DriveAsync(grains, tickers, duration, batchTicks, window, dayTicks, progress, ct);
         }
         finally
         {
@@ -88,7 +93,7 @@ public static class BenchPipelineCommand
         }
     }
 
-    private static IHost BuildSilo()
+    internal static IHost BuildSilo()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -112,7 +117,7 @@ public static class BenchPipelineCommand
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private sealed class SymbolFeed(string symbol, int seed)
+    private sealed class SymbolFeed(string symbol, int seed, TimeSpan step)
     {
         private readonly Random _random = new(seed);
         private double _price = 100;
@@ -125,7 +130,7 @@ public static class BenchPipelineCommand
         {
             _price *= 1 + 0.0005 * (_random.NextDouble() * 2 - 1);
             var tick = new MarketTick(Symbol, _time, Math.Round((decimal)_price, 4), 100, null, null, "bench", ++Sent);
-            _time = _time.AddSeconds(1);
+            _time += step;
             if (_time >= _close)
             {
                 var cal = ExchangeCalendar.UsEquities;
@@ -137,9 +142,12 @@ public static class BenchPipelineCommand
         }
     }
 
-    private static async Task<PipelineBenchResult> DriveAsync(IGrainFactory grains, int tickers, TimeSpan duration, int batchTicks, int window, TextWriter progress, CancellationToken ct)
+    private static async Task<PipelineBenchResult> DriveAsync(IGrainFactory grains, int tickers, TimeSpan duration, int batchTicks, int window, int dayTicks,
+        TextWriter progress, CancellationToken ct)
     {
-        var feeds = Enumerable.Range(0, tickers).Select(i => new SymbolFeed($"B{i:D5}", i)).ToArray();
+        // A regular session is 23,400 s; one trade per `step` closes a day every `dayTicks` trades.
+        var step = TimeSpan.FromTicks(TimeSpan.FromHours(6.5).Ticks / dayTicks);
+        var feeds = Enumerable.Range(0, tickers).Select(i => new SymbolFeed($"B{i:D5}", i, step)).ToArray();
         // Several source grains, each owning a fixed share of the symbols: validation runs in parallel and each
         // symbol still goes through one grain, in order.
         var sources = Math.Clamp(Environment.ProcessorCount * 2, 1, tickers);

@@ -15,9 +15,16 @@ namespace MarketPulse.Grains.Ensemble;
 /// and then issues the next day's predictions: the price signal, the sentiment signal as of the close, a persistence
 /// baseline, the per-ticker Hedge mix (<c>ensemble_hedge</c>, a baseline) and the ensemble — the pool's logistic
 /// stacking of the three experts, fitted on outcomes realised before this close.
+/// <para>
+/// Two states: the hot one (weights, scorecards, pending predictions, …; constant size) is written at every close; the
+/// scored history (up to <see cref="MaxHistory"/> records) is appended in memory and written every
+/// <see cref="HistoryFlushInterval"/> when it changed, and on deactivation. A silo crash can therefore lose at most the
+/// history records scored in the last flush interval — never weights, scorecards or pending predictions.
+/// </para>
 /// </summary>
 public sealed class EnsembleGrain(
     [PersistentState("ensemble", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleState> state,
+    [PersistentState("ensemble-history", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleHistoryState> history,
     PipelineMetrics metrics,
     ISentimentScorer sentimentScorer,
     ILogger<EnsembleGrain> logger)
@@ -29,26 +36,65 @@ public sealed class EnsembleGrain(
     public const string PersistenceSignal = "persistence";
     public const int MaxHistory = 4000;
 
+    /// <summary>How often scored history that changed is written (the bound on what a silo crash can lose).</summary>
+    public static readonly TimeSpan HistoryFlushInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>The experts the ensemble weighs, in weight order.</summary>
     public static readonly string[] Experts = ["price", SentimentSignalName, PersistenceSignal];
 
     private HedgeWeights _hedge = null!;
     private EnsembleModelDto? _model;
     private readonly Dictionary<string, SignalScorecard> _cards = new(StringComparer.Ordinal);
+    /// <summary>True when <see cref="History"/> has records not yet written.</summary>
+    private bool _historyDirty;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private List<PredictionRecord> History => history.State.Records;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var s = state.State;
         _hedge = s.Weights.Count == Experts.Length ? new HedgeWeights(s.Weights) : new HedgeWeights(Experts.Length);
         foreach (var (name, data) in s.Scorecards) _cards[name] = data.ToScorecard();
-        return Task.CompletedTask;
+        if (s.History.Count > 0)
+        {
+            // State written before the history had its own: move it there (history first, so a failure in between
+            // duplicates nothing and loses nothing — the next activation just migrates again).
+            DateTime? known = History.Count == 0 ? null : History[^1].Prediction.MadeAt;
+            History.AddRange(known is null ? s.History : s.History.Where(r => r.Prediction.MadeAt > known));
+            if (History.Count > MaxHistory) History.RemoveRange(0, History.Count - MaxHistory);
+            await history.WriteStateAsync(cancellationToken);
+            s.History = [];
+            await state.WriteStateAsync(cancellationToken);
+        }
+        this.RegisterGrainTimer(FlushHistoryAsync, HistoryFlushInterval, HistoryFlushInterval);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_historyDirty) await FlushHistoryAsync(cancellationToken);
+    }
+
+    private async Task FlushHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (!_historyDirty) return;
+        try
+        {
+            await history.WriteStateAsync(cancellationToken);
+            _historyDirty = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Still dirty: the next tick retries. Only history is at stake; the hot state was written at the close.
+            logger.LogWarning(ex, "Writing {Symbol}'s ensemble history ({Records} records) failed; retrying in {Interval}",
+                this.GetPrimaryKeyString(), History.Count, HistoryFlushInterval);
+        }
     }
 
     public async Task<PredictionRecord> OnDailyCloseAsync(DailyClose close)
     {
         var s = state.State;
         if (s.LastDay is { } lastDay && close.Day <= lastDay)
-            return s.History.LastOrDefault(h => h.Prediction.Signal == EnsembleSignal) ?? throw new InvalidOperationException("close replayed before any prediction");
+            return History.LastOrDefault(h => h.Prediction.Signal == EnsembleSignal) ?? throw new InvalidOperationException("close replayed before any prediction");
 
         var outcome = ScorePending(close);
         var pool = GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
@@ -129,7 +175,7 @@ public sealed class EnsembleGrain(
 
     public Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from, DateTime? to, string? signal)
     {
-        IReadOnlyList<PredictionRecord> result = state.State.History.Concat(state.State.Pending)
+        IReadOnlyList<PredictionRecord> result = History.Concat(state.State.Pending)
             .Where(r => (from is null || r.Prediction.MadeAt >= from) && (to is null || r.Prediction.MadeAt < to)
                         && (signal is null || r.Prediction.Signal == signal))
             .ToList();
@@ -158,7 +204,7 @@ public sealed class EnsembleGrain(
                 if (expert >= 0) losses[expert] = loss;
                 metrics.PredictionScored(signal, hit == true, p, wentUp);
             }
-            s.History.Add(pending with
+            History.Add(pending with
             {
                 TargetDay = close.Day,
                 RealizedReturn = realized,
@@ -175,7 +221,8 @@ public sealed class EnsembleGrain(
                 said[k] = s.Pending.FirstOrDefault(r => r.Prediction.Signal == Experts[k])?.Prediction.ProbabilityUp ?? double.NaN;
             outcome = new EnsembleOutcome(close.Day, close.Symbol, said, wentUp);
         }
-        if (s.History.Count > MaxHistory) s.History.RemoveRange(0, s.History.Count - MaxHistory);
+        if (History.Count > MaxHistory) History.RemoveRange(0, History.Count - MaxHistory);
+        _historyDirty = true;
         s.Pending = [];
         return outcome;
     }

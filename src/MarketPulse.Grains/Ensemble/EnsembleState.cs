@@ -4,6 +4,10 @@ using MarketPulse.Core.Ensemble;
 
 namespace MarketPulse.Grains.Ensemble;
 
+/// <summary>
+/// The ensemble's hot state, written at every close: small and of constant size (weights, scorecards, the pending
+/// predictions, the latest one per signal). The scored history lives in <see cref="EnsembleHistoryState"/>.
+/// </summary>
 [GenerateSerializer, Alias("marketpulse.ensemblestate")]
 public sealed class EnsembleState
 {
@@ -11,11 +15,22 @@ public sealed class EnsembleState
     [Id(1)] public Dictionary<string, ScorecardData> Scorecards { get; set; } = [];
     /// <summary>Predictions issued at the last close, waiting for the next one.</summary>
     [Id(2)] public List<PredictionRecord> Pending { get; set; } = [];
+    /// <summary>Where the scored history was kept before it moved to its own state; read once on activation to migrate it, then empty.</summary>
     [Id(3)] public List<PredictionRecord> History { get; set; } = [];
     [Id(4)] public long Closes { get; set; }
     [Id(5)] public double? LastClose { get; set; }
     [Id(6)] public DateOnly? LastDay { get; set; }
     [Id(7)] public Dictionary<string, SignalPrediction> LatestBySignal { get; set; } = [];
+}
+
+/// <summary>
+/// The ensemble's scored predictions (oldest first, at most <see cref="EnsembleGrain.MaxHistory"/>): appended in memory
+/// at each close and written in bulk by a timer and on deactivation, so a close does not rewrite thousands of records.
+/// </summary>
+[GenerateSerializer, Alias("marketpulse.ensemblehistorystate")]
+public sealed class EnsembleHistoryState
+{
+    [Id(0)] public List<PredictionRecord> Records { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("marketpulse.scorecard")]
