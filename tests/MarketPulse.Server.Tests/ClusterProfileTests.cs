@@ -116,9 +116,27 @@ public class ClusterProfileTests
         var applied = await WaitForTicksAsync(http, acknowledged, 120, Diagnostics);
         Assert.Equal(acknowledged, applied);
 
-        var list = new HttpRequestMessage(HttpMethod.Get, "/api/alerts?symbol=DURA");
-        list.Headers.Add("X-Api-Key", ServerFixture.ApiKey);
-        var rules = await (await http.SendAsync(list)).Content.ReadFromJsonAsync<JsonElement>();
+        // The rule's grain may have lived on the killed silo: until membership declares it dead (seconds), a call to it
+        // fails, and the API must say "retry" (503 + Retry-After), never 500; a retrying client then gets the rule.
+        JsonElement rules;
+        var unavailable = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); ; )
+        {
+            var list = new HttpRequestMessage(HttpMethod.Get, "/api/alerts?symbol=DURA");
+            list.Headers.Add("X-Api-Key", ServerFixture.ApiKey);
+            var answer = await http.SendAsync(list);
+            if (answer.StatusCode == HttpStatusCode.OK)
+            {
+                rules = await answer.Content.ReadFromJsonAsync<JsonElement>();
+                break;
+            }
+            Assert.True(answer.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            var retryAfter = answer.Headers.RetryAfter?.Delta ?? throw new Xunit.Sdk.XunitException("503 without Retry-After");
+            unavailable++;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"alerts still unavailable after {unavailable} tries:\n{Diagnostics()}");
+            await Task.Delay(retryAfter);
+        }
         Assert.Equal(ruleId, Assert.Single(rules.EnumerateArray()).GetProperty("id").GetString());
 
         // The cluster keeps working on the survivors.

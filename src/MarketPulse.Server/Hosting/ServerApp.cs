@@ -46,6 +46,7 @@ public static class ServerApp
     private static void AddApiServices(WebApplicationBuilder builder, MarketPulseOptions options)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
