@@ -112,7 +112,13 @@ public class BacktestParityTests(ClusterFixture fixture)
             // float sums in the last bits), hence 1e-6 — far below any real divergence (one post more or less moves it ≥ 1e-3).
             var s = live.SingleOrDefault(r => r.Prediction.Signal == "sentiment" && r.Prediction.BasisDay == call.Basis);
             if (double.IsNaN(call.Sentiment)) Assert.Null(s);
-            else Assert.Equal(call.Sentiment, s!.Prediction.ProbabilityUp, 6);
+            else
+            {
+                Assert.Equal(call.Sentiment, s!.Prediction.ProbabilityUp, 6);
+                // Labelled with what scored it: the production transformer, as the backtest's sentiment scorer is.
+                Assert.Equal("model", s.Prediction.Kind);
+                Assert.StartsWith("minilm-", s.Prediction.ModelVersion);
+            }
             Assert.Equal(call.EnsembleHedge, Live("ensemble_hedge").ProbabilityUp, 6);
             Assert.Equal(call.Ensemble, Live("ensemble").ProbabilityUp, 6);
             compared++;

@@ -27,9 +27,17 @@ public sealed class EnsembleGrain(
     [PersistentState("ensemble-history", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleHistoryState> history,
     PipelineMetrics metrics,
     ISentimentScorer sentimentScorer,
+    MarketPulse.Grains.Sentiment.SentimentRefinement refinement,
     ILogger<EnsembleGrain> logger)
     : Grain, IEnsembleGrain
 {
+    /// <summary>
+    /// The sentiment signal aggregates the posts' scores: the production transformer's where it has refined them (all but
+    /// those still queued or degraded under a burst), else the lexicon's; so it is labelled with the production model when
+    /// this silo has one.
+    /// </summary>
+    private string SentimentKind => refinement.Model is null ? "lexicon" : "model";
+
     public const string EnsembleSignal = "ensemble";
     public const string HedgeSignal = "ensemble_hedge";
     public const string SentimentSignalName = "sentiment";
@@ -129,7 +137,7 @@ public sealed class EnsembleGrain(
         var issued = new List<PredictionRecord>();
         if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
-            issued.Add(Issue(SentimentSignalName, "lexicon", sentimentScorer.Name, close, sentiment.ProbabilityUp));
+            issued.Add(Issue(SentimentSignalName, SentimentKind, refinement.Model ?? sentimentScorer.Name, close, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
         issued.Add(Issue(HedgeSignal, "baseline", "hedge-v1", close, pHedge) with
         {
@@ -243,7 +251,7 @@ public sealed class EnsembleGrain(
             double? coefficient = i >= 0 ? model?.Coefficients[i] ?? SignalMix.StackingDefaults.PriorWeights[i] : null;
             var kind = name switch
             {
-                EnsembleSignal => "ensemble", PersistenceSignal or HedgeSignal => "baseline", SentimentSignalName => "lexicon",
+                EnsembleSignal => "ensemble", PersistenceSignal or HedgeSignal => "baseline", SentimentSignalName => SentimentKind,
                 _ => state.State.LatestBySignal.GetValueOrDefault(name)?.Kind ?? "rule",
             };
             return ToStats(name, kind, weight, _cards.GetValueOrDefault(name)) with { Coefficient = coefficient };
