@@ -18,8 +18,7 @@ namespace MarketPulse.Grains.Sources;
 /// </summary>
 public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory pipelines, ILogger<TextSourceGrain> logger) : Grain, ITextSourceGrain
 {
-    private readonly TextValidator _validator = new();
-    private readonly TextPipeline _pipeline = pipelines.Create();
+    private readonly TextIntake _intake = new(pipelines.Create());
     private readonly SourceCounters _counters = new();
 
     private string Source => this.GetPrimaryKeyString();
@@ -31,18 +30,7 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory
         var bySymbol = new Dictionary<string, List<(int Index, TextPost Post)>>(StringComparer.Ordinal);
         for (var i = 0; i < posts.Count; i++)
         {
-            TextPost? post = null;
-            var raw = posts[i];
-            // Company names count as mentions too, not only $CASHTAGs (which the validator finds itself).
-            if (raw is { Text: { Length: > 0 and <= TextValidator.MaxTextLength } text } && (raw.Symbols is null || raw.Symbols.Count == 0))
-                raw = raw with { Symbols = _pipeline.FindSymbols(text) };
-            var reason = raw is null ? RejectReasons.Text : _validator.Check(raw, out post);
-            if (reason is null)
-            {
-                var verdict = _pipeline.Process(post!.Text, post.Author, post.Symbols);
-                reason = verdict.DropReason;
-                post = post with { Text = verdict.Text };
-            }
+            var reason = _intake.Admit(posts[i], out var post);
             if (reason is not null)
             {
                 rejected.Add(new Rejection(i, reason));

@@ -21,8 +21,8 @@ public readonly record struct StockNetSample(string Symbol, DateOnly Target, dou
 /// The tweets go through exactly what a live replay of the directory does to them (<c>ReplayTimeline.LoadStockNet</c>
 /// → <c>TextSourceGrain</c>): a tweet filed under several tickers merged into one post for all of them
 /// (<see cref="StockNetReader.MergeCopies"/>), all symbols' tweets in one global time order (stable: symbol order, then
-/// file order), the <see cref="TextValidator"/> and one <see cref="TextPipeline"/> with the service's default options (retweets,
-/// near-duplicates, language and spam dropped; text normalised). The kept, normalised text is what gets scored, as the
+/// file order), and the text sources' own <see cref="TextIntake"/> over one <see cref="TextPipeline"/> with the service's
+/// default options (retweets, near-duplicates, language and spam dropped; text normalised). The kept, normalised text is what gets scored, as the
 /// live price model re-scores the sentiment grain's (normalised) posts. Drops are counted in
 /// <see cref="TextDrops"/> per reason.
 /// </remarks>
@@ -114,25 +114,18 @@ public sealed class StockNetData
         var ordered = StockNetReader.MergeCopies(posts).OrderBy(p => p.Time).ToList();
         Posts = ordered.Count;
         var keptPosts = 0;
-        var validator = new TextValidator();
-        var pipeline = new TextPipeline();
+        var intake = new TextIntake(new TextPipeline());
         var kept = new List<(string Symbol, DateTime Time, string Text)>();
         foreach (var raw in ordered)
         {
-            var reason = validator.Check(raw, out var post);
-            if (reason is null)
-            {
-                var verdict = pipeline.Process(post.Text, post.Author, post.Symbols);
-                reason = verdict.DropReason;
-                post = post with { Text = verdict.Text };
-            }
+            var reason = intake.Admit(raw, out var post);
             if (reason is not null)
             {
                 TextDrops[reason] = TextDrops.GetValueOrDefault(reason) + 1;
                 continue;
             }
             keptPosts++;
-            foreach (var symbol in post.Symbols) kept.Add((symbol, post.Time, post.Text));
+            foreach (var symbol in post!.Symbols) kept.Add((symbol, post.Time, post.Text));
         }
         var signal = new double[kept.Count];
         if (signalScorer is not null)
