@@ -46,14 +46,6 @@ public sealed class WebSocketMarketFeed(
                 new Dictionary<string, long>(_problems), _lastFrame, _subscribed);
     }
 
-    /// <summary>The delay before reconnect attempt <paramref name="attempt"/> (0-based): doubling, capped, ±20 % jitter.</summary>
-    public static TimeSpan Backoff(int attempt, double initialSeconds, double maxSeconds, Random? random = null)
-    {
-        var seconds = Math.Min(maxSeconds, initialSeconds * Math.Pow(2, Math.Min(attempt, 30)));
-        var jitter = 0.8 + 0.4 * (random ?? Random.Shared).NextDouble();
-        return TimeSpan.FromSeconds(Math.Min(maxSeconds, seconds * jitter));
-    }
-
     public async Task RunAsync(CancellationToken ct)
     {
         var flusher = FlushLoopAsync(ct);
@@ -76,7 +68,7 @@ public sealed class WebSocketMarketFeed(
             }
             if (ct.IsCancellationRequested) break;
             if (delivered) attempt = 0;
-            var delay = Backoff(attempt++, settings.ReconnectInitialSeconds, settings.ReconnectMaxSeconds);
+            var delay = RetryBackoff.Exponential(attempt++, settings.ReconnectInitialSeconds, settings.ReconnectMaxSeconds);
             SetState("backing-off");
             logger.LogInformation("Feed {Feed}: reconnecting in {Delay:F1} s (attempt {Attempt})", Name, delay.TotalSeconds, attempt);
             try { await Task.Delay(delay, ct); }

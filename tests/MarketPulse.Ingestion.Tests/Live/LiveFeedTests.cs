@@ -204,9 +204,9 @@ public class LiveFeedTests
         for (var attempt = 0; attempt < 12; attempt++)
         {
             var nominal = Math.Min(30, 0.5 * Math.Pow(2, attempt));
-            var d = WebSocketMarketFeed.Backoff(attempt, 0.5, 30, random).TotalSeconds;
+            var d = RetryBackoff.Exponential(attempt, 0.5, 30, random).TotalSeconds;
             Assert.InRange(d, 0.8 * nominal - 1e-9, Math.Min(30, 1.2 * nominal) + 1e-9);
         }
-        Assert.InRange(WebSocketMarketFeed.Backoff(1000, 0.5, 30, new Random(1)).TotalSeconds, 24, 30);   // capped, still jittered
+        Assert.InRange(RetryBackoff.Exponential(1000, 0.5, 30, new Random(1)).TotalSeconds, 24, 30);   // capped, still jittered
     }
 }

@@ -109,7 +109,7 @@ public sealed class RedditSource : TextSource
         return NextBackoff();
     }
 
-    private TimeSpan NextBackoff() => Backoff(_failures++, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds);
+    private TimeSpan NextBackoff() => RetryBackoff.Exponential(_failures++, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds);
 
     private void ParseListing(string sub, string source, string body)
     {

@@ -56,7 +56,7 @@ public sealed partial class RssFeedSource : TextSource
         {
             var delay = await PollOnceAsync(ct) is { } wait ? wait : PollInterval;
             if (delay == PollInterval) failures = 0;
-            else if (delay == TimeSpan.MinValue) delay = Backoff(failures++, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds);
+            else if (delay == TimeSpan.MinValue) delay = RetryBackoff.Exponential(failures++, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds);
             SetState("waiting");
             await SleepAsync(delay, ct);
         }
@@ -84,7 +84,7 @@ public sealed partial class RssFeedSource : TextSource
                     return RetryAfter(response, Time.GetUtcNow()) is { } ra ? Max(ra, PollInterval) : TimeSpan.MinValue;
                 case >= HttpStatusCode.InternalServerError:
                     Problem(Name, TextSourceProblems.ServerError, $"{(int)response.StatusCode} from {_url}");
-                    if (RetryAfter(response, Time.GetUtcNow()) is { } ra5) return Max(ra5, Backoff(0, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds));
+                    if (RetryAfter(response, Time.GetUtcNow()) is { } ra5) return Max(ra5, RetryBackoff.Exponential(0, _settings.BackoffInitialSeconds, _settings.BackoffMaxSeconds));
                     return TimeSpan.MinValue;
                 case var s when !response.IsSuccessStatusCode:
                     Problem(Name, TextSourceProblems.Refused, $"{(int)s} from {_url}");

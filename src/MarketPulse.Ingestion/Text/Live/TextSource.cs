@@ -98,7 +98,7 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
                 // A bug or an answer nobody foresaw must not end the source: log it, count it, back off, go on.
                 Logger.LogError(ex, "Text source {Source}: unexpected failure; restarting its loop", Name);
                 Problem(Name, TextSourceProblems.Unexpected, ex.Message);
-                try { await SleepAsync(Backoff(crashes++, Settings.BackoffInitialSeconds, Settings.BackoffMaxSeconds), ct); }
+                try { await SleepAsync(RetryBackoff.Exponential(crashes++, Settings.BackoffInitialSeconds, Settings.BackoffMaxSeconds), ct); }
                 catch (OperationCanceledException) { break; }
             }
         }
@@ -174,14 +174,6 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
         if (h?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (h?.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
         return null;
-    }
-
-    /// <summary>Exponential back-off for attempt <paramref name="attempt"/> (0-based), capped, ±20 % jitter.</summary>
-    public static TimeSpan Backoff(int attempt, double initialSeconds, double maxSeconds, Random? random = null)
-    {
-        var seconds = Math.Min(maxSeconds, initialSeconds * Math.Pow(2, Math.Min(attempt, 30)));
-        var jitter = 0.8 + 0.4 * (random ?? Random.Shared).NextDouble();
-        return TimeSpan.FromSeconds(Math.Min(maxSeconds, seconds * jitter));
     }
 
     protected Task SleepAsync(TimeSpan delay, CancellationToken ct) =>
