@@ -26,6 +26,9 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _pushed;
     private readonly Counter<long> _textSourceEvents;
 
+    /// <summary>Bucket bounds (ms) of both latency histograms, so pipeline and push latency read on one scale.</summary>
+    private static readonly double[] LatencyBucketsMs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
     public PipelineMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -36,7 +39,7 @@ public sealed class PipelineMetrics
         _predictions = meter.CreateCounter<long>("marketpulse.predictions.emitted", "{prediction}", "Predictions issued, by signal");
         _scored = meter.CreateCounter<long>("marketpulse.predictions.scored", "{prediction}", "Predictions scored against the realised move, by signal and outcome");
         _latency = meter.CreateHistogram<double>("marketpulse.pipeline.latency", "ms", "From ingest to the ticker state that includes the item",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBucketsMs });
         // Brier score per signal = increase(_sum) / increase(_count) over any window.
         _squaredError = meter.CreateHistogram<double>("marketpulse.predictions.squared_error", null,
             "Squared error (p − outcome)² of each scored prediction, by signal; its mean is the Brier score",
@@ -49,7 +52,7 @@ public sealed class PipelineMetrics
         _alertsFired = meter.CreateCounter<long>("marketpulse.alerts.fired", "{alert}", "Alert rules that fired, by kind");
         _webhooks = meter.CreateCounter<long>("marketpulse.alerts.webhooks", "{delivery}", "Webhook deliveries by outcome (delivered, failed after retries, dropped)");
         _pushLatency = meter.CreateHistogram<double>("marketpulse.push.latency", "ms", "From ingest to the SignalR push of the ticker update that includes the item",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBucketsMs });
         _pushed = meter.CreateCounter<long>("marketpulse.push.messages", "{message}", "Messages sent to SignalR groups, by kind (ticker, alert)");
         _textSourceEvents = meter.CreateCounter<long>("marketpulse.texts.source.events", "{event}",
             "Live text source events that are not problems, by source and kind (request, not_modified, rate_limit_wait, keep_alive, connect)");
