@@ -83,14 +83,7 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         Span<float> logits = stackalloc float[3];
         for (var i = 0; i < texts.Count; i++)
         {
-            var x = pooled.AsSpan(i * _hidden, _hidden);
-            for (var c = 0; c < 3; c++)
-            {
-                var sum = _headBias[c];
-                var w = _headWeight.AsSpan(c * _hidden, _hidden);
-                for (var k = 0; k < _hidden; k++) sum += w[k] * x[k];
-                logits[c] = sum;
-            }
+            HeadLogits(pooled.AsSpan(i * _hidden, _hidden), logits);
             scores[i] = FromLogits(logits);
         }
         return scores;
@@ -102,33 +95,42 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         var probabilities = new float[texts.Count * 3];
         if (texts.Count == 0) return probabilities;
         var pooled = Embed(texts);
-        Span<double> logits = stackalloc double[3];
+        Span<float> logits = stackalloc float[3];
         for (var i = 0; i < texts.Count; i++)
         {
-            var x = pooled.AsSpan(i * _hidden, _hidden);
-            for (var c = 0; c < 3; c++)
-            {
-                double sum = _headBias[c];
-                var w = _headWeight.AsSpan(c * _hidden, _hidden);
-                for (var k = 0; k < _hidden; k++) sum += w[k] * x[k];
-                logits[c] = sum;
-            }
-            var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
-            double e0 = Math.Exp(logits[0] - max), e1 = Math.Exp(logits[1] - max), e2 = Math.Exp(logits[2] - max), z = e0 + e1 + e2;
-            probabilities[i * 3] = (float)(e0 / z);
-            probabilities[i * 3 + 1] = (float)(e1 / z);
-            probabilities[i * 3 + 2] = (float)(e2 / z);
+            HeadLogits(pooled.AsSpan(i * _hidden, _hidden), logits);
+            var (pNeg, pNeu, pPos) = Softmax(logits);
+            probabilities[i * 3] = (float)pNeg;
+            probabilities[i * 3 + 1] = (float)pNeu;
+            probabilities[i * 3 + 2] = (float)pPos;
         }
         return probabilities;
+    }
+
+    /// <summary>The linear head over one pooled embedding: logits of (negative, neutral, positive).</summary>
+    private void HeadLogits(ReadOnlySpan<float> pooled, Span<float> logits)
+    {
+        for (var c = 0; c < 3; c++)
+        {
+            var sum = _headBias[c];
+            var w = _headWeight.AsSpan(c * _hidden, _hidden);
+            for (var k = 0; k < _hidden; k++) sum += w[k] * pooled[k];
+            logits[c] = sum;
+        }
+    }
+
+    private static (double Negative, double Neutral, double Positive) Softmax(ReadOnlySpan<float> logits)
+    {
+        var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
+        double e0 = Math.Exp(logits[0] - max), e1 = Math.Exp(logits[1] - max), e2 = Math.Exp(logits[2] - max);
+        var z = e0 + e1 + e2;
+        return (e0 / z, e1 / z, e2 / z);
     }
 
     /// <summary>Softmax over (negative, neutral, positive): polarity = P(pos) − P(neg), confidence = P(chosen class).</summary>
     public static SentimentScore FromLogits(ReadOnlySpan<float> logits)
     {
-        var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
-        double e0 = Math.Exp(logits[0] - max), e1 = Math.Exp(logits[1] - max), e2 = Math.Exp(logits[2] - max);
-        var z = e0 + e1 + e2;
-        double pNeg = e0 / z, pNeu = e1 / z, pPos = e2 / z;
+        var (pNeg, pNeu, pPos) = Softmax(logits);
         var (label, confidence) = pNeg >= pNeu && pNeg >= pPos ? (SentimentLabel.Negative, pNeg)
             : pPos > pNeu ? (SentimentLabel.Positive, pPos)
             : (SentimentLabel.Neutral, pNeu);

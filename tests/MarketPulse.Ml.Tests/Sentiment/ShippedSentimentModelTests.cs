@@ -40,6 +40,21 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
     }
 
     [Fact]
+    public void ClassProbabilitiesAgreeWithTheScoresTheServiceUses()
+    {
+        string[] texts = ["Operating profit rose to EUR 13.1 mn from EUR 8.7 mn.", "The company said it would cut 300 jobs.",
+            "The meeting will be held in Helsinki."];
+        var scores = _scorer.ScoreBatch(texts);
+        var p = _scorer.Probabilities(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(1.0, p[i * 3] + p[i * 3 + 1] + p[i * 3 + 2], 5);
+            Assert.Equal(scores[i].Polarity, p[i * 3 + 2] - p[i * 3], 5);
+            Assert.Equal(scores[i].Confidence, Math.Max(p[i * 3], Math.Max(p[i * 3 + 1], p[i * 3 + 2])), 5);
+        }
+    }
+
+    [Fact]
     public void ClearFinancialNewsGetsTheRightSignPolarityAndConfidence()
     {
         var scores = _scorer.ScoreBatch([
