@@ -1,3 +1,4 @@
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -79,7 +80,7 @@ public sealed class EnsembleGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_historyDirty) await FlushHistoryAsync(cancellationToken);
+        if (_historyDirty && this.ShouldFlushOnDeactivate(reason)) await FlushHistoryAsync(cancellationToken);
     }
 
     private async Task FlushHistoryAsync(CancellationToken cancellationToken)

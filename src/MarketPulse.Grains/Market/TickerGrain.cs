@@ -1,3 +1,4 @@
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -79,7 +80,7 @@ public sealed class TickerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty) await state.WriteStateAsync(cancellationToken);
+        if (_dirty && this.ShouldFlushOnDeactivate(reason)) await state.WriteStateAsync(cancellationToken);
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
