@@ -77,8 +77,8 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
     /// <summary>Weight MatMuls running as int8 (0 in float32).</summary>
     public int QuantizedMatMuls { get; }
 
-    /// <summary>The model version, marked <c>+int8</c> when quantised, so scores say which arithmetic produced them.</summary>
-    public string Name => Precision == SentimentPrecision.Int8 ? Info.Version + "+int8" : Info.Version;
+    /// <summary>The model version, marked <c>-int8</c> when quantised, so scores say which arithmetic produced them.</summary>
+    public string Name => Precision == SentimentPrecision.Int8 ? Info.Version + "-int8" : Info.Version;
 
     /// <summary>Loads <see cref="InfoFileName"/> and its weights file from a models directory.</summary>
     public static TransformerSentimentScorer LoadShipped(string modelsDirectory, int? threads = null,

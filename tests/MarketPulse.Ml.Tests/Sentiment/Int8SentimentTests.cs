@@ -77,7 +77,7 @@ public sealed class Int8SentimentTests(Int8SentimentTests.Models models, ITestOu
     public void TheQuantisedModelSaysWhatItIs()
     {
         Assert.Equal(SentimentPrecision.Int8, models.Int8.Precision);
-        Assert.Equal(models.Float32.Name + "+int8", models.Int8.Name);
+        Assert.Equal(models.Float32.Name + "-int8", models.Int8.Name);
         Assert.Equal(36, models.Int8.QuantizedMatMuls);
         Assert.Equal(0, models.Float32.QuantizedMatMuls);
         Assert.Equal(models.Float32.OverriddenInitializers, models.Int8.OverriddenInitializers);
