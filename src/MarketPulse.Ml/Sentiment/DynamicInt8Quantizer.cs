@@ -26,13 +26,18 @@ public static class DynamicInt8Quantizer
     /// <param name="QuantizedMatMuls">MatMuls replaced by DynamicQuantizeMatMul.</param>
     /// <param name="BakedOverrides">tuned tensors written into the graph in place of the base initializers.</param>
     /// <param name="MaxRelativeWeightError">largest |w − dequantised w| / max|column| over all quantised weights (≤ 1/254 by construction).</param>
-    public sealed record Result(byte[] Model, int QuantizedMatMuls, int BakedOverrides, double MaxRelativeWeightError);
+    /// <param name="FusedBiases">bias Adds folded into the quantised node's bias input.</param>
+    public sealed record Result(byte[] Model, int QuantizedMatMuls, int BakedOverrides, double MaxRelativeWeightError, int FusedBiases = 0);
 
     /// <summary>What a graph contains, for checks: op type and inputs of every node, and the initializer names by element type.</summary>
     public sealed record GraphSummary(IReadOnlyList<(string Op, string Domain, IReadOnlyList<string> Inputs)> Nodes,
         IReadOnlyDictionary<string, int> InitializerTypes);
 
-    public static Result Quantize(byte[] model, IEnumerable<NamedTensor>? overrides = null)
+    /// <param name="fuseBias">
+    /// fold an <c>Add</c> of a constant [N] bias that is the MatMul's only consumer into the node's optional bias input, as
+    /// ONNX Runtime's MatMulIntegerToFloat fusion does (the kernel adds it while scaling the output, instead of one more pass).
+    /// </param>
+    public static Result Quantize(byte[] model, IEnumerable<NamedTensor>? overrides = null, bool fuseBias = true)
     {
         var replacements = (overrides ?? []).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var top = ReadFields(new CodedInputStream(model));
@@ -55,6 +60,26 @@ public static class DynamicInt8Quantizer
         // A weight also read by some other node keeps its float copy for that node.
         var stillUsedAsFloat = nodes.Where(n => !IsWeightMatMul(n)).SelectMany(n => n.Inputs).ToHashSet(StringComparer.Ordinal);
 
+        // Bias folding: MatMul output → exactly one consumer, an Add with a float [N] initializer; not a graph output.
+        var consumers = nodes.SelectMany(n => n.Inputs).Where(i => i.Length > 0).GroupBy(i => i, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var graphOutputs = graphFields.Where(f => f.Number == 12).Select(f => ValueInfoName(f.Bytes!)).ToHashSet(StringComparer.Ordinal);
+        var biasOf = new Dictionary<string, (string Bias, string Output)>(StringComparer.Ordinal); // MatMul output → bias, Add output
+        var foldedAdds = new HashSet<string>(StringComparer.Ordinal); // by the Add's output name
+        if (fuseBias)
+            foreach (var mm in nodes.Where(IsWeightMatMul))
+            {
+                var y = mm.Outputs[0];
+                if (consumers.GetValueOrDefault(y) != 1 || graphOutputs.Contains(y)) continue;
+                var add = nodes.FirstOrDefault(n => n.Op == "Add" && n.Domain.Length == 0 && n.Inputs.Contains(y));
+                if (add is null || add.Inputs.Count != 2 || add.Outputs.Count != 1) continue;
+                var bias = add.Inputs[0] == y ? add.Inputs[1] : add.Inputs[0];
+                var columns = initializers[mm.Inputs[1]].Dims[1];
+                if (!initializers.TryGetValue(bias, out var b) || b.Type != FloatType || b.Dims is not [var n] || n != columns) continue;
+                biasOf[y] = (bias, add.Outputs[0]);
+                foldedAdds.Add(add.Outputs[0]);
+            }
+
         var maxError = 0.0;
         var baked = 0;
         var quantizedCount = 0;
@@ -69,7 +94,11 @@ public static class DynamicInt8Quantizer
                         if (IsWeightMatMul(node))
                         {
                             quantizedCount++;
-                            WriteMessage(g, 1, QuantizedNode(node));
+                            WriteMessage(g, 1, QuantizedNode(node, biasOf.TryGetValue(node.Outputs[0], out var fused) ? fused : null));
+                        }
+                        else if (node.Op == "Add" && node.Outputs.Count == 1 && foldedAdds.Contains(node.Outputs[0]))
+                        {
+                            // folded into the DynamicQuantizeMatMul before it
                         }
                         else
                         {
@@ -128,7 +157,7 @@ public static class DynamicInt8Quantizer
                     o.WriteTag(2, WireFormat.WireType.Varint); o.WriteInt64(1);
                 }));
         });
-        return new Result(modelOut.ToByteArray(), quantizedCount, baked, maxError);
+        return new Result(modelOut.ToByteArray(), quantizedCount, baked, maxError, biasOf.Count);
     }
 
     /// <summary>Nodes and initializer element types of a model, to check what a rewrite produced.</summary>
@@ -171,13 +200,14 @@ public static class DynamicInt8Quantizer
     public static string QuantizedName(string weight) => weight + "_int8";
     public static string ScaleName(string weight) => weight + "_scale";
 
-    private static ByteString QuantizedNode(NodeInfo node) => Message(n =>
+    /// <summary>Inputs A, B (int8), b_scale [N], then, with a folded bias, an empty b_zero_point (symmetric: 0) and the bias.</summary>
+    private static ByteString QuantizedNode(NodeInfo node, (string Bias, string Output)? fused) => Message(n =>
     {
-        foreach (var i in (string[])[node.Inputs[0], QuantizedName(node.Inputs[1]), ScaleName(node.Inputs[1])])
-        {
-            n.WriteTag(1, WireFormat.WireType.LengthDelimited); n.WriteString(i);
-        }
-        foreach (var o in node.Outputs) { n.WriteTag(2, WireFormat.WireType.LengthDelimited); n.WriteString(o); }
+        string[] inputs = fused is { } f
+            ? [node.Inputs[0], QuantizedName(node.Inputs[1]), ScaleName(node.Inputs[1]), "", f.Bias]
+            : [node.Inputs[0], QuantizedName(node.Inputs[1]), ScaleName(node.Inputs[1])];
+        foreach (var i in inputs) { n.WriteTag(1, WireFormat.WireType.LengthDelimited); n.WriteString(i); }
+        foreach (var o in fused is { } g ? [g.Output] : node.Outputs) { n.WriteTag(2, WireFormat.WireType.LengthDelimited); n.WriteString(o); }
         n.WriteTag(3, WireFormat.WireType.LengthDelimited); n.WriteString((node.Name.Length > 0 ? node.Name : node.Outputs[0]) + "_int8");
         n.WriteTag(4, WireFormat.WireType.LengthDelimited); n.WriteString(QuantizedOp);
         n.WriteTag(7, WireFormat.WireType.LengthDelimited); n.WriteString(MicrosoftDomain);
