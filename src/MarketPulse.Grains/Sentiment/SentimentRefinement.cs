@@ -22,17 +22,27 @@ public sealed class SentimentRefinement : IAsyncDisposable
         IMeterFactory meters, IHostApplicationLifetime lifetime, ILogger<SentimentRefinement> logger)
     {
         var o = options.Value;
+        // Checked even with the transformer off, so a typo does not wait to surface until someone turns it on.
+        SentimentPrecision precision;
+        try
+        {
+            precision = SentimentPrecisions.Parse(o.Precision, "MarketPulse:Sentiment:Precision");
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
         if (!o.TransformerEnabled)
         {
             logger.LogWarning("Sentiment transformer disabled (MarketPulse:Sentiment:TransformerEnabled=false): lexicon scores only");
             return;
         }
         var dir = PathResolver.Resolve(models.Value.Path);
-        _model = TransformerSentimentScorer.LoadShipped(dir);
+        _model = TransformerSentimentScorer.LoadShipped(dir, precision: precision);
         Queue = new SentimentRefineQueue(_model, results => DeliverAsync(grains, results), o.RefineQueueCapacity, o.RefineBatchSize,
             ex => logger.LogError(ex, "Sentiment refinement batch failed; those texts keep their lexicon scores"));
-        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors); refine queue capacity {Capacity}",
-            _model.Name, dir, _model.OverriddenInitializers, o.RefineQueueCapacity);
+        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors, {Precision}, {Quantized} int8 matrix multiplies); refine queue capacity {Capacity}",
+            _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls, o.RefineQueueCapacity);
 
         var queue = Queue;
         // The host stops its services (the silo among them) after its stopping callbacks have returned: close the queue
