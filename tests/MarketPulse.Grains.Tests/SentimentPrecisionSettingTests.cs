@@ -16,7 +16,9 @@ public sealed class SentimentPrecisionSettingTests(ClusterFixture fixture)
     private SentimentRefinement Create(string precision, bool transformerEnabled = true) => new(
         Options.Create(new SentimentOptions { Precision = precision, TransformerEnabled = transformerEnabled }),
         Options.Create(new ModelOptions { Path = RepoPaths.Find("models") }),
-        fixture.Grains, Metrics.GetRequiredService<IMeterFactory>(), NullLogger<SentimentRefinement>.Instance);
+        fixture.Grains, Metrics.GetRequiredService<IMeterFactory>(),
+        new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
+        NullLogger<SentimentRefinement>.Instance);
 
     [Theory]
     [InlineData("fp16", true)]
