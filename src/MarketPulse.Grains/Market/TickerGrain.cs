@@ -8,6 +8,7 @@ using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -16,8 +17,11 @@ namespace MarketPulse.Grains.Market;
 
 /// <summary>
 /// One per symbol. Consumes the symbol's market stream in batches, rolls trades into 1-minute and daily bars,
-/// updates incremental indicators on each closed day, and on each close hands the day and its price signal to the
-/// symbol's ensemble. Between closes it keeps a live price signal that includes the latest trade.
+/// updates incremental indicators on each closed day and hands each close to the symbol's ensemble (which settles the
+/// predictions for that day). At the next trading day's prediction time (<see cref="PriceFeatures.PredictionTimeUtc"/>,
+/// 00:00 UTC of it, by the feed's clock) it makes the price signal and has the ensemble issue the day's predictions: a
+/// timer fires then, and the first market event at or after that time issues it first if the timer has not (a replay's
+/// clock jumps from event to event). Between closes it keeps a live price signal that includes the latest trade.
 /// </summary>
 [ImplicitStreamSubscription(MarketPulseNames.TicksNamespace)]
 public sealed class TickerGrain(
@@ -45,6 +49,8 @@ public sealed class TickerGrain(
     private DateTime _lastArrivalWall = DateTime.UtcNow;
     private IGrainTimer? _closeTimer;
     private DateOnly? _closeTimerDay;
+    private IGrainTimer? _issueTimer;
+    private DateOnly? _issueTimerBasis;
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
     private HashSet<Guid>? _recentBatches;
@@ -74,6 +80,7 @@ public sealed class TickerGrain(
         }
         this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         ScheduleClose();
+        ScheduleIssue();
         return Task.CompletedTask;
     }
 
@@ -101,17 +108,28 @@ public sealed class TickerGrain(
             traceParent = batch.TraceParent ?? traceParent;
             foreach (var bar in batch.Bars)
             {
+                // A whole day's bar arrives at its close, after the prediction time of that day: the call for it goes first.
+                var closeTime = _calendar.CloseUtc(bar.Date);
+                if (IssueDue(closeTime)) await IssueAsync();
                 if (_bars.AddDailyBar(bar.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume))
                 {
                     s.BarsApplied++;
                     s.LastPrice = (double)bar.Close;
-                    s.LastTime = _calendar.CloseUtc(bar.Date);
+                    s.LastTime = closeTime;
                 }
+                if (_closedDays.Count > 0) await ApplyClosedBarsAsync();
             }
             foreach (var tick in batch.Ticks)
             {
                 double price = (double)tick.Price, size = (double)tick.Size;
+                if (IssueDue(tick.Time)) await IssueAsync();
                 _bars.AddTrade(tick.Time, price, size);
+                if (_closedDays.Count > 0)
+                {
+                    // This trade closed the previous day; its prediction time may be past already (a pre-market trade).
+                    await ApplyClosedBarsAsync();
+                    if (IssueDue(tick.Time)) await IssueAsync();
+                }
                 var calendarDay = _bars.DayOf(tick.Time);
                 if (calendarDay.SessionAt(tick.Time, _calendar.AlwaysOpen) == MarketSession.Regular) _vwap.Update(calendarDay.Day, price, price, price, size);
                 s.TicksApplied++;
@@ -125,6 +143,7 @@ public sealed class TickerGrain(
         }
         SaveBarsToState();
         ScheduleClose();
+        ScheduleIssue();
         if (!s.Registered)
         {
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
@@ -191,6 +210,59 @@ public sealed class TickerGrain(
             SaveBarsToState();
         }
         ScheduleClose();
+        ScheduleIssue();
+    }
+
+    /// <summary>The next trading day of the last closed day whose predictions are not issued yet, and its prediction time.</summary>
+    private (DateOnly Basis, DateOnly Target, DateTime At)? UnissuedCall =>
+        state.State.UnissuedBasis is { } basis && _calendar.NextTradingDay(basis) is var target
+            ? (basis, target, PriceFeatures.PredictionTimeUtc(target))
+            : null;
+
+    private bool IssueDue(DateTime now) => UnissuedCall is { } call && call.At <= now;
+
+    /// <summary>Arms a one-shot timer for the prediction time of the unissued call (by the feed's clock).</summary>
+    private void ScheduleIssue()
+    {
+        var basis = state.State.UnissuedBasis;
+        if (basis == _issueTimerBasis && _issueTimer is not null) return;
+        _issueTimer?.Dispose();
+        _issueTimer = null;
+        _issueTimerBasis = basis;
+        if (UnissuedCall is not { } call) return;
+        var due = call.At - FeedNow;
+        _issueTimer = this.RegisterGrainTimer(OnPredictionTimeAsync, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnPredictionTimeAsync(CancellationToken cancellationToken)
+    {
+        _issueTimer?.Dispose();
+        _issueTimer = null;
+        _issueTimerBasis = null;
+        if (IssueDue(FeedNow))
+        {
+            await IssueAsync();
+            _dirty = true;
+            var snapshot = await GetSnapshotAsync();
+            await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, null));
+        }
+        ScheduleIssue();
+    }
+
+    /// <summary>
+    /// The predictions for the next trading day t, made at its prediction time from the bars before t (the closed days
+    /// only: a bar of t is applied after this) and the posts before that time.
+    /// </summary>
+    private async Task IssueAsync()
+    {
+        var s = state.State;
+        if (UnissuedCall is not { } call) return;
+        s.UnissuedBasis = null;
+        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, call.Target, call.At)
+            ?? RulePriceSignal(call.At, call.Basis);
+        if (signal is not null) metrics.PredictionEmitted(PriceSignal);
+        var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, call.Target, call.At, signal));
+        if (issued is not null) _ensembleCall = issued.Prediction;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -247,27 +319,26 @@ public sealed class TickerGrain(
         var ensemble = GrainFactory.GetGrain<IEnsembleGrain>(Symbol);
         foreach (var day in days)
         {
+            // Several days closing at once (a gap in the feed): each one's call is issued before the next day is recorded.
+            if (IssueDue(_calendar.CloseUtc(day.Date))) await IssueAsync();
             double? previousClose = s.DailyBars.Count > 0 ? s.DailyBars[^1].Close : null;
             var dto = day.ToDto();
             Append(s.DailyBars, dto, MaxDailyBars);
             _indicators.Update(dto);
-            var closeTime = _calendar.CloseUtc(day.Date);
-            var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, closeTime, day.Date)
-                ?? PriceSignalAtClose(closeTime, day.Date);
-            if (signal is not null) metrics.PredictionEmitted(PriceSignal);
-            var call = await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
-            _ensembleCall = call.Prediction;
+            await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _calendar.NextTradingDay(day.Date));
+            await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, _calendar.CloseUtc(day.Date), day.Close, previousClose));
+            // The predictions for the next trading day wait for its prediction time (ScheduleIssue / IssueDue).
+            s.UnissuedBasis = day.Date;
         }
     }
 
-    // ---- The price signal. Everything that decides the price call is in the two methods below (today a fixed rule);
-    // ---- a trained model replaces the probability computation here and nowhere else.
+    // ---- The rule-based price signal (the fallback when no model file is present, and the live signal between closes).
 
-    /// <summary>The price call issued at a day's close, from the indicators including that day.</summary>
-    private SignalPrediction? PriceSignalAtClose(DateTime closeTime, DateOnly day)
+    /// <summary>The rule's next-day call, from the indicators of the closed days (up to the basis day).</summary>
+    private SignalPrediction? RulePriceSignal(DateTime madeAt, DateOnly basis)
     {
         var p = _indicators.MomentumProbability(double.NaN);
-        return double.IsNaN(p) ? null : Prediction(p, closeTime, day);
+        return double.IsNaN(p) ? null : Prediction(p, madeAt, basis);
     }
 
     /// <summary>The live price call between closes: the indicators advanced provisionally by the latest trade.</summary>
