@@ -51,6 +51,7 @@ public sealed class TickerGrain(
     private DateOnly? _closeTimerDay;
     private IGrainTimer? _issueTimer;
     private DateOnly? _issueTimerBasis;
+    private DateTime _issueTimerWallDue;
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
     private HashSet<Guid>? _recentBatches;
@@ -108,9 +109,8 @@ public sealed class TickerGrain(
             traceParent = batch.TraceParent ?? traceParent;
             foreach (var bar in batch.Bars)
             {
-                // A whole day's bar arrives at its close, after the prediction time of that day: the call for it goes first.
+                // A whole day's bar arrives at its close; the call for that day is issued first (ApplyClosedBarsAsync).
                 var closeTime = _calendar.CloseUtc(bar.Date);
-                if (IssueDue(closeTime)) await IssueAsync();
                 if (_bars.AddDailyBar(bar.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume))
                 {
                     s.BarsApplied++;
@@ -221,17 +221,24 @@ public sealed class TickerGrain(
 
     private bool IssueDue(DateTime now) => UnissuedCall is { } call && call.At <= now;
 
-    /// <summary>Arms a one-shot timer for the prediction time of the unissued call (by the feed's clock).</summary>
+    /// <summary>
+    /// Arms a one-shot timer for the prediction time of the unissued call (by the feed's clock), and re-arms it when the
+    /// feed's clock has jumped (a replay, a feed catching up) so that it fires at the feed's time, not the old estimate.
+    /// </summary>
     private void ScheduleIssue()
     {
         var basis = state.State.UnissuedBasis;
-        if (basis == _issueTimerBasis && _issueTimer is not null) return;
+        var call = UnissuedCall;
+        var due = call is { } c ? c.At - FeedNow : TimeSpan.Zero;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        var wallDue = DateTime.UtcNow + due;
+        if (basis == _issueTimerBasis && _issueTimer is not null && (wallDue - _issueTimerWallDue).Duration() < TimeSpan.FromSeconds(1)) return;
         _issueTimer?.Dispose();
         _issueTimer = null;
         _issueTimerBasis = basis;
-        if (UnissuedCall is not { } call) return;
-        var due = call.At - FeedNow;
-        _issueTimer = this.RegisterGrainTimer(OnPredictionTimeAsync, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        if (call is null) return;
+        _issueTimerWallDue = wallDue;
+        _issueTimer = this.RegisterGrainTimer(OnPredictionTimeAsync, due, Timeout.InfiniteTimeSpan);
     }
 
     private async Task OnPredictionTimeAsync(CancellationToken cancellationToken)
@@ -253,15 +260,16 @@ public sealed class TickerGrain(
     /// The predictions for the next trading day t, made at its prediction time from the bars before t (the closed days
     /// only: a bar of t is applied after this) and the posts before that time.
     /// </summary>
-    private async Task IssueAsync()
+    private async Task IssueAsync(DateOnly? closingDay = null)
     {
         var s = state.State;
         if (UnissuedCall is not { } call) return;
         s.UnissuedBasis = null;
-        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, call.Target, call.At)
-            ?? RulePriceSignal(call.At, call.Basis);
+        var (target, at) = closingDay is { } day && day < call.Target ? (day, PriceFeatures.PredictionTimeUtc(day)) : (call.Target, call.At);
+        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at)
+            ?? RulePriceSignal(at, call.Basis);
         if (signal is not null) metrics.PredictionEmitted(PriceSignal);
-        var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, call.Target, call.At, signal));
+        var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
     }
 
@@ -319,8 +327,9 @@ public sealed class TickerGrain(
         var ensemble = GrainFactory.GetGrain<IEnsembleGrain>(Symbol);
         foreach (var day in days)
         {
-            // Several days closing at once (a gap in the feed): each one's call is issued before the next day is recorded.
-            if (IssueDue(_calendar.CloseUtc(day.Date))) await IssueAsync();
+            // A call still unissued when a later day closes goes first, for that day if the feed has a trading day the
+            // calendar lacks (as the backtest's target is the next bar); it reads only bars before it either way.
+            if (UnissuedCall is { } pending && day.Date > pending.Basis) await IssueAsync(day.Date);
             double? previousClose = s.DailyBars.Count > 0 ? s.DailyBars[^1].Close : null;
             var dto = day.ToDto();
             Append(s.DailyBars, dto, MaxDailyBars);
