@@ -214,10 +214,22 @@ public sealed class TickerGrain(
     }
 
     /// <summary>The next trading day of the last closed day whose predictions are not issued yet, and its prediction time.</summary>
-    private (DateOnly Basis, DateOnly Target, DateTime At)? UnissuedCall =>
-        state.State.UnissuedBasis is { } basis && _calendar.NextTradingDay(basis) is var target
-            ? (basis, target, PriceFeatures.PredictionTimeUtc(target))
-            : null;
+    private (DateOnly Basis, DateOnly Target, DateTime At)? UnissuedCall
+    {
+        get
+        {
+            if (state.State.UnissuedBasis is not { } basis) return null;
+            // Read for every tick: the calendar is asked once per basis day.
+            if (_unissuedCall?.Basis != basis)
+            {
+                var target = _calendar.NextTradingDay(basis);
+                _unissuedCall = (basis, target, PriceFeatures.PredictionTimeUtc(target));
+            }
+            return _unissuedCall;
+        }
+    }
+
+    private (DateOnly Basis, DateOnly Target, DateTime At)? _unissuedCall;
 
     private bool IssueDue(DateTime now) => UnissuedCall is { } call && call.At <= now;
 
