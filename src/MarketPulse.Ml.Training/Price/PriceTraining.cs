@@ -30,8 +30,11 @@ public sealed class PriceTraining(TextWriter progress)
 
     public List<CandidateResult> Candidates { get; } = [];
 
-    /// <summary>Version of the models this code writes (v2: trained on the texts the live text pipeline keeps).</summary>
-    public const string ModelVersion = "v2";
+    /// <summary>
+    /// Version of the models this code writes (v2: trained on the texts the live text pipeline keeps; v3: StockNet's text
+    /// window, ending at 00:00 UTC of the target day instead of the basis day's close).
+    /// </summary>
+    public const string ModelVersion = "v3";
 
     /// <param name="seeds">GRU seeds: the first is the single model; with more than one, their logit average is a candidate too.</param>
     public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default, int seeds = 1)
