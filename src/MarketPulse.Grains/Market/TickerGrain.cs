@@ -63,7 +63,13 @@ public sealed class TickerGrain(
     /// The feed's clock: the last event time plus the wall time since it arrived. For a live feed that is the wall clock;
     /// for a replay it is the replay's own (accelerated) time, so the close timer neither fires early nor waits for days.
     /// </summary>
-    private DateTime FeedNow => state.State.LastTime is { } t ? t + (DateTime.UtcNow - _lastArrivalWall) : DateTime.UtcNow;
+    private DateTime FeedNow => FeedTime is { } t ? t + (DateTime.UtcNow - _lastArrivalWall) : DateTime.UtcNow;
+
+    /// <summary>The feed's time at the last arrival: its last event, or its last clock batch if that is later.</summary>
+    private DateTime? FeedTime => state.State.LastTime is { } t ? (_sourceClock > t ? _sourceClock : t) : _sourceClock;
+
+    /// <summary>The latest clock the source has sent (<see cref="MarketBatch.ClockUtc"/>); not persisted: the next one re-sets it.</summary>
+    private DateTime? _sourceClock;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -108,6 +114,17 @@ public sealed class TickerGrain(
                 continue;
             }
             traceParent = batch.TraceParent ?? traceParent;
+            if (batch.Ticks.Count == 0 && batch.Bars.Count == 0)
+            {
+                // A clock-only batch: the source's time has moved on without an event for this symbol.
+                if (batch.ClockUtc is { } clock && (_sourceClock is null || clock > _sourceClock))
+                {
+                    _sourceClock = clock;
+                    _lastArrivalWall = DateTime.UtcNow;
+                    if (IssueDue(clock)) await IssueAsync();
+                }
+                continue;
+            }
             foreach (var bar in batch.Bars)
             {
                 // A whole day's bar arrives at its close; the call for that day is issued first (ApplyClosedBarsAsync).
