@@ -13,8 +13,8 @@ public sealed class SentimentPrecisionSettingTests(ClusterFixture fixture)
 {
     private static readonly ServiceProvider Metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    private SentimentRefinement Create(string precision, bool transformerEnabled = true) => new(
-        Options.Create(new SentimentOptions { Precision = precision, TransformerEnabled = transformerEnabled }),
+    private SentimentRefinement Create(string precision, bool transformerEnabled = true, int? threads = null) => new(
+        Options.Create(new SentimentOptions { Precision = precision, TransformerEnabled = transformerEnabled, RefineThreads = threads }),
         Options.Create(new ModelOptions { Path = RepoPaths.Find("models") }),
         fixture.Grains, Metrics.GetRequiredService<IMeterFactory>(),
         new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
@@ -40,5 +40,21 @@ public sealed class SentimentPrecisionSettingTests(ClusterFixture fixture)
         Assert.StartsWith("minilm", int8.Model);
         await using var float32 = Create("float32");
         Assert.Equal(int8.Model, float32.Model + "-int8");
+    }
+
+    [Fact]
+    public void Refine_threads_below_one_are_refused_with_the_setting_named()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => Create("float32", threads: 0));
+        Assert.Contains("MarketPulse:Sentiment:RefineThreads", ex.Message);
+    }
+
+    [Fact]
+    public async Task Refine_threads_default_to_one_fewer_than_the_cores_so_a_burst_leaves_a_core_to_ingestion()
+    {
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), new SentimentOptions().EffectiveRefineThreads);
+        Assert.Equal(3, new SentimentOptions { RefineThreads = 3 }.EffectiveRefineThreads);
+        await using var refinement = Create("float32", threads: 1);
+        Assert.NotNull(refinement.Queue);
     }
 }

@@ -38,11 +38,12 @@ public sealed class SentimentRefinement : IAsyncDisposable
             return;
         }
         var dir = PathResolver.Resolve(models.Value.Path);
-        _model = TransformerSentimentScorer.LoadShipped(dir, precision: precision);
+        if (o.RefineThreads is < 1) throw new InvalidOperationException($"MarketPulse:Sentiment:RefineThreads must be at least 1, is {o.RefineThreads}");
+        _model = TransformerSentimentScorer.LoadShipped(dir, o.EffectiveRefineThreads, precision);
         Queue = new SentimentRefineQueue(_model, results => DeliverAsync(grains, results), o.RefineQueueCapacity, o.RefineBatchSize,
             ex => logger.LogError(ex, "Sentiment refinement batch failed; those texts keep their lexicon scores"));
-        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors, {Precision}, {Quantized} int8 matrix multiplies); refine queue capacity {Capacity}",
-            _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls, o.RefineQueueCapacity);
+        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors, {Precision}, {Quantized} int8 matrix multiplies); refine queue capacity {Capacity}, {Threads} thread(s)",
+            _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls, o.RefineQueueCapacity, o.EffectiveRefineThreads);
 
         var queue = Queue;
         // The host stops its services (the silo among them) after its stopping callbacks have returned: close the queue
