@@ -1,3 +1,4 @@
+using MarketPulse.Ml.Onnx;
 using Google.Protobuf;
 using MarketPulse.Ml.Sentiment;
 
@@ -50,13 +51,13 @@ public sealed class OnnxInitializers
         if (graph is null) throw new InvalidDataException("not an ONNX model: no graph");
 
         var tensors = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
-        var nodes = new List<(string Op, List<string> Inputs, List<string> Outputs)>();
+        var nodes = new List<OnnxNode>();
         var g = graph.CreateCodedInput();
         while ((tag = g.ReadTag()) != 0)
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: nodes.Add(ReadNode(g.ReadBytes())); break;
+                case 1: nodes.Add(OnnxProtoReader.ReadNode(g.ReadBytes())); break;
                 case 5:
                     if (ReadTensor(g.ReadBytes()) is { } t) tensors[t.Name] = t;
                     break;
@@ -84,25 +85,6 @@ public sealed class OnnxInitializers
             }
         }
         return new OnnxInitializers(tensors, linear);
-    }
-
-    private static (string, List<string>, List<string>) ReadNode(ByteString bytes)
-    {
-        var input = bytes.CreateCodedInput();
-        string op = "";
-        List<string> inputs = [], outputs = [];
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case 1: inputs.Add(input.ReadString()); break;
-                case 2: outputs.Add(input.ReadString()); break;
-                case 4: op = input.ReadString(); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return (op, inputs, outputs);
     }
 
     private static NamedTensor? ReadTensor(ByteString bytes)

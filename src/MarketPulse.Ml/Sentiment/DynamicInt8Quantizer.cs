@@ -1,3 +1,4 @@
+using MarketPulse.Ml.Onnx;
 using Google.Protobuf;
 
 namespace MarketPulse.Ml.Sentiment;
@@ -44,7 +45,7 @@ public static class DynamicInt8Quantizer
         var graphField = top.SingleOrDefault(f => f.Number == 7).Bytes ?? throw new InvalidDataException("not an ONNX model: no graph");
         var graphFields = ReadFields(graphField.CreateCodedInput());
 
-        var nodes = graphFields.Where(f => f.Number == 1).Select(f => ReadNode(f.Bytes!)).ToList();
+        var nodes = graphFields.Where(f => f.Number == 1).Select(f => OnnxProtoReader.ReadNode(f.Bytes!)).ToList();
         var initializers = new Dictionary<string, TensorHeader>(StringComparer.Ordinal);
         foreach (var f in graphFields.Where(f => f.Number == 5))
         {
@@ -54,7 +55,7 @@ public static class DynamicInt8Quantizer
         var unknown = replacements.Keys.Where(k => !initializers.ContainsKey(k)).ToList();
         if (unknown.Count > 0) throw new InvalidDataException($"tuned weights name tensors the base graph lacks: {string.Join(", ", unknown.Take(5))}");
 
-        bool IsWeightMatMul(NodeInfo n) => n.Op == "MatMul" && n.Domain.Length == 0 && n.Inputs.Count == 2
+        bool IsWeightMatMul(OnnxNode n) => n.Op == "MatMul" && n.Domain.Length == 0 && n.Inputs.Count == 2
             && initializers.TryGetValue(n.Inputs[1], out var w) && w.Type == FloatType && w.Dims.Length == 2;
         var quantizedWeights = nodes.Where(IsWeightMatMul).Select(n => n.Inputs[1]).ToHashSet(StringComparer.Ordinal);
         // A weight also read by some other node keeps its float copy for that node.
@@ -63,7 +64,7 @@ public static class DynamicInt8Quantizer
         // Bias folding: MatMul output → exactly one consumer, an Add with a float [N] initializer; not a graph output.
         var consumers = nodes.SelectMany(n => n.Inputs).Where(i => i.Length > 0).GroupBy(i => i, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var graphOutputs = graphFields.Where(f => f.Number == 12).Select(f => ValueInfoName(f.Bytes!)).ToHashSet(StringComparer.Ordinal);
+        var graphOutputs = graphFields.Where(f => f.Number == 12).Select(f => OnnxProtoReader.FirstString(f.Bytes!)).ToHashSet(StringComparer.Ordinal);
         var biasOf = new Dictionary<string, (string Bias, string Output)>(StringComparer.Ordinal); // MatMul output → bias, Add output
         var foldedAdds = new HashSet<string>(StringComparer.Ordinal); // by the Add's output name
         if (fuseBias)
@@ -90,7 +91,7 @@ public static class DynamicInt8Quantizer
                 switch (f.Number)
                 {
                     case 1:
-                        var node = ReadNode(f.Bytes!);
+                        var node = OnnxProtoReader.ReadNode(f.Bytes!);
                         if (IsWeightMatMul(node))
                         {
                             quantizedCount++;
@@ -133,7 +134,7 @@ public static class DynamicInt8Quantizer
                             WriteMessage(g, 5, f.Bytes!);
                         }
                         break;
-                    case 11 when quantizedWeights.Contains(ValueInfoName(f.Bytes!)) && !stillUsedAsFloat.Contains(ValueInfoName(f.Bytes!)):
+                    case 11 when quantizedWeights.Contains(OnnxProtoReader.FirstString(f.Bytes!)) && !stillUsedAsFloat.Contains(OnnxProtoReader.FirstString(f.Bytes!)):
                         break; // an old-IR graph input that only named the float weight we removed
                     default:
                         g.WriteTag(f.Number, WireFormat.WireType.LengthDelimited); g.WriteBytes(f.Bytes!);
@@ -142,7 +143,7 @@ public static class DynamicInt8Quantizer
             }
         });
 
-        var hasMicrosoftOpset = top.Where(f => f.Number == 8).Any(f => OpsetDomain(f.Bytes!) == MicrosoftDomain);
+        var hasMicrosoftOpset = top.Where(f => f.Number == 8).Any(f => OnnxProtoReader.FirstString(f.Bytes!) == MicrosoftDomain);
         var modelOut = Message(m =>
         {
             foreach (var f in top)
@@ -165,7 +166,7 @@ public static class DynamicInt8Quantizer
     {
         var graph = ReadFields(new CodedInputStream(model)).Single(f => f.Number == 7).Bytes!;
         var fields = ReadFields(graph.CreateCodedInput());
-        var nodes = fields.Where(f => f.Number == 1).Select(f => ReadNode(f.Bytes!))
+        var nodes = fields.Where(f => f.Number == 1).Select(f => OnnxProtoReader.ReadNode(f.Bytes!))
             .Select(n => (n.Op, n.Domain, (IReadOnlyList<string>)n.Inputs)).ToList();
         var types = fields.Where(f => f.Number == 5).Select(f => ReadTensorHeader(f.Bytes!)).ToDictionary(t => t.Name, t => t.Type, StringComparer.Ordinal);
         return new GraphSummary(nodes, types);
@@ -201,7 +202,7 @@ public static class DynamicInt8Quantizer
     public static string ScaleName(string weight) => weight + "_scale";
 
     /// <summary>Inputs A, B (int8), b_scale [N], then, with a folded bias, an empty b_zero_point (symmetric: 0) and the bias.</summary>
-    private static ByteString QuantizedNode(NodeInfo node, (string Bias, string Output)? fused) => Message(n =>
+    private static ByteString QuantizedNode(OnnxNode node, (string Bias, string Output)? fused) => Message(n =>
     {
         string[] inputs = fused is { } f
             ? [node.Inputs[0], QuantizedName(node.Inputs[1]), ScaleName(node.Inputs[1]), "", f.Bias]
@@ -228,7 +229,6 @@ public static class DynamicInt8Quantizer
         return ByteString.CopyFrom(raw);
     }
 
-    private sealed record NodeInfo(string Op, string Domain, string Name, List<string> Inputs, List<string> Outputs);
 
     private sealed record TensorHeader(string Name, int Type, long[] Dims);
 
@@ -264,27 +264,6 @@ public static class DynamicInt8Quantizer
             case WireFormat.WireType.Fixed64: output.WriteFixed64(f.Value); break;
             default: output.WriteBytes(f.Bytes!); break;
         }
-    }
-
-    private static NodeInfo ReadNode(ByteString bytes)
-    {
-        var input = bytes.CreateCodedInput();
-        string op = "", domain = "", name = "";
-        List<string> inputs = [], outputs = [];
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case 1: inputs.Add(input.ReadString()); break;
-                case 2: outputs.Add(input.ReadString()); break;
-                case 3: name = input.ReadString(); break;
-                case 4: op = input.ReadString(); break;
-                case 7: domain = input.ReadString(); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return new NodeInfo(op, domain, name, inputs, outputs);
     }
 
     private static TensorHeader ReadTensorHeader(ByteString bytes)
@@ -336,30 +315,6 @@ public static class DynamicInt8Quantizer
         }
         if (floats.Count != count) throw new InvalidDataException($"initializer {header.Name}: {floats.Count} floats for {count}");
         return [.. floats];
-    }
-
-    private static string ValueInfoName(ByteString bytes)
-    {
-        var input = bytes.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == 1) return input.ReadString();
-            input.SkipLastField();
-        }
-        return "";
-    }
-
-    private static string OpsetDomain(ByteString bytes)
-    {
-        var input = bytes.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == 1) return input.ReadString();
-            input.SkipLastField();
-        }
-        return "";
     }
 
     private static void WriteMessage(CodedOutputStream output, int field, ByteString message)
