@@ -221,7 +221,8 @@ public static class TrainSentimentCommand
             var ingredients = runs.SelectMany(r => Enumerable.Range(1, r.EpochWeights!.Count).Select(e => MeasureCheckpoints($"seed {r.Seed} epoch {e}", [(r.Seed, e)]))).ToList();
             var (soupOfEpochs, epochSteps) = GreedySoup(ingredients, c => c.Val50.Accuracy, members =>
                 MeasureCheckpoints($"greedy-epochs + {members[^1].MembersText}", [.. members.Select(m => m.Checkpoints![0])]));
-            greedyEpochsLog.Add($"start {soupOfEpochs.Checkpoints![0].Seed}/e{soupOfEpochs.Checkpoints[0].Epoch}");
+            var first = ingredients.OrderByDescending(c => c.Val50.Accuracy).First();
+            greedyEpochsLog.Add($"start {first.MembersText} ({first.Val50.Accuracy:F4})");
             greedyEpochsLog.AddRange(epochSteps.Select(x => $"+ {x.Item.MembersText}: {x.Score:F4} ({(x.Kept ? "kept" : "dropped")})"));
             greedyEpochs = soupOfEpochs with { Name = "greedy-epochs soup" };
             candidates.AddRange(ingredients);
