@@ -22,6 +22,12 @@ if [ -f src/MarketPulse.Web/package.json ]; then
     p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
     f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || true)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    # The dashboard in a real browser against the real service (sample replay), built in Release by dotnet test above.
+    if command -v "${CHROMIUM_PATH:-chromium}" >/dev/null; then
+      if src/MarketPulse.Web/e2e/run-with-server.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+    else
+      echo "SKIPPED: dashboard browser test (chromium not installed)"
+    fi
   else
     echo "SKIPPED: SPA tests (npm not installed)"
   fi

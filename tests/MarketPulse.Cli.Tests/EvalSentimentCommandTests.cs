@@ -68,12 +68,45 @@ public sealed class EvalSentimentCommandTests : IDisposable
         using var json = JsonDocument.Parse(last);
         // The design's fields first, in order; the speed-versus-arithmetic fields are additions after them.
         string[] fields = ["model", "n_50agree", "accuracy_50agree", "macro_f1_50agree", "n_allagree", "accuracy_allagree", "macro_f1_allagree", "sentences_per_sec",
-            "model_gflops_per_sec", "matmul_peak_gflops_per_sec", "fraction_of_peak"];
+            "precision", "model_gflops_per_sec", "matmul_peak_gflops_per_sec", "fraction_of_peak"];
         Assert.Equal(fields, json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(4, json.RootElement.GetProperty("n_50agree").GetInt32());
         Assert.StartsWith("minilm", json.RootElement.GetProperty("model").GetString()); // the shipped production model
         Assert.InRange(json.RootElement.GetProperty("fraction_of_peak").GetDouble(), 0.01, 1.5);
         Assert.Contains("read 4 sentences", stderr);
+    }
+
+    [Fact]
+    public async Task Both_precisions_in_one_run_give_one_json_line_each_with_their_own_peak()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, new UTF8Encoding(false));
+
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir, "--precision", "float32", "int8");
+
+        Assert.Equal(0, exit);
+        var lines = stdout.TrimEnd().Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["float32", "int8"], lines.Select(l => l.GetProperty("precision").GetString()));
+        Assert.Equal(lines[0].GetProperty("model").GetString() + "-int8", lines[1].GetProperty("model").GetString());
+        Assert.All(lines, l => Assert.Equal(4, l.GetProperty("n_50agree").GetInt32()));
+        // Int8 is measured against the int8 matrix-multiply peak, not the float32 one (which it can exceed).
+        Assert.NotEqual(lines[0].GetProperty("matmul_peak_gflops_per_sec").GetDouble(), lines[1].GetProperty("matmul_peak_gflops_per_sec").GetDouble());
+        Assert.Contains("int8 vs float32: accuracy", stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_precision_or_one_for_the_lexicon_is_a_bad_argument()
+    {
+        Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
+        Write(EvalSentimentCommand.FileAllAgree, SmallAll, new UTF8Encoding(false));
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir, "--precision", "fp16");
+        Assert.Equal(2, exit);
+        Assert.Contains("fp16", stderr);
+        Assert.Contains("int8", stderr); // the accepted values are listed
+        Assert.DoesNotContain("{", stdout);
+        (exit, _, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", _dir, "--model", "lexicon", "--precision", "int8");
+        Assert.Equal(2, exit);
+        Assert.Contains("--precision applies to --model production only", stderr);
     }
 
     [Fact]

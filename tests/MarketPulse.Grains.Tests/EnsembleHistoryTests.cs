@@ -31,7 +31,8 @@ public class EnsembleHistoryTests(ClusterFixture fixture)
             var day = Start.AddDays(i);
             var p = i % 3 == 0 ? 0.35 : 0.62;
             var price = new SignalPrediction("price", "model", "test", CloseTime(i), "1d", p >= 0.5 ? "up" : "down", p, day);
-            await grain.OnDailyCloseAsync(new DailyClose(symbol, day, CloseTime(i), Closes[i], i == 0 ? null : Closes[i - 1], price));
+            await grain.OnDailyCloseAsync(new DailyClose(symbol, day, CloseTime(i), Closes[i], i == 0 ? null : Closes[i - 1]));
+            await grain.IssueAsync(new NextDayCall(symbol, day, day.AddDays(1), CloseTime(i), price));
         }
     }
 
@@ -116,8 +117,9 @@ public class EnsembleHistoryTests(ClusterFixture fixture)
         Assert.Equal(Json(before), Json(after));
         var day = Start.AddDays(Closes.Length);
         var time = day.ToDateTime(new TimeOnly(21, 0), DateTimeKind.Utc);
-        await fixture.Grains.GetGrain<IEnsembleGrain>(symbol).OnDailyCloseAsync(
-            new DailyClose(symbol, day, time, 106, Closes[^1], new SignalPrediction("price", "model", "test", time, "1d", "up", 0.6, day)));
+        await fixture.Grains.GetGrain<IEnsembleGrain>(symbol).OnDailyCloseAsync(new DailyClose(symbol, day, time, 106, Closes[^1]));
+        await fixture.Grains.GetGrain<IEnsembleGrain>(symbol).IssueAsync(
+            new NextDayCall(symbol, day, day.AddDays(1), time, new SignalPrediction("price", "model", "test", time, "1d", "up", 0.6, day)));
         var next = await fixture.Grains.GetGrain<IEnsembleGrain>(symbol).GetPredictionsAsync(null, null, null);
         Assert.Equal(before.Count + 4, next.Count);
         Assert.All(next.Take(before.Count), r => Assert.NotNull(r.Outcome));

@@ -51,8 +51,9 @@ public class EnsemblePoolTests(ClusterFixture fixture)
                 var close = 100 + (d % 2 == 0 ? 1 : -1) * (symbol == "POOLA" ? 1 : 2);
                 var price = new Abstractions.Market.SignalPrediction("price", "model", "test", dayOf.ToDateTime(new TimeOnly(21, 0), DateTimeKind.Utc),
                     "1d", "up", 0.6, dayOf);
-                await fixture.Grains.GetGrain<IEnsembleGrain>(symbol).OnDailyCloseAsync(
-                    new DailyClose(symbol, dayOf, dayOf.ToDateTime(new TimeOnly(21, 0), DateTimeKind.Utc), close, d == 0 ? null : 100, price));
+                var grain = fixture.Grains.GetGrain<IEnsembleGrain>(symbol);
+                await grain.OnDailyCloseAsync(new DailyClose(symbol, dayOf, dayOf.ToDateTime(new TimeOnly(21, 0), DateTimeKind.Utc), close, d == 0 ? null : 100));
+                await grain.IssueAsync(new NextDayCall(symbol, dayOf, dayOf.AddDays(1), dayOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), price));
             }
         }
         var after = await pool.GetStateAsync();

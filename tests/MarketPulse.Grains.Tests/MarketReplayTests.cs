@@ -1,3 +1,4 @@
+using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Ingestion.Lean;
@@ -132,6 +133,29 @@ public class MarketReplayTests(ClusterFixture fixture)
         var day = Assert.Single(await ticker.GetBarsAsync("1d", null, null));
         Assert.Equal((20.0, 21.0, 20.0, 20.5, 300.0), (day.Open, day.High, day.Low, day.Close, day.Volume));
         Assert.Equal(3, (await ticker.GetBarsAsync("1m", null, null)).Count);   // the last minute closed too
+    }
+
+    [Fact]
+    public async Task The_prediction_time_timer_issues_the_next_days_call_without_another_event()
+    {
+        const string symbol = "ISSUER";
+        // Wednesday 2015-07-01 closes at 20:00 UTC; Thursday's prediction time is 00:00 UTC. The last print is a
+        // post-market one two seconds before it; then nothing: the feed clock passes 00:00 and the timer issues the call.
+        var close = new DateTime(2015, 7, 1, 20, 0, 0, DateTimeKind.Utc);
+        var predictionTime = new DateTime(2015, 7, 2, 0, 0, 0, DateTimeKind.Utc);
+        var source = _grains.GetGrain<IMarketSourceGrain>("test-issue");
+        Assert.Equal(2, (await source.IngestTicksAsync([new(symbol, close.AddHours(-6), 20m, 100), new(symbol, close.AddSeconds(-2), 21m, 100)])).Accepted);
+        var ticker = _grains.GetGrain<ITickerGrain>(symbol);
+        await Eventually(ticker.GetSnapshotAsync, s => s.LastClosedDay == new DateOnly(2015, 7, 1), "the day closed by the timer", 15);
+        var ensemble = _grains.GetGrain<IEnsembleGrain>(symbol);
+        Assert.Equal(1, (await ensemble.GetSnapshotAsync()).ClosesSeen);
+        Assert.Null((await ensemble.GetSnapshotAsync()).Latest);   // closed, but Thursday's call is not due before 00:00 UTC
+
+        Assert.Equal(1, (await source.IngestTicksAsync([new(symbol, predictionTime.AddSeconds(-2), 21.2m, 50)])).Accepted);
+        var issued = await Eventually(ensemble.GetSnapshotAsync, s => s.Latest is not null, "the call issued by the timer", 15);
+        Assert.Equal(new DateOnly(2015, 7, 1), issued.Latest!.Prediction.BasisDay);
+        Assert.Equal(predictionTime, issued.Latest.Prediction.MadeAt);
+        Assert.Null(issued.Latest.Outcome);
     }
 
     [Fact]

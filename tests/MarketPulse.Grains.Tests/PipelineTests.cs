@@ -79,7 +79,18 @@ public class PipelineTests(ClusterFixture fixture)
         var expected = model.Predict(new PriceInputs(new DateOnly(2015, 4, 13), dayBars, [], Own, model.Card.SectorOf(symbol)))!;
         var ensemble = _grains.GetGrain<IEnsembleGrain>(symbol);
         var es = await Eventually(ensemble.GetSnapshotAsync, s => s.ClosesSeen == 30, "30 closes");
+        // Friday's close settles Friday's call; Monday's waits for its prediction time, 00:00 UTC on Monday by the feed's
+        // clock. Until then the latest call shown is Friday's, with its outcome.
+        var friday = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "price");
+        Assert.Equal(new DateOnly(2015, 4, 9), friday.Prediction.BasisDay);
+        Assert.Equal(new DateOnly(2015, 4, 10), friday.TargetDay);
+        Assert.Equal(new DateTime(2015, 4, 10, 0, 0, 0, DateTimeKind.Utc), friday.Prediction.MadeAt);
+        // The feed's next event after that time (a Monday pre-market trade) issues Monday's call first, from the bars before it.
+        var monday = new DateTime(2015, 4, 13, 12, 0, 0, DateTimeKind.Utc);
+        Assert.Empty((await _grains.GetGrain<IMarketSourceGrain>("test-bars").IngestTicksAsync([new MarketTick(symbol, monday, 129.5m, 10)])).Rejected);
+        es = await Eventually(ensemble.GetSnapshotAsync, s => s.Latest?.Prediction.BasisDay == new DateOnly(2015, 4, 10), "Monday's call");
         var price = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "price").Prediction;
+        Assert.Equal(new DateTime(2015, 4, 13, 0, 0, 0, DateTimeKind.Utc), price.MadeAt);
         Assert.Equal(expected.ProbabilityUp, price.ProbabilityUp, 12);
         Assert.Equal(expected.Direction, price.Direction);
         Assert.Equal("model", price.Kind);

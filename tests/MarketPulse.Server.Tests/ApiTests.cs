@@ -206,4 +206,33 @@ public class QuickStartTests(ReplayServerFixture server) : IClassFixture<ReplayS
         var scored = aapl.GetProperty("ensemble").GetProperty("signals").EnumerateArray().Single(s => s.GetProperty("signal").GetString() == "ensemble");
         Assert.True(scored.GetProperty("scored").GetInt64() > 0, "predictions are being scored against realised moves");
     }
+
+    [Fact]
+    public async Task Between_closes_the_quick_start_shows_the_open_call_for_the_next_trading_day()
+    {
+        // The replay runs 12 h of market time per second; its clock reaches the tickers at 00:00 UTC, the prediction time,
+        // so the call for the next day is open (issued, not yet scored) for most of each replayed night and day.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var open = 0;
+        var polls = 0;
+        while (DateTime.UtcNow < deadline && open < 3)
+        {
+            using var response = await server.Http.GetAsync("/api/tickers/AAPL");
+            if (response.StatusCode == HttpStatusCode.NotFound) { await Task.Delay(100); continue; } // replay not there yet
+            var aapl = await response.Content.ReadFromJsonAsync<JsonElement>();
+            polls++;
+            if (aapl.GetProperty("ensemble").TryGetProperty("latest", out var latest) && latest.ValueKind == JsonValueKind.Object
+                && latest.GetProperty("outcome").ValueKind == JsonValueKind.Null)
+            {
+                var prediction = latest.GetProperty("prediction");
+                var basis = DateOnly.Parse(prediction.GetProperty("basisDay").GetString()!);
+                var madeAt = prediction.GetProperty("madeAt").GetDateTime().ToUniversalTime();
+                Assert.Equal(TimeSpan.Zero, madeAt.TimeOfDay); // issued at the prediction time, 00:00 UTC of the target day
+                Assert.True(DateOnly.FromDateTime(madeAt) > basis);
+                open++;
+            }
+            await Task.Delay(100);
+        }
+        Assert.True(open >= 3, $"an open next-day call was seen in {open} of {polls} polls");
+    }
 }

@@ -2,15 +2,27 @@ using MarketPulse.Abstractions.Market;
 
 namespace MarketPulse.Abstractions.Ensemble;
 
-/// <summary>Sent by a ticker when a trading day closes: the day's close and the price signal made from data up to it.</summary>
+/// <summary>Sent by a ticker when a trading day closes: the day's close, which settles the predictions issued for that day.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.dailyclose")]
 public sealed record DailyClose(
     [property: Id(0)] string Symbol,
     [property: Id(1)] DateOnly Day,
     [property: Id(2)] DateTime CloseTimeUtc,
     [property: Id(3)] double Close,
-    [property: Id(4)] double? PreviousClose,
-    [property: Id(5)] SignalPrediction? PriceSignal);
+    [property: Id(4)] double? PreviousClose);
+
+/// <summary>
+/// Sent by a ticker at the prediction time of the next trading day <see cref="TargetDay"/> (00:00 UTC of it, by the feed's
+/// clock; the end of StockNet's text window): the price signal made from data before that time, so the ensemble issues
+/// every signal's call for the target day.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.nextdaycall")]
+public sealed record NextDayCall(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] DateOnly BasisDay,
+    [property: Id(2)] DateOnly TargetDay,
+    [property: Id(3)] DateTime IssuedAtUtc,
+    [property: Id(4)] SignalPrediction? PriceSignal);
 
 [GenerateSerializer, Immutable, Alias("marketpulse.contribution")]
 public sealed record SignalContribution(

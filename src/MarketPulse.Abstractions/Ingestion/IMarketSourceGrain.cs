@@ -12,6 +12,13 @@ public interface IMarketSourceGrain : IGrainWithStringKey
 
     Task<IngestResult> IngestBarsAsync(IReadOnlyList<DailyBar> bars);
 
+    /// <summary>
+    /// The source's clock has reached <paramref name="clockUtc"/> and nothing earlier will follow: every symbol this
+    /// source has published to gets a clock-only batch, in order after its items. Tickers use it to act on time (issue
+    /// the next day's predictions at their prediction time) when the source's time runs faster than the wall clock.
+    /// </summary>
+    Task AdvanceClockAsync(DateTime clockUtc);
+
     [ReadOnly]
     Task<SourceStats> GetStatsAsync();
 

@@ -28,7 +28,9 @@ public sealed record DailyBar(
 /// What travels on a ticker's market stream: many ticks and/or bars for one symbol in one event,
 /// so that the stream cost is paid per batch, not per tick. <see cref="TraceParent"/> carries the W3C trace context of
 /// the ingest call across the stream hop (streams do not propagate it themselves). <see cref="BatchId"/> lets the
-/// consumer recognise a batch that a durable stream delivers twice (at-least-once delivery).
+/// consumer recognise a batch that a durable stream delivers twice (at-least-once delivery). <see cref="ClockUtc"/>, when
+/// set, is the source's clock (a watermark): the source will send nothing for this symbol earlier than it. A replay sends
+/// clock-only batches (no ticks, no bars) so that its accelerated time reaches tickers between their own events.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.marketbatch")]
 public sealed record MarketBatch(
@@ -37,7 +39,8 @@ public sealed record MarketBatch(
     [property: Id(2)] IReadOnlyList<DailyBar> Bars,
     [property: Id(3)] DateTime IngestedAtUtc,
     [property: Id(4)] string? TraceParent = null,
-    [property: Id(5)] Guid BatchId = default);
+    [property: Id(5)] Guid BatchId = default,
+    [property: Id(6)] DateTime? ClockUtc = null);
 
 [GenerateSerializer, Immutable, Alias("marketpulse.bar")]
 public sealed record BarDto(

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Market;
+using MarketPulse.Ml.Price;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketPulse.Cli.Commands;
@@ -32,7 +33,8 @@ public sealed record EnsembleBenchResult(
 /// <summary>
 /// <c>marketpulse bench ensemble --closes K --tickers T</c>: a real silo in this process (the service's memory providers),
 /// T ensemble grains driven together through K consecutive trading days by calling <see cref="IEnsembleGrain.OnDailyCloseAsync"/>
-/// as a ticker grain does (pool and sentiment grains included). Reports the per-close latency in buckets of closes, so
+/// and then <see cref="IEnsembleGrain.IssueAsync"/> as a ticker grain does (pool and sentiment grains included; one
+/// "close" measured = the close that settles the day plus the next day's issue). Reports the per-close latency in buckets of closes, so
 /// a cost that grows with the grain's scored history shows as a rising curve; closes_per_sec per bucket is the
 /// throughput (all tickers' closes over the bucket's wall time), the number that matters when many grains share cores.
 /// </summary>
@@ -130,12 +132,16 @@ public static class BenchEnsembleCommand
                 prices[t] *= 1 + 0.01 * (random.NextDouble() * 2 - 1);
                 var p = 0.3 + 0.4 * random.NextDouble();
                 var signal = new SignalPrediction("price", "model", "bench", closeTime, "1d", p >= 0.5 ? "up" : "down", p, day);
-                var close = new DailyClose(symbols[t], day, closeTime, prices[t], previous[t], signal);
+                var close = new DailyClose(symbols[t], day, closeTime, prices[t], previous[t]);
+                var target = calendar.NextTradingDay(day);
+                var call = new NextDayCall(symbols[t], day, target, PriceFeatures.PredictionTimeUtc(target), signal);
                 var (ticker, index) = (t, i);
                 calls[t] = Task.Run(async () =>
                 {
                     var started = Stopwatch.GetTimestamp();
-                    await grains.GetGrain<IEnsembleGrain>(close.Symbol).OnDailyCloseAsync(close);
+                    var grain = grains.GetGrain<IEnsembleGrain>(close.Symbol);
+                    await grain.OnDailyCloseAsync(close);
+                    await grain.IssueAsync(call);
                     micros[ticker][index] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
                 }, ct);
                 previous[t] = prices[t];

@@ -18,6 +18,7 @@ public sealed record SentimentEvalResult(
     [property: JsonPropertyName("accuracy_allagree")] double AccuracyAllAgree,
     [property: JsonPropertyName("macro_f1_allagree")] double MacroF1AllAgree,
     [property: JsonPropertyName("sentences_per_sec")] double SentencesPerSec,
+    [property: JsonPropertyName("precision"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Precision = null,
     [property: JsonPropertyName("validation_split"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ValidationSplit = false,
     [property: JsonPropertyName("model_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ModelGflopsPerSec = null,
     [property: JsonPropertyName("matmul_peak_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MatMulPeakGflopsPerSec = null,
@@ -53,6 +54,14 @@ public static class EvalSentimentCommand
             Description = "Score only the held-out validation split of the training part (the sentences training never saw; "
                 + "the split is defined by DIR's 50Agree file, so use it on the directory the model was trained from).",
         };
+        var precision = new Option<string[]>("--precision")
+        {
+            Description = "Arithmetic of the production model: float32 (default) or int8 (weight matrix multiplies quantised at load). "
+                + "Give both (--precision float32 int8) to measure them in one run, same sentences and same load: one JSON line each.",
+            DefaultValueFactory = _ => [SentimentPrecision.Float32.ToName()],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        precision.AcceptOnlyFromAmong(SentimentPrecisions.Names);
         var noPeak = new Option<bool>("--no-peak") { Description = "Skip measuring the matrix-multiply peak." };
         var lexiconLm = new Option<string?>("--lexicon-lm")
         {
@@ -68,6 +77,7 @@ public static class EvalSentimentCommand
         command.Options.Add(phrasebank);
         command.Options.Add(model);
         command.Options.Add(validationSplit);
+        command.Options.Add(precision);
         command.Options.Add(noPeak);
         command.Options.Add(lexiconLm);
         command.Options.Add(lexiconLmMode);
@@ -77,8 +87,10 @@ public static class EvalSentimentCommand
             var options = new EvalOptions(parseResult.GetValue(validationSplit), !parseResult.GetValue(noPeak));
             SentimentEvalResult result;
             var lmPath = parseResult.GetValue(lexiconLm);
+            var precisions = parseResult.GetValue(precision)!.Distinct().Select(p => SentimentPrecisions.Parse(p, "--precision")).ToArray();
             if (parseResult.GetValue(model) == "lexicon")
             {
+                if (precisions is not [SentimentPrecision.Float32]) throw new CliInputException("--precision applies to --model production only");
                 var scorer = lmPath is null ? LoadShippedScorer()
                     : LoadShippedScorer(LoadLoughranMcDonald(lmPath), LoughranMcDonaldCombination.Default with { Mode = parseResult.GetValue(lexiconLmMode) });
                 if (scorer.Combination is { } c)
@@ -91,8 +103,18 @@ public static class EvalSentimentCommand
             }
             else
             {
-                using var transformer = LoadShippedTransformer();
-                result = await RunAsync(parseResult.GetValue(phrasebank)!, transformer, config.Error, options, ct);
+                var transformers = new List<TransformerSentimentScorer>();
+                try
+                {
+                    foreach (var p in precisions) transformers.Add(LoadShippedTransformer(p));
+                    foreach (var r in await RunAsync(parseResult.GetValue(phrasebank)!, transformers, config.Error, options, ct))
+                        await config.Output.WriteLineAsync(r.ToJson());
+                }
+                finally
+                {
+                    foreach (var t in transformers) t.Dispose();
+                }
+                return 0;
             }
             await config.Output.WriteLineAsync(result.ToJson());
             return 0;
@@ -128,14 +150,14 @@ public static class EvalSentimentCommand
     }
 
     /// <summary>The production model: <c>models/sentiment-minilm.json</c> and its weights over the packaged MiniLM graph.</summary>
-    public static TransformerSentimentScorer LoadShippedTransformer()
+    public static TransformerSentimentScorer LoadShippedTransformer(SentimentPrecision precision = SentimentPrecision.Float32)
     {
         var candidates = ModelDirectories;
         var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, TransformerSentimentScorer.InfoFileName)))
             ?? throw new CliInputException($"shipped sentiment model not found: no {TransformerSentimentScorer.InfoFileName} in {string.Join(" or ", candidates)}; run 'marketpulse train sentiment'");
         try
         {
-            return TransformerSentimentScorer.LoadShipped(dir);
+            return TransformerSentimentScorer.LoadShipped(dir, precision: precision);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException)
         {
@@ -147,6 +169,73 @@ public static class EvalSentimentCommand
         RunAsync(directory, scorer, progress, new EvalOptions(), ct);
 
     public static async Task<SentimentEvalResult> RunAsync(string directory, ISentimentScorer scorer, TextWriter progress, EvalOptions options, CancellationToken ct = default)
+    {
+        if (scorer is TransformerSentimentScorer transformer) return (await RunAsync(directory, [transformer], progress, options, ct))[0];
+        var (set50, setAll) = await ReadSetsAsync(directory, progress, options, ct);
+        var scoring = Stopwatch.StartNew();
+        var (acc50, f150) = Evaluate(set50, scorer, progress, File50Agree, ct);
+        var (accAll, f1All) = Evaluate(setAll, scorer, progress, FileAllAgree, ct);
+        scoring.Stop();
+        var perSecond = (set50.Count + setAll.Count) / Math.Max(scoring.Elapsed.TotalSeconds, 1e-9);
+        progress.WriteLine($"scored {set50.Count + setAll.Count} sentences in {scoring.Elapsed.TotalMilliseconds:F0} ms ({perSecond:F0}/s)");
+        return new SentimentEvalResult(scorer.Name, set50.Count, acc50, f150, setAll.Count, accAll, f1All, perSecond, null, options.ValidationSplitOnly);
+    }
+
+    /// <summary>
+    /// One or more transformers (e.g. float32 and int8) in one run: each file is scored by every model in turn, so that they
+    /// share the machine's load as closely as a sequential run allows; one result per model, in the order given.
+    /// </summary>
+    public static async Task<IReadOnlyList<SentimentEvalResult>> RunAsync(string directory, IReadOnlyList<TransformerSentimentScorer> scorers,
+        TextWriter progress, EvalOptions options, CancellationToken ct = default)
+    {
+        var (set50, setAll) = await ReadSetsAsync(directory, progress, options, ct);
+        LabelledSentence[] rows50 = [.. set50.Select(r => new LabelledSentence(r.Text, r.Label))];
+        LabelledSentence[] rowsAll = [.. setAll.Select(r => new LabelledSentence(r.Text, r.Label))];
+        // On a shared machine the peak is measured before and after the model run and the higher one is kept, so that a
+        // busy moment during one probe cannot inflate the reported fraction. Each precision has its own peak.
+        var precisions = scorers.Select(s => s.Precision).Distinct().ToArray();
+        var peaks = precisions.ToDictionary(p => p, p => options.MeasurePeak ? MatMulPeak.MeasureGflops(precision: p) : 0);
+        var e50 = new SentimentEvaluation[scorers.Count];
+        var eAll = new SentimentEvaluation[scorers.Count];
+        for (var i = 0; i < scorers.Count; i++)
+        {
+            e50[i] = SentimentEvaluation.Run(scorers[i], rows50, ct: ct);
+            progress.WriteLine($"{File50Agree} ({scorers[i].Precision.ToName()}): {e50[i].Count} scored, accuracy {e50[i].Accuracy:F4}, {e50[i].SentencesPerSecond:F1}/s");
+        }
+        for (var i = 0; i < scorers.Count; i++)
+        {
+            eAll[i] = SentimentEvaluation.Run(scorers[i], rowsAll, ct: ct);
+            progress.WriteLine($"{FileAllAgree} ({scorers[i].Precision.ToName()}): {eAll[i].Count} scored, accuracy {eAll[i].Accuracy:F4}, {eAll[i].SentencesPerSecond:F1}/s");
+        }
+        if (options.MeasurePeak)
+            foreach (var p in precisions)
+            {
+                peaks[p] = Math.Max(peaks[p], MatMulPeak.MeasureGflops(precision: p));
+                progress.WriteLine($"matrix-multiply peak (ONNX Runtime, 1024², {p.ToName()}): {peaks[p]:F1} GFLOP/s");
+            }
+
+        var results = new List<SentimentEvalResult>(scorers.Count);
+        for (var i = 0; i < scorers.Count; i++)
+        {
+            var seconds = e50[i].Seconds + eAll[i].Seconds;
+            var perSecond = (e50[i].Count + eAll[i].Count) / Math.Max(seconds, 1e-9);
+            var modelGflops = (e50[i].Flops + eAll[i].Flops) / Math.Max(seconds, 1e-9) / 1e9;
+            double? peak = options.MeasurePeak ? peaks[scorers[i].Precision] : null;
+            progress.WriteLine($"{scorers[i].Name}: scored {e50[i].Count + eAll[i].Count} sentences in {seconds:F1} s ({perSecond:F1}/s, "
+                + $"{(e50[i].Tokens + eAll[i].Tokens) / (double)Math.Max(1, e50[i].Count + eAll[i].Count):F1} tokens each, {modelGflops:F1} GFLOP/s of matmul work"
+                + (peak is { } pk ? $", {modelGflops / pk:P0} of the {scorers[i].Precision.ToName()} peak)" : ")"));
+            results.Add(new SentimentEvalResult(scorers[i].Name, set50.Count, e50[i].Accuracy, e50[i].MacroF1, setAll.Count, eAll[i].Accuracy,
+                eAll[i].MacroF1, perSecond, scorers[i].Precision.ToName(), options.ValidationSplitOnly, Round(modelGflops), Round(peak),
+                modelGflops / peak is { } f ? Math.Round(f, 3) : null));
+        }
+        for (var i = 1; i < results.Count; i++)
+            progress.WriteLine($"{results[i].Precision} vs {results[0].Precision}: accuracy {100 * (results[i].Accuracy50Agree - results[0].Accuracy50Agree):+0.00;-0.00} points (50Agree), "
+                + $"{100 * (results[i].AccuracyAllAgree - results[0].AccuracyAllAgree):+0.00;-0.00} points (AllAgree); speed ×{results[i].SentencesPerSec / results[0].SentencesPerSec:F2}");
+        return results;
+    }
+
+    private static async Task<(List<(string Text, SentimentLabel Label)> Set50, List<(string Text, SentimentLabel Label)> SetAll)> ReadSetsAsync(
+        string directory, TextWriter progress, EvalOptions options, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(directory) || !Directory.Exists(directory))
             throw new CliInputException($"--phrasebank: directory '{directory}' does not exist");
@@ -162,40 +251,7 @@ public static class EvalSentimentCommand
             setAll = setAll.Where(r => split.IsValidation(new LabelledSentence(r.Text, r.Label))).ToList();
             progress.WriteLine($"validation split only: {set50.Count} sentences of 50Agree, {setAll.Count} of AllAgree");
         }
-
-        double acc50, f150, accAll, f1All, perSecond;
-        double? modelGflops = null, peak = null;
-        // On a shared machine the peak is measured before and after the model run and the higher one is kept, so that a
-        // busy moment during one probe cannot inflate the reported fraction.
-        var peakBefore = options.MeasurePeak && scorer is TransformerSentimentScorer ? MatMulPeak.MeasureGflops() : 0;
-        if (scorer is TransformerSentimentScorer transformer)
-        {
-            var e50 = SentimentEvaluation.Run(transformer, [.. set50.Select(r => new LabelledSentence(r.Text, r.Label))], ct: ct);
-            progress.WriteLine($"{File50Agree}: {e50.Count} scored, accuracy {e50.Accuracy:F4}");
-            var eAll = SentimentEvaluation.Run(transformer, [.. setAll.Select(r => new LabelledSentence(r.Text, r.Label))], ct: ct);
-            progress.WriteLine($"{FileAllAgree}: {eAll.Count} scored, accuracy {eAll.Accuracy:F4}");
-            (acc50, f150, accAll, f1All) = (e50.Accuracy, e50.MacroF1, eAll.Accuracy, eAll.MacroF1);
-            var seconds = e50.Seconds + eAll.Seconds;
-            perSecond = (e50.Count + eAll.Count) / Math.Max(seconds, 1e-9);
-            modelGflops = (e50.Flops + eAll.Flops) / Math.Max(seconds, 1e-9) / 1e9;
-            progress.WriteLine($"scored {e50.Count + eAll.Count} sentences in {seconds:F1} s ({perSecond:F1}/s, {(e50.Tokens + eAll.Tokens) / (double)Math.Max(1, e50.Count + eAll.Count):F1} tokens each, {modelGflops:F1} GFLOP/s of matmul work)");
-        }
-        else
-        {
-            var scoring = Stopwatch.StartNew();
-            (acc50, f150) = Evaluate(set50, scorer, progress, File50Agree, ct);
-            (accAll, f1All) = Evaluate(setAll, scorer, progress, FileAllAgree, ct);
-            scoring.Stop();
-            perSecond = (set50.Count + setAll.Count) / Math.Max(scoring.Elapsed.TotalSeconds, 1e-9);
-            progress.WriteLine($"scored {set50.Count + setAll.Count} sentences in {scoring.Elapsed.TotalMilliseconds:F0} ms ({perSecond:F0}/s)");
-        }
-        if (options.MeasurePeak && modelGflops is not null)
-        {
-            peak = Math.Max(peakBefore, MatMulPeak.MeasureGflops());
-            progress.WriteLine($"matrix-multiply peak (ONNX Runtime, 1024², float32): {peak:F1} GFLOP/s; the model reached {modelGflops / peak:P0} of it");
-        }
-        return new SentimentEvalResult(scorer.Name, set50.Count, acc50, f150, setAll.Count, accAll, f1All, perSecond,
-            options.ValidationSplitOnly, Round(modelGflops), Round(peak), modelGflops / peak is { } f ? Math.Round(f, 3) : null);
+        return (set50, setAll);
     }
 
     private static double? Round(double? x) => x is { } v ? Math.Round(v, 2) : null;

@@ -13,12 +13,14 @@ public static class TrainPriceCommand
         var noDeep = new Option<bool>("--no-deep") { Description = "Skip the GRU (gradient boosting only)." };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 12, Description = "GRU epochs (the best on the late-train holdout's log-loss is kept)." };
         var seeds = new Option<int>("--seeds") { DefaultValueFactory = _ => 5, Description = "GRU seeds; with more than one, the average of their logits is a candidate beside the first seed's model." };
+        var gbmSeeds = new Option<int>("--gbm-seeds") { DefaultValueFactory = _ => 1, Description = "Diagnostic: retrain the selected GBM setting with this many seeds and report the spread of its dev numbers (never changes what ships)." };
         var command = new Command("price", "Train the price models on the StockNet train period and select on dev.");
         command.Options.Add(data);
         command.Options.Add(output);
         command.Options.Add(noDeep);
         command.Options.Add(epochs);
         command.Options.Add(seeds);
+        command.Options.Add(gbmSeeds);
         command.SetAction((parseResult, ct) =>
         {
             var dir = parseResult.GetValue(data)!;
@@ -26,11 +28,13 @@ public static class TrainPriceCommand
             if (e < 1) throw new CliInputException("--epochs must be at least 1");
             var n = parseResult.GetValue(seeds);
             if (n is < 1 or > 20) throw new CliInputException("--seeds must be between 1 and 20");
+            var g = parseResult.GetValue(gbmSeeds);
+            if (g is < 1 or > 50) throw new CliInputException("--gbm-seeds must be between 1 and 50");
             var scorer = EvalSentimentCommand.LoadShippedScorer();
             var training = new PriceTraining(parseResult.InvocationConfiguration.Error);
             try
             {
-                training.Run(dir, parseResult.GetValue(output)!, scorer, parseResult.GetValue(noDeep) ? null : new GruPriceTrainer.Options(Epochs: e), ct, n);
+                training.Run(dir, parseResult.GetValue(output)!, scorer, parseResult.GetValue(noDeep) ? null : new GruPriceTrainer.Options(Epochs: e), ct, n, g);
             }
             catch (InvalidDataException ex)
             {

@@ -1,3 +1,4 @@
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -10,11 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace MarketPulse.Grains.Ensemble;
 
 /// <summary>
-/// One per symbol. At each daily close it first scores the predictions issued at the previous close against the
-/// realised move, updates its Hedge weights and hands the outcome to the market-wide <see cref="EnsemblePoolGrain"/>,
-/// and then issues the next day's predictions: the price signal, the sentiment signal as of the close, a persistence
-/// baseline, the per-ticker Hedge mix (<c>ensemble_hedge</c>, a baseline) and the ensemble — the pool's logistic
-/// stacking of the three experts, fitted on outcomes realised before this close.
+/// One per symbol. At each daily close it scores the predictions issued for that day against the realised move, updates
+/// its Hedge weights and hands the outcome to the market-wide <see cref="EnsemblePoolGrain"/>. At the next trading day's
+/// prediction time (00:00 UTC of it; the ticker sends <see cref="NextDayCall"/>) it issues that day's predictions: the
+/// price signal, the sentiment signal as of the prediction time, a persistence baseline, the per-ticker Hedge mix
+/// (<c>ensemble_hedge</c>, a baseline) and the ensemble — the pool's logistic stacking of the three experts, fitted on
+/// outcomes of days before the basis day.
 /// <para>
 /// Two states: the hot one (weights, scorecards, pending predictions, …; constant size) is written at every close; the
 /// scored history (up to <see cref="MaxHistory"/> records) is appended in memory and written every
@@ -79,7 +81,7 @@ public sealed class EnsembleGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_historyDirty) await FlushHistoryAsync(cancellationToken);
+        if (_historyDirty && this.ShouldFlushOnDeactivate(reason)) await FlushHistoryAsync(cancellationToken);
     }
 
     private async Task FlushHistoryAsync(CancellationToken cancellationToken)
@@ -98,33 +100,62 @@ public sealed class EnsembleGrain(
         }
     }
 
-    public async Task<PredictionRecord> OnDailyCloseAsync(DailyClose close)
+    public async Task OnDailyCloseAsync(DailyClose close)
     {
         var s = state.State;
-        if (s.LastDay is { } lastDay && close.Day <= lastDay)
-            return History.LastOrDefault(h => h.Prediction.Signal == EnsembleSignal) ?? throw new InvalidOperationException("close replayed before any prediction");
+        if (s.LastDay is { } lastDay && close.Day <= lastDay) return;
 
         var outcome = ScorePending(close);
+        if (outcome is not null)
+        {
+            try { await GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market).AddOutcomesAsync([outcome]); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The pool is unreachable (e.g. its silo just died): this outcome is not pooled, which only delays learning.
+                logger.LogWarning(ex, "Ensemble pool unavailable at {Symbol}'s close of {Day}; its outcome is not pooled", close.Symbol, close.Day);
+            }
+        }
+        s.LastClose = close.Close;
+        s.LastDayReturn = close.PreviousClose is { } pc && pc > 0 ? close.Close / pc - 1 : null;
+        s.LastDay = close.Day;
+        s.Closes++;
+        s.Weights = [.. _hedge.Weights];
+        s.Scorecards = _cards.ToDictionary(kv => kv.Key, kv => ScorecardData.From(kv.Value));
+        await state.WriteStateAsync();
+    }
+
+    public async Task<PredictionRecord?> IssueAsync(NextDayCall call)
+    {
+        var s = state.State;
+        if (s.IssuedFor is { } issuedFor && call.BasisDay <= issuedFor)
+            return s.Pending.Concat(s.LastScored).FirstOrDefault(r => r.Prediction.Signal == EnsembleSignal && r.Prediction.BasisDay == call.BasisDay);
+        if (s.LastDay != call.BasisDay)
+        {
+            logger.LogWarning("{Symbol}: call for {Target} on basis {Basis} ignored; the last close recorded here is {LastDay}",
+                call.Symbol, call.TargetDay, call.BasisDay, s.LastDay);
+            return null;
+        }
+
         var pool = GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
         EnsembleModelDto model;
         try
         {
-            if (outcome is not null) await pool.AddOutcomesAsync([outcome]);
-            model = await pool.GetModelAsync(close.Day);
+            // Outcomes of days before the basis day: every ticker's close of those days is long past, whatever order
+            // the tickers' calls arrive in (the backtest's stacker reads the same).
+            model = await pool.GetModelAsync(call.BasisDay);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The pool is unreachable (e.g. its silo just died): keep issuing with the last model this grain used (or the
-            // prior); that outcome is not pooled. Live then differs from a backtest for this close only, and says so.
-            logger.LogWarning(ex, "Ensemble pool unavailable at {Symbol}'s close of {Day}; issuing with the last known stacking model", close.Symbol, close.Day);
+            // Keep issuing with the last model this grain used (or the prior). Live then differs from a backtest for this
+            // call only, and says so.
+            logger.LogWarning(ex, "Ensemble pool unavailable for {Symbol}'s call for {Target}; issuing with the last known stacking model", call.Symbol, call.TargetDay);
             var prior = SignalMix.StackingDefaults.PriorWeights;
             model = _model ?? new EnsembleModelDto(Experts, 0, [.. prior], null, 0, 0);
         }
 
-        var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(close.Symbol).GetSignalAsync(close.CloseTimeUtc);
-        double? dayReturn = close.PreviousClose is { } pc && pc > 0 ? close.Close / pc - 1 : null;
-        var persistence = SignalMix.Persistence(dayReturn);
-        var pPrice = close.PriceSignal?.ProbabilityUp ?? double.NaN;
+        var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(call.Symbol).GetSignalAsync(call.IssuedAtUtc);
+        var persistence = SignalMix.Persistence(s.LastDayReturn);
+        var pPrice = call.PriceSignal?.ProbabilityUp ?? double.NaN;
 
         double[] probabilities = [pPrice, sentiment.ProbabilityUp, persistence];
         var hedgeMix = new List<MixContribution>(Experts.Length);
@@ -135,31 +166,27 @@ public sealed class EnsembleGrain(
         var contributions = mix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution, model.Coefficients[m.Expert])).ToList();
 
         var issued = new List<PredictionRecord>();
-        if (close.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
+        if (call.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
-            issued.Add(Issue(SentimentSignalName, SentimentKind, refinement.Model ?? sentimentScorer.Name, close, sentiment.ProbabilityUp));
-        if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", close, persistence));
-        issued.Add(Issue(HedgeSignal, "baseline", "hedge-v1", close, pHedge) with
+            issued.Add(Issue(SentimentSignalName, SentimentKind, refinement.Model ?? sentimentScorer.Name, call, sentiment.ProbabilityUp));
+        if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", call, persistence));
+        issued.Add(Issue(HedgeSignal, "baseline", "hedge-v1", call, pHedge) with
         {
             Explanation = hedgeMix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution)).ToList(),
         });
         // The ensemble's explanation: each signal's share and coefficient, and the price model's top feature contributions.
-        var ensemble = Issue(EnsembleSignal, "ensemble", StackingVersion, close, pEnsemble) with { Explanation = contributions };
-        if (close.PriceSignal?.TopFeatures is { } features)
+        var ensemble = Issue(EnsembleSignal, "ensemble", StackingVersion, call, pEnsemble) with { Explanation = contributions };
+        if (call.PriceSignal?.TopFeatures is { } features)
             ensemble = ensemble with { Prediction = ensemble.Prediction with { TopFeatures = features } };
         issued.Add(ensemble);
 
         s.Pending = issued;
+        s.IssuedFor = call.BasisDay;
         foreach (var record in issued)
         {
             s.LatestBySignal[record.Prediction.Signal] = record.Prediction;
             metrics.PredictionEmitted(record.Prediction.Signal);
         }
-        s.LastClose = close.Close;
-        s.LastDay = close.Day;
-        s.Closes++;
-        s.Weights = [.. _hedge.Weights];
-        s.Scorecards = _cards.ToDictionary(kv => kv.Key, kv => ScorecardData.From(kv.Value));
         await state.WriteStateAsync();
         return ensemble;
     }
@@ -176,8 +203,11 @@ public sealed class EnsembleGrain(
             }
         }
         var s = state.State;
-        var latest = s.Pending.FirstOrDefault(p => p.Prediction.Signal == EnsembleSignal);
-        var bySignal = s.Pending.Where(p => p.Prediction.Signal != EnsembleSignal).ToList();
+        // Between a close and the next prediction time nothing is pending: the latest predictions are then the ones just
+        // scored (with their outcome). A fast replay spends almost all its time there.
+        var shown = s.Pending.Count > 0 ? s.Pending : s.LastScored;
+        var latest = shown.FirstOrDefault(p => p.Prediction.Signal == EnsembleSignal);
+        var bySignal = shown.Where(p => p.Prediction.Signal != EnsembleSignal).ToList();
         return new EnsembleSnapshot(this.GetPrimaryKeyString(), latest, bySignal, Stats(), s.Closes);
     }
 
@@ -199,6 +229,7 @@ public sealed class EnsembleGrain(
         var wentUp = realized > 0;
         var flat = realized == 0;
         Span<double> losses = [double.NaN, double.NaN, double.NaN];
+        var scored = new List<PredictionRecord>(s.Pending.Count);
         foreach (var pending in s.Pending)
         {
             var signal = pending.Prediction.Signal;
@@ -212,14 +243,17 @@ public sealed class EnsembleGrain(
                 if (expert >= 0) losses[expert] = loss;
                 metrics.PredictionScored(signal, hit == true, p, wentUp);
             }
-            History.Add(pending with
+            var record = pending with
             {
                 TargetDay = close.Day,
                 RealizedReturn = realized,
                 Outcome = flat ? "flat" : wentUp ? "up" : "down",
                 Hit = hit,
-            });
+            };
+            History.Add(record);
+            scored.Add(record);
         }
+        s.LastScored = scored;
         EnsembleOutcome? outcome = null;
         if (!flat)
         {
@@ -265,6 +299,6 @@ public sealed class EnsembleGrain(
 
     public const string StackingVersion = "stacking-v1";
 
-    private static PredictionRecord Issue(string signal, string kind, string version, DailyClose close, double p) =>
-        new(new SignalPrediction(signal, kind, version, close.CloseTimeUtc, "1d", p >= 0.5 ? "up" : "down", p, close.Day), null, null, null, null, null);
+    private static PredictionRecord Issue(string signal, string kind, string version, NextDayCall call, double p) =>
+        new(new SignalPrediction(signal, kind, version, call.IssuedAtUtc, "1d", p >= 0.5 ? "up" : "down", p, call.BasisDay), null, null, null, null, null);
 }

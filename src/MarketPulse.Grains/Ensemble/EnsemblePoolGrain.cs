@@ -1,3 +1,4 @@
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Core.Ensemble;
@@ -63,6 +64,7 @@ public sealed class EnsemblePoolGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (!this.ShouldFlushOnDeactivate(reason)) return;
         Save();
         await state.WriteStateAsync(cancellationToken);
     }

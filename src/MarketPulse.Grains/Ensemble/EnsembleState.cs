@@ -13,7 +13,7 @@ public sealed class EnsembleState
 {
     [Id(0)] public List<double> Weights { get; set; } = [];
     [Id(1)] public Dictionary<string, ScorecardData> Scorecards { get; set; } = [];
-    /// <summary>Predictions issued at the last close, waiting for the next one.</summary>
+    /// <summary>Predictions issued for the next trading day, waiting for its close.</summary>
     [Id(2)] public List<PredictionRecord> Pending { get; set; } = [];
     /// <summary>Where the scored history was kept before it moved to its own state; read once on activation to migrate it, then empty.</summary>
     [Id(3)] public List<PredictionRecord> History { get; set; } = [];
@@ -21,6 +21,12 @@ public sealed class EnsembleState
     [Id(5)] public double? LastClose { get; set; }
     [Id(6)] public DateOnly? LastDay { get; set; }
     [Id(7)] public Dictionary<string, SignalPrediction> LatestBySignal { get; set; } = [];
+    /// <summary>The day's close return of <see cref="LastDay"/> (the persistence signal's input), set at the close.</summary>
+    [Id(8)] public double? LastDayReturn { get; set; }
+    /// <summary>The basis day of the predictions issued last (each basis day is issued at most once).</summary>
+    [Id(9)] public DateOnly? IssuedFor { get; set; }
+    /// <summary>The predictions scored at the last close, with their outcome (shown until the next ones are issued).</summary>
+    [Id(10)] public List<PredictionRecord> LastScored { get; set; } = [];
 }
 
 /// <summary>

@@ -10,9 +10,10 @@ namespace MarketPulse.Grains.Ensemble;
 
 /// <summary>
 /// The trained price model in the live service: one shared ONNX Runtime session (a DI singleton), fed by
-/// <see cref="PriceFeatures"/> exactly as in training and backtests. Inputs at a daily close: the ticker's daily bars,
-/// the sentiment grain's posts before the close (scored with the VADER lexicon, as in training), and the market context of the tickers that closed the same day
-/// in this silo (<see cref="MarketBoard"/>). The target day is the exchange's next trading day (holidays skipped).
+/// <see cref="PriceFeatures"/> exactly as in training and backtests. Inputs at the prediction time of the next trading
+/// day (00:00 UTC of it): the ticker's daily bars, the sentiment grain's posts before that time (scored with the VADER
+/// lexicon, as in training), and the market context of the tickers that closed the basis day in this silo
+/// (<see cref="MarketBoard"/>). The target day is the exchange's next trading day (holidays skipped).
 /// </summary>
 public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lexicon, ILogger<LivePriceModel> logger)
 {
@@ -25,28 +26,41 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
     public string? Version => Model?.Version;
     public MarketBoard Board { get; } = new();
 
+    /// <summary>
+    /// At a daily close: the ticker's returns go on the <see cref="Board"/>, so that at the next prediction time the market
+    /// context of the day includes every ticker that has closed it in this silo by then; and the posts the sentiment grain
+    /// holds now are remembered for the call for <paramref name="target"/> (the grain keeps about six days, counted from
+    /// its newest post, and the features look back ten: a replay may deliver a whole day of newer posts before that call).
+    /// </summary>
+    public async Task RecordCloseAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars, DateOnly target)
+    {
+        if (Model is null || dailyBars.Count == 0) return;
+        Board.Report(symbol, Model.Card.SectorOf(symbol), Recent(dailyBars));
+        var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
+        Remember(symbol, posts, LookBackStart(target));
+    }
+
+    /// <summary>The oldest post time any feature for <paramref name="target"/> reads: two 5-day windows before it.</summary>
+    private static DateTime LookBackStart(DateOnly target) => PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays);
+
+    /// <summary>
+    /// The prediction for <paramref name="target"/> issued at <paramref name="issuedAtUtc"/> (its prediction time,
+    /// <see cref="PriceFeatures.PredictionTimeUtc"/>): bars before the target day and the posts before that time.
+    /// </summary>
     /// <returns>Null without a model or before the first bar; the caller then keeps its rule-based signal.</returns>
-    public async Task<SignalPrediction?> PredictAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars, DateTime closeUtc, DateOnly basisDay)
+    public async Task<SignalPrediction?> PredictAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars,
+        DateOnly basisDay, DateOnly target, DateTime issuedAtUtc)
     {
         if (Model is null || dailyBars.Count == 0) return null;
-        var start = Math.Max(0, dailyBars.Count - PriceFeatures.HistoryDays);
-        var bars = new List<DayBar>(dailyBars.Count - start);
-        for (var i = start; i < dailyBars.Count; i++)
-        {
-            var b = dailyBars[i];
-            bars.Add(new DayBar(b.TradingDay, b.Open, b.High, b.Low, b.Close, b.Volume));
-        }
+        var bars = Recent(dailyBars);
         var sector = Model.Card.SectorOf(symbol);
-        Board.Report(symbol, sector, bars);
-
         var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
-        var target = ExchangeCalendar.UsEquities.NextTradingDay(basisDay);
-        var texts = RecentTexts(symbol, posts, PriceFeatures.TextWindowStart(target).AddDays(-PriceFeatures.TextWindowDays), closeUtc);
+        var texts = Remember(symbol, posts, LookBackStart(target)).Where(t => t.TimeUtc < issuedAtUtc).OrderBy(t => t.TimeUtc).ToList();
         try
         {
             var prediction = Model.Predict(new PriceInputs(target, bars, texts, day => Board.Market(day, sector), sector), TopFeatures);
             if (prediction is null) return null;
-            return new SignalPrediction(Signal, "model", prediction.ModelVersion, closeUtc, prediction.Horizon, prediction.Direction,
+            return new SignalPrediction(Signal, "model", prediction.ModelVersion, issuedAtUtc, prediction.Horizon, prediction.Direction,
                 prediction.ProbabilityUp, basisDay,
                 prediction.TopContributions.Select(c => new FeatureContributionDto(c.Feature, c.Value, c.Contribution)).ToList());
         }
@@ -57,13 +71,26 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         }
     }
 
+    private static List<DayBar> Recent(IReadOnlyList<BarDto> dailyBars)
+    {
+        var start = Math.Max(0, dailyBars.Count - PriceFeatures.HistoryDays);
+        var bars = new List<DayBar>(dailyBars.Count - start);
+        for (var i = start; i < dailyBars.Count; i++)
+        {
+            var b = dailyBars[i];
+            bars.Add(new DayBar(b.TradingDay, b.Open, b.High, b.Low, b.Close, b.Volume));
+        }
+        return bars;
+    }
+
     private readonly ConcurrentDictionary<string, Dictionary<string, TextObservation>> _texts = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The texts in [from, before), scored with the lexicon the model was trained on. The sentiment grain keeps only about
-    /// six days of posts, the features look back ten (two 5-day windows), so the posts seen at earlier closes are kept here.
+    /// Adds the posts from <paramref name="from"/> on, scored with the lexicon the model was trained on, to what was seen
+    /// before, drops older ones and returns them all. The sentiment grain keeps only about six days of posts, the features
+    /// look back ten (two 5-day windows), so the posts seen at earlier closes and calls are kept here.
     /// </summary>
-    private List<TextObservation> RecentTexts(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from, DateTime before)
+    private List<TextObservation> Remember(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from)
     {
         var known = _texts.GetOrAdd(symbol, _ => new Dictionary<string, TextObservation>(StringComparer.Ordinal));
         lock (known)
@@ -72,7 +99,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
                 if (p.Time >= from && !known.ContainsKey(p.Source + "\u0001" + p.Id))
                     known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, lexicon.Score(p.Text).Polarity);
             foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
-            return known.Values.Where(t => t.TimeUtc < before).OrderBy(t => t.TimeUtc).ToList();
+            return [.. known.Values];
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Ml.Price;
@@ -58,6 +59,8 @@ public static class GrainServiceCollectionExtensions
         // The price model keeps the VADER-only lexicon: its sentiment features were computed with it in training.
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
+        // Durable unless the Local profile's in-memory providers say otherwise (AddMarketPulseMemoryProviders).
+        services.TryAddSingleton(GrainStateDurability.Durable);
         // From the configuration given here, like every other option above (not whatever IConfiguration the host registers).
         services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.TextPipelineFactory(
             configuration, sp.GetRequiredService<ILogger<MarketPulse.Grains.Sentiment.TextPipelineFactory>>()));

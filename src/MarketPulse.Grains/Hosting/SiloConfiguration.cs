@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using MarketPulse.Abstractions;
 using Orleans.Hosting;
 using Orleans.Providers;
@@ -17,6 +18,7 @@ public static class SiloConfiguration
     {
         silo.AddMemoryGrainStorage(MarketPulseNames.GrainStorage);
         silo.AddMemoryGrainStorage(MarketPulseNames.PubSubStorage);
+        silo.Services.AddSingleton(GrainStateDurability.Volatile);
         silo.AddMemoryStreams(MarketPulseNames.StreamProvider, streams =>
         {
             streams.ConfigurePartitioning(8);

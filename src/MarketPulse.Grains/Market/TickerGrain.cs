@@ -1,3 +1,4 @@
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -8,6 +9,7 @@ using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -16,8 +18,11 @@ namespace MarketPulse.Grains.Market;
 
 /// <summary>
 /// One per symbol. Consumes the symbol's market stream in batches, rolls trades into 1-minute and daily bars,
-/// updates incremental indicators on each closed day, and on each close hands the day and its price signal to the
-/// symbol's ensemble. Between closes it keeps a live price signal that includes the latest trade.
+/// updates incremental indicators on each closed day and hands each close to the symbol's ensemble (which settles the
+/// predictions for that day). At the next trading day's prediction time (<see cref="PriceFeatures.PredictionTimeUtc"/>,
+/// 00:00 UTC of it, by the feed's clock) it makes the price signal and has the ensemble issue the day's predictions: a
+/// timer fires then, and the first market event at or after that time issues it first if the timer has not (a replay's
+/// clock jumps from event to event). Between closes it keeps a live price signal that includes the latest trade.
 /// </summary>
 [ImplicitStreamSubscription(MarketPulseNames.TicksNamespace)]
 public sealed class TickerGrain(
@@ -45,6 +50,9 @@ public sealed class TickerGrain(
     private DateTime _lastArrivalWall = DateTime.UtcNow;
     private IGrainTimer? _closeTimer;
     private DateOnly? _closeTimerDay;
+    private IGrainTimer? _issueTimer;
+    private DateOnly? _issueTimerBasis;
+    private DateTime _issueTimerWallDue;
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
     private HashSet<Guid>? _recentBatches;
@@ -55,7 +63,13 @@ public sealed class TickerGrain(
     /// The feed's clock: the last event time plus the wall time since it arrived. For a live feed that is the wall clock;
     /// for a replay it is the replay's own (accelerated) time, so the close timer neither fires early nor waits for days.
     /// </summary>
-    private DateTime FeedNow => state.State.LastTime is { } t ? t + (DateTime.UtcNow - _lastArrivalWall) : DateTime.UtcNow;
+    private DateTime FeedNow => FeedTime is { } t ? t + (DateTime.UtcNow - _lastArrivalWall) : DateTime.UtcNow;
+
+    /// <summary>The feed's time at the last arrival: its last event, or its last clock batch if that is later.</summary>
+    private DateTime? FeedTime => state.State.LastTime is { } t ? (_sourceClock > t ? _sourceClock : t) : _sourceClock;
+
+    /// <summary>The latest clock the source has sent (<see cref="MarketBatch.ClockUtc"/>); not persisted: the next one re-sets it.</summary>
+    private DateTime? _sourceClock;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -74,12 +88,13 @@ public sealed class TickerGrain(
         }
         this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         ScheduleClose();
+        ScheduleIssue();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty) await state.WriteStateAsync(cancellationToken);
+        if (_dirty && this.ShouldFlushOnDeactivate(reason)) await state.WriteStateAsync(cancellationToken);
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -99,19 +114,40 @@ public sealed class TickerGrain(
                 continue;
             }
             traceParent = batch.TraceParent ?? traceParent;
+            if (batch.Ticks.Count == 0 && batch.Bars.Count == 0)
+            {
+                // A clock-only batch: the source's time has moved on without an event for this symbol.
+                if (batch.ClockUtc is { } clock && (_sourceClock is null || clock > _sourceClock))
+                {
+                    _sourceClock = clock;
+                    _lastArrivalWall = DateTime.UtcNow;
+                    if (IssueDue(clock)) await IssueAsync();
+                }
+                continue;
+            }
             foreach (var bar in batch.Bars)
             {
+                // A whole day's bar arrives at its close; the call for that day is issued first (ApplyClosedBarsAsync).
+                var closeTime = _calendar.CloseUtc(bar.Date);
                 if (_bars.AddDailyBar(bar.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume))
                 {
                     s.BarsApplied++;
                     s.LastPrice = (double)bar.Close;
-                    s.LastTime = _calendar.CloseUtc(bar.Date);
+                    s.LastTime = closeTime;
                 }
+                if (_closedDays.Count > 0) await ApplyClosedBarsAsync();
             }
             foreach (var tick in batch.Ticks)
             {
                 double price = (double)tick.Price, size = (double)tick.Size;
+                if (IssueDue(tick.Time)) await IssueAsync();
                 _bars.AddTrade(tick.Time, price, size);
+                if (_closedDays.Count > 0)
+                {
+                    // This trade closed the previous day; its prediction time may be past already (a pre-market trade).
+                    await ApplyClosedBarsAsync();
+                    if (IssueDue(tick.Time)) await IssueAsync();
+                }
                 var calendarDay = _bars.DayOf(tick.Time);
                 if (calendarDay.SessionAt(tick.Time, _calendar.AlwaysOpen) == MarketSession.Regular) _vwap.Update(calendarDay.Day, price, price, price, size);
                 s.TicksApplied++;
@@ -125,6 +161,7 @@ public sealed class TickerGrain(
         }
         SaveBarsToState();
         ScheduleClose();
+        ScheduleIssue();
         if (!s.Registered)
         {
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
@@ -191,6 +228,79 @@ public sealed class TickerGrain(
             SaveBarsToState();
         }
         ScheduleClose();
+        ScheduleIssue();
+    }
+
+    /// <summary>The next trading day of the last closed day whose predictions are not issued yet, and its prediction time.</summary>
+    private (DateOnly Basis, DateOnly Target, DateTime At)? UnissuedCall
+    {
+        get
+        {
+            if (state.State.UnissuedBasis is not { } basis) return null;
+            // Read for every tick: the calendar is asked once per basis day.
+            if (_unissuedCall?.Basis != basis)
+            {
+                var target = _calendar.NextTradingDay(basis);
+                _unissuedCall = (basis, target, PriceFeatures.PredictionTimeUtc(target));
+            }
+            return _unissuedCall;
+        }
+    }
+
+    private (DateOnly Basis, DateOnly Target, DateTime At)? _unissuedCall;
+
+    private bool IssueDue(DateTime now) => UnissuedCall is { } call && call.At <= now;
+
+    /// <summary>
+    /// Arms a one-shot timer for the prediction time of the unissued call (by the feed's clock), and re-arms it when the
+    /// feed's clock has jumped (a replay, a feed catching up) so that it fires at the feed's time, not the old estimate.
+    /// </summary>
+    private void ScheduleIssue()
+    {
+        var basis = state.State.UnissuedBasis;
+        var call = UnissuedCall;
+        var due = call is { } c ? c.At - FeedNow : TimeSpan.Zero;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        var wallDue = DateTime.UtcNow + due;
+        if (basis == _issueTimerBasis && _issueTimer is not null && (wallDue - _issueTimerWallDue).Duration() < TimeSpan.FromSeconds(1)) return;
+        _issueTimer?.Dispose();
+        _issueTimer = null;
+        _issueTimerBasis = basis;
+        if (call is null) return;
+        _issueTimerWallDue = wallDue;
+        _issueTimer = this.RegisterGrainTimer(OnPredictionTimeAsync, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnPredictionTimeAsync(CancellationToken cancellationToken)
+    {
+        _issueTimer?.Dispose();
+        _issueTimer = null;
+        _issueTimerBasis = null;
+        if (IssueDue(FeedNow))
+        {
+            await IssueAsync();
+            _dirty = true;
+            var snapshot = await GetSnapshotAsync();
+            await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, null));
+        }
+        ScheduleIssue();
+    }
+
+    /// <summary>
+    /// The predictions for the next trading day t, made at its prediction time from the bars before t (the closed days
+    /// only: a bar of t is applied after this) and the posts before that time.
+    /// </summary>
+    private async Task IssueAsync(DateOnly? closingDay = null)
+    {
+        var s = state.State;
+        if (UnissuedCall is not { } call) return;
+        s.UnissuedBasis = null;
+        var (target, at) = closingDay is { } day && day < call.Target ? (day, PriceFeatures.PredictionTimeUtc(day)) : (call.Target, call.At);
+        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at)
+            ?? RulePriceSignal(at, call.Basis);
+        if (signal is not null) metrics.PredictionEmitted(PriceSignal);
+        var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
+        if (issued is not null) _ensembleCall = issued.Prediction;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -247,27 +357,27 @@ public sealed class TickerGrain(
         var ensemble = GrainFactory.GetGrain<IEnsembleGrain>(Symbol);
         foreach (var day in days)
         {
+            // A call still unissued when a later day closes goes first, for that day if the feed has a trading day the
+            // calendar lacks (as the backtest's target is the next bar); it reads only bars before it either way.
+            if (UnissuedCall is { } pending && day.Date > pending.Basis) await IssueAsync(day.Date);
             double? previousClose = s.DailyBars.Count > 0 ? s.DailyBars[^1].Close : null;
             var dto = day.ToDto();
             Append(s.DailyBars, dto, MaxDailyBars);
             _indicators.Update(dto);
-            var closeTime = _calendar.CloseUtc(day.Date);
-            var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, closeTime, day.Date)
-                ?? PriceSignalAtClose(closeTime, day.Date);
-            if (signal is not null) metrics.PredictionEmitted(PriceSignal);
-            var call = await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, closeTime, day.Close, previousClose, signal));
-            _ensembleCall = call.Prediction;
+            await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _calendar.NextTradingDay(day.Date));
+            await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, _calendar.CloseUtc(day.Date), day.Close, previousClose));
+            // The predictions for the next trading day wait for its prediction time (ScheduleIssue / IssueDue).
+            s.UnissuedBasis = day.Date;
         }
     }
 
-    // ---- The price signal. Everything that decides the price call is in the two methods below (today a fixed rule);
-    // ---- a trained model replaces the probability computation here and nowhere else.
+    // ---- The rule-based price signal (the fallback when no model file is present, and the live signal between closes).
 
-    /// <summary>The price call issued at a day's close, from the indicators including that day.</summary>
-    private SignalPrediction? PriceSignalAtClose(DateTime closeTime, DateOnly day)
+    /// <summary>The rule's next-day call, from the indicators of the closed days (up to the basis day).</summary>
+    private SignalPrediction? RulePriceSignal(DateTime madeAt, DateOnly basis)
     {
         var p = _indicators.MomentumProbability(double.NaN);
-        return double.IsNaN(p) ? null : Prediction(p, closeTime, day);
+        return double.IsNaN(p) ? null : Prediction(p, madeAt, basis);
     }
 
     /// <summary>The live price call between closes: the indicators advanced provisionally by the latest trade.</summary>

@@ -20,6 +20,9 @@ public sealed class TickerState
 
     /// <summary>Ids of the most recent applied batches, oldest first: a durable stream may deliver a batch again.</summary>
     [Id(11)] public List<Guid> RecentBatches { get; set; } = [];
+
+    /// <summary>The last closed day whose next-day predictions are not issued yet (they wait for the prediction time).</summary>
+    [Id(12)] public DateOnly? UnissuedBasis { get; set; }
 }
 
 internal static class BarMapping

@@ -64,6 +64,7 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
         }
         _firstTime = _pending!.Value.Time;
         _virtualTime = _firstTime + request.WarmUp;
+        _lastClockDay = DateTime.MinValue;
         _lastWall = DateTime.UtcNow;
         _state = "running";
         logger.LogInformation("Replay {Name}: {Format} from {Path} at {Speed}x, warm-up {WarmUp}", Name, _format, request.Path, request.Speed, request.WarmUp);
@@ -159,8 +160,27 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
             _published += n;
             _publishedThisLoop += n;
         }
+        await AdvanceClockAsync(market);
         if (_pending is null && _state == "running") EndOfData();
     }
+
+    /// <summary>
+    /// Once per replayed UTC day: tells the tickers the replay's time (everything before it has been published), so that
+    /// what they do by the clock — issue the next day's predictions at 00:00 UTC — happens at the replay's speed instead
+    /// of waiting for their next event.
+    /// </summary>
+    private async Task AdvanceClockAsync(IMarketSourceGrain market)
+    {
+        if (_virtualTime == DateTime.MaxValue) return; // as fast as possible: there is no clock to follow
+        var clock = _pending is { } next && next.Time + _loopShift * _loop <= _virtualTime
+            ? next.Time + _loopShift * _loop - TimeSpan.FromTicks(1) // this turn's budget ran out before the virtual time
+            : _virtualTime;
+        if (clock.Date <= _lastClockDay) return;
+        _lastClockDay = clock.Date;
+        await market.AdvanceClockAsync(clock);
+    }
+
+    private DateTime _lastClockDay = DateTime.MinValue;
 
     private void EndOfData()
     {

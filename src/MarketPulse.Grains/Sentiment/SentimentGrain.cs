@@ -62,7 +62,7 @@ public sealed class SentimentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty) await state.WriteStateAsync(cancellationToken);
+        if (_dirty && this.ShouldFlushOnDeactivate(reason)) await state.WriteStateAsync(cancellationToken);
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

@@ -3,6 +3,7 @@ using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ml.Sentiment;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,26 +19,43 @@ public sealed class SentimentRefinement : IAsyncDisposable
     private readonly TransformerSentimentScorer? _model;
 
     public SentimentRefinement(IOptions<SentimentOptions> options, IOptions<ModelOptions> models, IGrainFactory grains,
-        IMeterFactory meters, ILogger<SentimentRefinement> logger)
+        IMeterFactory meters, IHostApplicationLifetime lifetime, ILogger<SentimentRefinement> logger)
     {
         var o = options.Value;
+        // Checked even with the transformer off, so a typo does not wait to surface until someone turns it on.
+        SentimentPrecision precision;
+        try
+        {
+            precision = SentimentPrecisions.Parse(o.Precision, "MarketPulse:Sentiment:Precision");
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
         if (!o.TransformerEnabled)
         {
             logger.LogWarning("Sentiment transformer disabled (MarketPulse:Sentiment:TransformerEnabled=false): lexicon scores only");
             return;
         }
         var dir = PathResolver.Resolve(models.Value.Path);
-        _model = TransformerSentimentScorer.LoadShipped(dir);
+        if (o.RefineThreads is < 1) throw new InvalidOperationException($"MarketPulse:Sentiment:RefineThreads must be at least 1, is {o.RefineThreads}");
+        _model = TransformerSentimentScorer.LoadShipped(dir, o.EffectiveRefineThreads, precision);
         Queue = new SentimentRefineQueue(_model, results => DeliverAsync(grains, results), o.RefineQueueCapacity, o.RefineBatchSize,
             ex => logger.LogError(ex, "Sentiment refinement batch failed; those texts keep their lexicon scores"));
-        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors); refine queue capacity {Capacity}",
-            _model.Name, dir, _model.OverriddenInitializers, o.RefineQueueCapacity);
+        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors, {Precision}, {Quantized} int8 matrix multiplies); refine queue capacity {Capacity}, {Threads} thread(s)",
+            _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls, o.RefineQueueCapacity, o.EffectiveRefineThreads);
+
+        var queue = Queue;
+        // The host stops its services (the silo among them) after its stopping callbacks have returned: close the queue
+        // there, and wait for the batch in flight, so that the backlog is not refined for grains that are being
+        // deactivated (every batch would fail and be logged as an error).
+        lifetime.ApplicationStopping.Register(() => CloseAtShutdown(queue, logger));
 
         var meter = meters.Create(PipelineMetrics.MeterName);
-        var queue = Queue;
         meter.CreateObservableCounter("marketpulse.sentiment.refined", () => queue.Refined, "{text}", "Texts re-scored by the production sentiment model");
         meter.CreateObservableCounter("marketpulse.sentiment.degraded", () => queue.Degraded, "{text}", "Texts left with the lexicon score because the refine queue was full");
         meter.CreateObservableCounter("marketpulse.sentiment.refine_failed", () => queue.Failed, "{text}", "Texts whose refinement failed (they keep the lexicon score)");
+        meter.CreateObservableCounter("marketpulse.sentiment.refine_abandoned", () => queue.Abandoned, "{text}", "Texts still queued at shutdown (they keep the lexicon score)");
         meter.CreateObservableGauge("marketpulse.sentiment.refine_queue", () => queue.Pending, "{text}", "Texts waiting for the production sentiment model");
     }
 
@@ -45,6 +63,17 @@ public sealed class SentimentRefinement : IAsyncDisposable
     public SentimentRefineQueue? Queue { get; }
 
     public string? Model => _model?.Name;
+
+    private static void CloseAtShutdown(SentimentRefineQueue queue, ILogger logger)
+    {
+        // A stopping callback must be synchronous; one batch of the model takes well under a second.
+        if (!queue.CloseAsync().Wait(ShutdownWait))
+            logger.LogWarning("Sentiment refine queue: the batch in flight did not finish within {Wait} of shutdown", ShutdownWait);
+        if (queue.Abandoned > 0)
+            logger.LogInformation("Sentiment refine queue closed at shutdown: {Count} queued texts keep their lexicon scores", queue.Abandoned);
+    }
+
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);
 
     private Task DeliverAsync(IGrainFactory grains, IReadOnlyList<RefineResult> results)
     {

@@ -20,6 +20,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
 {
     private readonly MarketValidator _validator = new(validation.Value);
     private readonly SourceCounters _counters = new();
+    private readonly HashSet<string> _symbols = new(StringComparer.Ordinal);
 
     private string Source => this.GetPrimaryKeyString();
 
@@ -51,6 +52,18 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
         return PublishAsync(bars.Count, groups, rejected);
     }
 
+    public async Task AdvanceClockAsync(DateTime clockUtc)
+    {
+        var provider = this.GetStreamProvider(MarketPulseNames.StreamProvider);
+        var now = DateTime.UtcNow;
+        foreach (var symbol in _symbols)
+        {
+            await provider.GetStream<MarketBatch>(StreamId.Create(MarketPulseNames.TicksNamespace, symbol))
+                .OnNextAsync(new MarketBatch(symbol, [], [], now, null, Guid.NewGuid(), clockUtc));
+            metrics.BatchPublished(MarketPulseNames.TicksNamespace);
+        }
+    }
+
     public Task<SourceStats> GetStatsAsync() => Task.FromResult(_counters.ToStats(Source));
 
     public Task RecordUpstreamRejectionsAsync(IReadOnlyDictionary<string, long> counts)
@@ -74,6 +87,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
                 await provider.GetStream<MarketBatch>(StreamId.Create(MarketPulseNames.TicksNamespace, symbol)).OnNextAsync(batch);
                 metrics.BatchPublished(MarketPulseNames.TicksNamespace);
                 accepted += group.Indexes.Count;
+                _symbols.Add(symbol);
                 _counters.Accepted(group.Indexes.Count, group.LastTime);
                 metrics.TicksIngested(Source, group.Indexes.Count);
             }

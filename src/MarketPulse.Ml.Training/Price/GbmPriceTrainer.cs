@@ -6,8 +6,10 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace MarketPulse.Ml.Training.Price;
 
 /// <summary>Gradient-boosted trees (ML.NET LightGbm) over the feature vector, exported to ONNX with ML.NET's converter.</summary>
-public sealed class GbmPriceTrainer(int seed = 17)
+public sealed class GbmPriceTrainer(int seed = GbmPriceTrainer.DefaultSeed)
 {
+    public const int DefaultSeed = 17;
+
     public sealed record Config(int Leaves, int MinLeaf, double LearningRate, int Trees, double FeatureFraction)
     {
         public override string ToString() => $"leaves={Leaves} minLeaf={MinLeaf} lr={LearningRate} trees={Trees} ff={FeatureFraction}";

@@ -30,11 +30,19 @@ public sealed class PriceTraining(TextWriter progress)
 
     public List<CandidateResult> Candidates { get; } = [];
 
-    /// <summary>Version of the models this code writes (v2: trained on the texts the live text pipeline keeps).</summary>
-    public const string ModelVersion = "v2";
+    /// <summary>
+    /// Version of the models this code writes (v2: trained on the texts the live text pipeline keeps; v3: StockNet's text
+    /// window, ending at 00:00 UTC of the target day instead of the basis day's close).
+    /// </summary>
+    public const string ModelVersion = "v3";
 
     /// <param name="seeds">GRU seeds: the first is the single model; with more than one, their logit average is a candidate too.</param>
-    public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default, int seeds = 1)
+    /// <param name="gbmSeeds">
+    /// Diagnostic only (it never changes what ships): retrain the selected GBM setting with this many LightGbm seeds
+    /// (17, 18, …) and report each seed's dev numbers, their spread, and those of the mean of their calibrated probabilities.
+    /// </param>
+    public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default, int seeds = 1,
+        int gbmSeeds = 1)
     {
         var tablePath = Path.Combine(dataDir, "StockTable");
         if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
@@ -88,6 +96,7 @@ public sealed class PriceTraining(TextWriter progress)
             var c = Assess("price-gbm", "gbm", config.ToString(), onnx, input, null, output, []);
             if (bestGbm is null || c.Result.DevMcc > bestGbm.Value.Result.DevMcc) { bestGbm = c; bestConfig = config; }
         }
+        if (gbmSeeds > 1) GbmSeedSpread(bestConfig!, bestGbm!.Value, gbmSeeds, fit, dev, Assess, ct);
         var masked = PriceFeatures.TextFeatureIndices;
         var (baseOnnx, baseIn, baseOut) = gbm.Train(fit.Masked(masked), bestConfig!);
         var baseline = Assess("price-only-gbm", "gbm", bestConfig!.ToString(), baseOnnx, baseIn, null, baseOut, masked);
@@ -128,6 +137,45 @@ public sealed class PriceTraining(TextWriter progress)
         Write(outDir, "price", winner.Onnx, winner.Card);
         Write(outDir, "price-baseline", baseline.Onnx, baseline.Card);
         progress.WriteLine($"wrote {Path.Combine(outDir, "price.onnx")} ({winner.Card.Name}) and price-baseline.onnx");
+    }
+
+    private delegate (byte[] Onnx, PriceModelCard Card, CandidateResult Result) AssessFn(string name, string kind, string config, byte[] onnx,
+        string input, string? seqInput, string output, int[] masked);
+
+    /// <summary>How much of the selected GBM's dev score is its seed (LightGbm's feature-fraction draws): see <see cref="Run"/>.</summary>
+    private void GbmSeedSpread(GbmPriceTrainer.Config config, (byte[] Onnx, PriceModelCard Card, CandidateResult Result) first, int count,
+        PriceDataset fit, PriceDataset dev, AssessFn assess, CancellationToken ct)
+    {
+        var runs = new List<(CandidateResult Result, double[] P)> { (first.Result, DevProbabilities(first.Onnx, first.Card, dev)) };
+        for (var k = 1; k < count; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var seed = GbmPriceTrainer.DefaultSeed + k;
+            var (onnx, input, output) = new GbmPriceTrainer(seed).Train(fit, config);
+            var c = assess($"price-gbm-seed{seed}", "gbm", $"{config} seed={seed} (diagnostic, not a candidate)", onnx, input, null, output, []);
+            Candidates.Remove(c.Result); // never a candidate for shipping; listed below as part of the spread
+            runs.Add((c.Result, DevProbabilities(onnx, c.Card, dev)));
+        }
+        var mean = new BinaryMetrics();
+        for (var i = 0; i < dev.Rows; i++) mean.Add(runs.Average(r => r.P[i]), dev.Samples[i].Up);
+        var mccs = runs.Select(r => r.Result.DevMcc).ToList();
+        progress.WriteLine($"GBM seeds {GbmPriceTrainer.DefaultSeed}..{GbmPriceTrainer.DefaultSeed + count - 1} [{config}]: dev MCC "
+            + string.Join(", ", mccs.Select(m => m.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))
+            + $"; mean {mccs.Average():F3} (min {mccs.Min():F3}, max {mccs.Max():F3}), accuracy mean {runs.Average(r => r.Result.DevAccuracy):P2}; "
+            + $"mean of the {count} calibrated probabilities: accuracy {mean.Accuracy:P2}, MCC {mean.Mcc:F3}, Brier {mean.Brier:F4}");
+        GbmSeedSummary = new(mccs, mean.Accuracy, mean.Mcc, mean.Brier);
+    }
+
+    public sealed record SeedSpread(IReadOnlyList<double> DevMcc, double MeanAccuracy, double MeanMcc, double MeanBrier);
+
+    /// <summary>Set by a run with more than one GBM seed.</summary>
+    public SeedSpread? GbmSeedSummary { get; private set; }
+
+    private static double[] DevProbabilities(byte[] onnx, PriceModelCard card, PriceDataset dev)
+    {
+        using var model = new PriceModel(onnx, card);
+        var scores = model.Scores(dev.Features, dev.Sequences, dev.Rows);
+        return [.. scores.Select(model.Calibrate)];
     }
 
     private static void Write(string dir, string name, byte[] onnx, PriceModelCard card)

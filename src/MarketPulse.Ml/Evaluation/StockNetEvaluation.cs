@@ -61,10 +61,11 @@ public sealed record StockNetEvalResult(
 
 /// <summary>
 /// The causal StockNet backtest. It walks the trading days in time order, and on each day the tickers in symbol order,
-/// exactly as the live ensemble grains do at each close: first the predictions issued at the previous close are scored
-/// against the realised move (updating that ticker's Hedge weights and handing the outcome to the market-wide
-/// <see cref="LogisticStacking"/>), then each signal's prediction for the next trading day is issued from data before
-/// it only. The stacker used at the close of day d is fitted on outcomes realised at closes before d. Metrics count only
+/// exactly as the live grains do: at each ticker's close of day d the predictions issued for d are scored against the
+/// realised move (updating that ticker's Hedge weights and handing the outcome to the market-wide
+/// <see cref="LogisticStacking"/>); then, at the prediction time of the next trading day t
+/// (<see cref="PriceFeatures.PredictionTimeUtc"/>, 00:00 UTC of t), each signal's prediction for t is issued from data
+/// before that time only. The stacker used for the predictions made after day d is fitted on outcomes of days before d. Metrics count only
 /// the StockNet samples (target days in [from, to) outside the −0.5 %..0.55 % band). Hedge weights and the stacker start
 /// from their priors (or a given state) at <c>from</c>: nothing learnt before the evaluated period reaches them.
 /// </summary>
@@ -115,9 +116,12 @@ public static class StockNetEvaluation
         // Every day any ticker closes, in time order; on each, the tickers that close that day in symbol order.
         var days = data.Symbols.SelectMany(s => data.Bars(s).Select(b => b.Date)).Where(d => d < to).Distinct().Order().ToList();
         var dayCount = 0;
+        var closed = new List<(string Symbol, int Index)>(data.Symbols.Count);
         foreach (var day in days)
         {
             ct.ThrowIfCancellationRequested();
+            // At each ticker's close of this day (16:00 New York): score the calls issued for this day.
+            closed.Clear();
             foreach (var symbol in data.Symbols)
             {
                 var bars = data.Bars(symbol);
@@ -125,8 +129,9 @@ public static class StockNetEvaluation
                 // The ticker's bar of this day, if it traded (bars are in date order; the cursor only moves forward).
                 if (st.Next >= bars.Count || bars[st.Next].Date != day) continue;
                 var i = st.Next++;
+                closed.Add((symbol, i));
 
-                // This close: score the calls made at the previous close (flat days teach nothing).
+                // This close: score the calls issued for this day (flat days teach nothing).
                 if (st.Pending is { } p && st.PendingBasisClose > 0)
                 {
                     var realized = bars[i].Close / st.PendingBasisClose - 1;
@@ -140,8 +145,16 @@ public static class StockNetEvaluation
                     }
                 }
                 st.Pending = null;
+            }
 
-                // Then the calls for the next trading day t (the backtest knows it: the next bar), from data before t.
+            // Later, at the prediction time of the next trading day t (00:00 UTC of t, after every close of this day):
+            // each signal's call for t, from data before that time. The stacker reads outcomes of days before this one
+            // only, and each ticker's Hedge weights already include this day's outcome — as live.
+            foreach (var (symbol, i) in closed)
+            {
+                var bars = data.Bars(symbol);
+                var st = states[symbol];
+                // The backtest knows t: the next bar.
                 if (i + 1 >= bars.Count) continue;
                 var t = bars[i + 1].Date;
                 if (t < from || t >= to) continue;
@@ -153,7 +166,7 @@ public static class StockNetEvaluation
                 predictions++;
                 var pPriceOnly = priceOnly?.Predict(inputs)?.ProbabilityUp ?? double.NaN;
                 var texts = data.Texts(symbol);
-                var cutoff = PriceFeatures.Cutoff(d);
+                var cutoff = PriceFeatures.PredictionTimeUtc(t);
                 var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.SignalPolarity, cutoff, SentimentHalfLife, SentimentWindow);
                 var posts = PriceFeatures.Summarize(texts, cutoff - SentimentWindow, cutoff).Count;
                 var pSentiment = SignalMix.Sentiment(polarity, posts);

@@ -18,7 +18,8 @@ public readonly record struct MarketDay(double MarketReturn1, double MarketRetur
 
 /// <summary>
 /// Everything the price model may see when it predicts the move of <see cref="Target"/>: bars strictly before the target
-/// day, texts posted before the basis day's close, and the market context of the days of those bars.
+/// day, texts posted before the prediction time (<see cref="PriceFeatures.PredictionTimeUtc"/>: 00:00 UTC of the target
+/// day), and the market context of the days of those bars.
 /// </summary>
 public sealed record PriceInputs(
     DateOnly Target,
@@ -29,8 +30,10 @@ public sealed record PriceInputs(
 
 /// <summary>
 /// The one feature computation shared by training, evaluation and live serving. Pure and causal: it reads only bars
-/// dated before the target day (the last one is the basis day whose close is the prediction time), texts posted in the
-/// 5 calendar days before the target day and before the basis day's close, and the market context of bar days.
+/// dated before the target day (the last one is the basis day), texts posted in the 5 calendar days before the target
+/// day — StockNet's window, which ends at the prediction time <see cref="PredictionTimeUtc"/> (00:00 UTC of the target
+/// day) and so includes the basis day's after-hours posts and a weekend before a Monday — and the market context of bar
+/// days.
 /// Indicators always run over exactly the last <see cref="HistoryDays"/> bars, so the values do not depend on how much
 /// history a caller happens to hold.
 /// </summary>
@@ -69,8 +72,15 @@ public static class PriceFeatures
         return buffer[..(end - start)];
     }
 
-    /// <summary>The basis day's close: the time the prediction is made and the end of the text window.</summary>
+    /// <summary>The basis day's close (the end of that day's bar; per-day text rows of the sequence end at closes).</summary>
     public static DateTime Cutoff(DayBar basis) => ExchangeCalendar.UsEquities.CloseUtc(basis.Date);
+
+    /// <summary>
+    /// The one prediction time for target day <paramref name="target"/>: 00:00 UTC of that day, where StockNet's text
+    /// window (tweet files by UTC date, the 5 calendar days before the target) ends. The prediction is issued then (live
+    /// and in the backtest) and may read every text before it; it is still before the target day's pre-market opens.
+    /// </summary>
+    public static DateTime PredictionTimeUtc(DateOnly target) => target.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>Start of the text window: midnight UTC five calendar days before the target day.</summary>
     public static DateTime TextWindowStart(DateOnly target) => target.AddDays(-TextWindowDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -128,7 +138,7 @@ public static class PriceFeatures
         features[17] = F(d.Close / max - 1);
         features[18] = F(d.Close / min - 1);
 
-        var cutoff = Cutoff(d);
+        var cutoff = PredictionTimeUtc(inputs.Target);
         var start = TextWindowStart(inputs.Target);
         var text = Summarize(inputs.Texts, start, cutoff);
         var previous = Summarize(inputs.Texts, start.AddDays(-TextWindowDays), start);
@@ -179,7 +189,7 @@ public static class PriceFeatures
             row[2] = F(b.Close > 0 ? (b.High - b.Low) / b.Close : 0);
             row[3] = F(b.Volume > 0 && logVolCount > 0 ? Math.Log(b.Volume) - logVolMean : 0);
             row[4] = F(inputs.Market(b.Date)?.MarketReturn1 ?? 0);
-            var to = Cutoff(b);
+            var to = i == n - 1 ? PredictionTimeUtc(inputs.Target) : Cutoff(b);
             var from = i > 0 ? Cutoff(bars[i - 1]) : to.AddDays(-1);
             // The 5-day text window of the protocol bounds the sequence's text too.
             if (from < windowStart) from = windowStart;

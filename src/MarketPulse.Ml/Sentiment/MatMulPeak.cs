@@ -7,23 +7,29 @@ namespace MarketPulse.Ml.Sentiment;
 /// <summary>
 /// The machine's single-precision matrix-multiply rate as ONNX Runtime reaches it (the same MLAS kernels the encoder's
 /// MatMuls use): a one-node ONNX graph Y = A·B on square matrices, best of several timed runs. The yardstick for "what
-/// fraction of the arithmetic the hardware allows does the model reach".
+/// fraction of the arithmetic the hardware allows does the model reach". For int8 the one node is the int8 model's own
+/// <c>DynamicQuantizeMatMul</c> (float A quantised per call, constant int8 B with per-column scales), made by running
+/// <see cref="DynamicInt8Quantizer"/> over the same graph with B as a constant, so the yardstick includes what the model pays.
 /// </summary>
 public static class MatMulPeak
 {
-    public static double MeasureGflops(int size = 1024, int repeats = 5, double secondsPerRepeat = 0.4, int? threads = null)
+    /// <returns>Multiply-adds × 2 per second, in billions (for int8: the float-equivalent operations the int8 GEMM does).</returns>
+    public static double MeasureGflops(int size = 1024, int repeats = 5, double secondsPerRepeat = 0.4, int? threads = null,
+        SentimentPrecision precision = SentimentPrecision.Float32)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (threads is { } t) options.IntraOpNumThreads = t;
-        using var session = new InferenceSession(BuildModel(size), options);
         var random = new Random(1);
         var a = new float[size * size];
         var b = new float[size * size];
         for (var i = 0; i < a.Length; i++) { a[i] = (float)random.NextDouble(); b[i] = (float)random.NextDouble(); }
+        var int8 = precision == SentimentPrecision.Int8;
+        using var session = new InferenceSession(int8 ? DynamicInt8Quantizer.Quantize(BuildModel(size, b)).Model : BuildModel(size), options);
         long[] shape = [size, size];
         using var va = OrtValue.CreateTensorValueFromMemory(a, shape);
         using var vb = OrtValue.CreateTensorValueFromMemory(b, shape);
-        var inputs = new Dictionary<string, OrtValue> { ["A"] = va, ["B"] = vb };
+        var inputs = new Dictionary<string, OrtValue> { ["A"] = va };
+        if (!int8) inputs["B"] = vb;
         using var run = new RunOptions();
         using (session.Run(run, inputs, ["Y"])) { } // warm-up: thread pool, packing buffers
         var flops = 2.0 * size * size * size;
@@ -42,8 +48,8 @@ public static class MatMulPeak
         return best;
     }
 
-    /// <summary>ModelProto (ir 8, opset 13) with one MatMul node over float inputs A, B [size × size].</summary>
-    public static byte[] BuildModel(int size)
+    /// <summary>ModelProto (ir 8, opset 13) with one MatMul node over float inputs A, B [size × size]; with <paramref name="constantB"/>, B is an initializer instead of an input.</summary>
+    public static byte[] BuildModel(int size, float[]? constantB = null)
     {
         static ByteString Message(Action<CodedOutputStream> write)
         {
@@ -81,8 +87,22 @@ public static class MatMulPeak
         {
             o.WriteTag(1, WireFormat.WireType.LengthDelimited); o.WriteBytes(node);
             o.WriteTag(2, WireFormat.WireType.LengthDelimited); o.WriteString("matmul-peak");
+            if (constantB is not null)
+            {
+                if (constantB.Length != size * size) throw new ArgumentException($"B needs {size * size} values", nameof(constantB));
+                var raw = new byte[constantB.Length * 4];
+                Buffer.BlockCopy(constantB, 0, raw, 0, raw.Length);
+                o.WriteTag(5, WireFormat.WireType.LengthDelimited); o.WriteBytes(Message(tensor =>
+                {
+                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt64(size);
+                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt64(size);
+                    tensor.WriteTag(2, WireFormat.WireType.Varint); tensor.WriteInt32(1); // float
+                    tensor.WriteTag(8, WireFormat.WireType.LengthDelimited); tensor.WriteString("B");
+                    tensor.WriteTag(9, WireFormat.WireType.LengthDelimited); tensor.WriteBytes(ByteString.CopyFrom(raw));
+                }));
+            }
             o.WriteTag(11, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("A"));
-            o.WriteTag(11, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("B"));
+            if (constantB is null) { o.WriteTag(11, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("B")); }
             o.WriteTag(12, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("Y"));
         });
         return Message(o =>

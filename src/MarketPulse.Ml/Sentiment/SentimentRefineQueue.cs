@@ -20,7 +20,8 @@ public sealed class SentimentRefineQueue : IAsyncDisposable
     private readonly Action<Exception>? _onError;
     private readonly int _batchSize;
     private readonly Task _worker;
-    private long _enqueued, _refined, _degraded, _failed;
+    private long _enqueued, _refined, _degraded, _failed, _abandoned;
+    private volatile bool _closing;
 
     public SentimentRefineQueue(IBatchSentimentScorer scorer, Func<IReadOnlyList<RefineResult>, Task> deliver, int capacity = 4096,
         int batchSize = 32, Action<Exception>? onError = null)
@@ -48,6 +49,9 @@ public sealed class SentimentRefineQueue : IAsyncDisposable
     public long Degraded => Interlocked.Read(ref _degraded);
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Texts still queued when <see cref="CloseAsync"/> was called: they keep their fast score.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
     /// <summary>Queues a text for refinement; false (and counted as degraded) when the queue is full or closed.</summary>
     public bool TryEnqueue(RefineRequest request)
     {
@@ -66,6 +70,11 @@ public sealed class SentimentRefineQueue : IAsyncDisposable
         var batch = new List<RefineRequest>(_batchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_closing)
+            {
+                while (reader.TryRead(out _)) Interlocked.Increment(ref _abandoned);
+                continue;
+            }
             batch.Clear();
             while (batch.Count < _batchSize && reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
@@ -86,6 +95,19 @@ public sealed class SentimentRefineQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops taking texts and drops what is still queued without scoring it (each keeps its fast score and is counted in
+    /// <see cref="Abandoned"/>); completes when the batch in flight, if any, has been delivered. For shutdown: the
+    /// receivers of refined scores are about to go away, so refining the backlog would only fail.
+    /// </summary>
+    public Task CloseAsync()
+    {
+        _closing = true;
+        _channel.Writer.TryComplete();
+        return _worker;
+    }
+
+    /// <summary>Stops taking texts, refines and delivers what is queued, then completes.</summary>
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();

@@ -34,7 +34,9 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
     private readonly float[] _headBias;
     private readonly int _hidden;
 
-    public TransformerSentimentScorer(SentimentModelInfo info, TunedWeights weights, int? threads = null)
+    /// <param name="precision">Int8: the weight MatMuls are rewritten to dynamic int8 at load (<see cref="DynamicInt8Quantizer"/>), with the tuned weights baked in.</param>
+    public TransformerSentimentScorer(SentimentModelInfo info, TunedWeights weights, int? threads = null,
+        SentimentPrecision precision = SentimentPrecision.Float32)
     {
         Info = info;
         Tokenizer = new SentimentTokenizer(info.MaxLength);
@@ -47,6 +49,15 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
 
         _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (threads is { } n) _options.IntraOpNumThreads = n;
+        Precision = precision;
+        if (precision == SentimentPrecision.Int8)
+        {
+            var quantized = DynamicInt8Quantizer.Quantize(MiniLmAssets.BaseModel, weights.EncoderOverrides);
+            OverriddenInitializers = quantized.BakedOverrides;
+            QuantizedMatMuls = quantized.QuantizedMatMuls;
+            _session = new InferenceSession(quantized.Model, _options);
+            return;
+        }
         foreach (var t in weights.EncoderOverrides)
         {
             // The OrtValue pins t.Data; both must outlive the session (kept in _overrides, disposed with it).
@@ -61,16 +72,23 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
     public SentimentModelInfo Info { get; }
     public SentimentTokenizer Tokenizer { get; }
     public int OverriddenInitializers { get; }
-    public string Name => Info.Version;
+    public SentimentPrecision Precision { get; }
+
+    /// <summary>Weight MatMuls running as int8 (0 in float32).</summary>
+    public int QuantizedMatMuls { get; }
+
+    /// <summary>The model version, marked <c>-int8</c> when quantised, so scores say which arithmetic produced them.</summary>
+    public string Name => Precision == SentimentPrecision.Int8 ? Info.Version + "-int8" : Info.Version;
 
     /// <summary>Loads <see cref="InfoFileName"/> and its weights file from a models directory.</summary>
-    public static TransformerSentimentScorer LoadShipped(string modelsDirectory, int? threads = null)
+    public static TransformerSentimentScorer LoadShipped(string modelsDirectory, int? threads = null,
+        SentimentPrecision precision = SentimentPrecision.Float32)
     {
         var infoPath = Path.Combine(modelsDirectory, InfoFileName);
         if (!File.Exists(infoPath)) throw new FileNotFoundException($"no {InfoFileName} in {modelsDirectory}", infoPath);
         var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(infoPath))
             ?? throw new InvalidDataException($"{infoPath} is empty");
-        return new TransformerSentimentScorer(info, TunedWeights.Load(Path.Combine(modelsDirectory, info.WeightsFile)), threads);
+        return new TransformerSentimentScorer(info, TunedWeights.Load(Path.Combine(modelsDirectory, info.WeightsFile)), threads, precision);
     }
 
     public SentimentScore Score(string text) => ScoreBatch([text])[0];

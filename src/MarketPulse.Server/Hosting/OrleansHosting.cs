@@ -18,6 +18,9 @@ public static class OrleansHosting
             // Nothing acknowledged may live only in a silo's memory: tickers write before their batch is acknowledged.
             builder.Configuration["MarketPulse:Persistence:WriteThrough"] ??= "true";
         }
+        // Hosted services start one after the other in registration order: registered before the silo, the models load
+        // while the silo starts instead of on the first grain activation that needs them.
+        builder.Services.AddHostedService<ModelWarmUp>();
         builder.UseOrleans(silo =>
         {
             if (options.Profile == DeploymentProfile.Cluster)

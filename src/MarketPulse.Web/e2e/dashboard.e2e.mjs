@@ -59,6 +59,10 @@ async function main() {
   await page.waitForSelector('[data-testid="price-chart"] svg path.line', { timeout: TIMEOUT });
   await page.waitForSelector('[data-testid="prediction"] .dir-up, [data-testid="prediction"] .dir-down', { timeout: TIMEOUT });
   const call = (await page.locator('[data-testid="prediction"] .dir').first().textContent())?.trim();
+  // The signals table lists the ensemble's own latest call beside the other signals' calls.
+  await page.waitForSelector('tr[data-signal="ensemble"] .dir-up, tr[data-signal="ensemble"] .dir-down', { timeout: TIMEOUT });
+  const ensembleRow = (await page.locator('tr[data-signal="ensemble"] td').first().textContent())?.trim();
+  log(`signals table: ensemble row "${ensembleRow}"`);
   const points = await page.locator('[data-testid="price-chart"] svg path.line').getAttribute('d').then((d) => (d?.match(/[ML]/g) ?? []).length);
   log(`detail ${symbol}: chart with ${points} points, call "${call}"`);
   await page.waitForSelector('#card-history ~ * table, #card-history ~ .state', { timeout: TIMEOUT }).catch(() => undefined);

@@ -96,4 +96,34 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
         Assert.All(delivered, r => Assert.Equal(SentimentLabel.Positive, r.Score.Label));
         Assert.Equal(0, queue.Failed);
     }
+
+    [Fact]
+    public async Task ClosingTheRefineQueueAtShutdownFinishesTheBatchInFlightAndDropsTheBacklogCounted()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var delivered = new List<RefineResult>();
+        await using var queue = new SentimentRefineQueue(_scorer, async results =>
+        {
+            await gate.WaitAsync();
+            lock (delivered) delivered.AddRange(results);
+        }, capacity: 8, batchSize: 1);
+
+        RefineRequest Request(int i) => new("ACME", "test", i.ToString(), $"Net sales increased by {i} % .");
+        Assert.True(queue.TryEnqueue(Request(0)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        for (var i = 1; i <= 5; i++) Assert.True(queue.TryEnqueue(Request(i)));
+
+        var closed = queue.CloseAsync();
+        Assert.False(closed.IsCompleted); // #0 is still being delivered
+        Assert.False(queue.TryEnqueue(Request(6))); // closed: refused, counted as degraded (keeps its fast score)
+        gate.Release();
+        await closed.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["0"], delivered.Select(r => r.Request.Id));
+        Assert.Equal(1, queue.Refined);
+        Assert.Equal(5, queue.Abandoned);
+        Assert.Equal(1, queue.Degraded);
+        Assert.Equal(0, queue.Failed);
+    }
 }

@@ -4,7 +4,7 @@ import type { PredictionRecord } from '../api/types';
 import { json, mockFetch, pending, problem, type Route } from '../test/fetchMock';
 import { fx } from '../test/fixtures';
 import { fmtNum, fmtProb } from '../format';
-import { mergeSignals, TickerDetailPage } from './TickerDetail';
+import { latestCalls, mergeSignals, TickerDetailPage } from './TickerDetail';
 
 const aaplRoutes: Record<string, Route> = {
   '/api/tickers/AAPL': json(fx.aapl),
@@ -132,5 +132,21 @@ describe('mergeSignals', () => {
     expect(out[1].stats?.kind).toBe('lexicon');
     expect(out[1].latest).toBeTruthy();
     expect(out[2].latest).toBeUndefined();
+  });
+});
+
+describe('latestCalls', () => {
+  const rec = (signal: string) => ({ prediction: { signal } }) as PredictionRecord;
+  it("puts the ensemble's own call (the snapshot's latest) beside the other signals' calls", () => {
+    const calls = latestCalls({ latest: rec('ensemble'), latestBySignal: [rec('price'), rec('sentiment')] } as never);
+    expect(calls.map((c) => c.prediction.signal)).toEqual(['ensemble', 'price', 'sentiment']);
+    const rows = mergeSignals([{ signal: 'ensemble', kind: 'ensemble' } as never], calls);
+    expect(rows[0].name).toBe('ensemble');
+    expect(rows[0].latest).toBeTruthy();
+  });
+  it('adds nothing when there is no call yet, and never lists a signal twice', () => {
+    expect(latestCalls(null)).toEqual([]);
+    expect(latestCalls({ latest: null, latestBySignal: [rec('price')] } as never).map((c) => c.prediction.signal)).toEqual(['price']);
+    expect(latestCalls({ latest: rec('price'), latestBySignal: [rec('price')] } as never)).toHaveLength(1);
   });
 });

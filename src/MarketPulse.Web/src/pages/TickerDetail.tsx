@@ -225,7 +225,7 @@ function Outcome({ rec }: { rec: PredictionRecord }) {
 }
 
 function SignalsTable({ ensemble }: { ensemble: EnsembleSnapshot | null }) {
-  const rows = useMemo(() => mergeSignals(ensemble?.signals ?? [], ensemble?.latestBySignal ?? []), [ensemble]);
+  const rows = useMemo(() => mergeSignals(ensemble?.signals ?? [], latestCalls(ensemble)), [ensemble]);
   if (rows.length === 0) return <WarmingUp what="signals" compact />;
   return (
     <div className="table-wrap">
@@ -243,7 +243,7 @@ function SignalsTable({ ensemble }: { ensemble: EnsembleSnapshot | null }) {
         </thead>
         <tbody>
           {rows.map(({ name, stats, latest }) => (
-            <tr key={name}>
+            <tr key={name} data-signal={name}>
               <th scope="row">
                 {signalLabel(name)} <span className="chip">{stats?.kind ?? latest?.prediction.kind ?? ''}</span>
               </th>
@@ -263,6 +263,13 @@ function SignalsTable({ ensemble }: { ensemble: EnsembleSnapshot | null }) {
 
 export const hitClass = (v: number | null | undefined) => (!isNum(v) ? '' : v > 0.52 ? 't-up' : v < 0.48 ? 't-down' : '');
 export const brierClass = (v: number | null | undefined) => (!isNum(v) ? '' : v < 0.245 ? 't-up' : v > 0.255 ? 't-down' : '');
+
+/** The latest call of every signal: the API lists the ensemble's own call in `latest`, the others in `latestBySignal`. */
+export function latestCalls(ensemble: EnsembleSnapshot | null): PredictionRecord[] {
+  const bySignal = ensemble?.latestBySignal ?? [];
+  const own = ensemble?.latest;
+  return own && !bySignal.some((l) => l.prediction.signal === own.prediction.signal) ? [own, ...bySignal] : bySignal;
+}
 
 const SIGNAL_ORDER = ['ensemble', 'price', 'sentiment', 'persistence'];
 export function mergeSignals(stats: SignalStats[], latest: PredictionRecord[]) {

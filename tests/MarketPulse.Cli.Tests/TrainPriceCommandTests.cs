@@ -1,0 +1,52 @@
+using MarketPulse.Cli.Commands;
+using MarketPulse.Tests.Shared;
+
+namespace MarketPulse.Cli.Tests;
+
+/// <summary><c>train price</c>: argument handling, and the seed-spread diagnostic on the real StockNet data (GBM only, seconds).</summary>
+public sealed class TrainPriceCommandTests
+{
+    private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
+        CliHarness.RunAsync([TrainCommands.Create()], args);
+
+    [Theory]
+    [InlineData("--gbm-seeds", "0", "--gbm-seeds must be between 1 and 50")]
+    [InlineData("--seeds", "0", "--seeds must be between 1 and 20")]
+    [InlineData("--epochs", "0", "--epochs must be at least 1")]
+    public async Task Bad_arguments_exit_two_before_any_training(string option, string value, string expected)
+    {
+        var (exit, _, stderr) = await RunCliAsync("train", "price", "--data", "/nonexistent", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task The_gbm_seed_spread_reports_every_seed_and_never_changes_the_model_that_ships()
+    {
+        var data = SharedData.Path("stocknet");
+        var plain = Directory.CreateTempSubdirectory("mp-train-price-");
+        var spread = Directory.CreateTempSubdirectory("mp-train-price-seeds-");
+        try
+        {
+            var (exit1, _, err1) = await RunCliAsync("train", "price", "--data", data, "--no-deep", "--out", plain.FullName);
+            Assert.True(exit1 == 0, err1);
+            var (exit3, _, err3) = await RunCliAsync("train", "price", "--data", data, "--no-deep", "--gbm-seeds", "3", "--out", spread.FullName);
+            Assert.True(exit3 == 0, err3);
+
+            // Progress goes to stderr: one line with the three seeds' dev MCCs, their mean and the mean model's numbers.
+            var line = err3.Split('\n').Single(l => l.StartsWith("GBM seeds 17..19", StringComparison.Ordinal));
+            var mccs = line[(line.IndexOf("dev MCC ", StringComparison.Ordinal) + 8)..line.IndexOf(';')].Split(", ");
+            Assert.Equal(3, mccs.Length);
+            Assert.Equal(3, mccs.Select(m => double.Parse(m, System.Globalization.CultureInfo.InvariantCulture)).Distinct().Count()); // the seed matters
+            Assert.Contains("mean of the 3 calibrated probabilities", line);
+
+            Assert.Equal(File.ReadAllBytes(Path.Combine(plain.FullName, "price.onnx")), File.ReadAllBytes(Path.Combine(spread.FullName, "price.onnx")));
+            Assert.Equal(File.ReadAllText(Path.Combine(plain.FullName, "price.json")), File.ReadAllText(Path.Combine(spread.FullName, "price.json")));
+        }
+        finally
+        {
+            plain.Delete(true);
+            spread.Delete(true);
+        }
+    }
+}
