@@ -14,6 +14,9 @@ public sealed class TrainSentimentCommandTests
     [InlineData("--seeds", ",", "at least one seed")]
     [InlineData("--soup", "stew", "stew")]
     [InlineData("--epochs", "0", "--epochs must be positive")]
+    [InlineData("--label-smoothing", "1", "--label-smoothing must be in [0, 1)")]
+    [InlineData("--layer-decay", "0", "--layer-decay must be in (0, 1]")]
+    [InlineData("--layer-decay", "1.5", "--layer-decay must be in (0, 1]")]
     public async Task Bad_arguments_exit_two_before_any_training(string option, string value, string expected)
     {
         var (exit, _, stderr) = await RunCliAsync("train", "sentiment", option, value, "--phrasebank", "/nonexistent");
@@ -27,6 +30,37 @@ public sealed class TrainSentimentCommandTests
         var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--phrasebank", "/nonexistent/phrasebank");
         Assert.Equal(2, exit);
         Assert.Contains("does not exist", stderr);
+    }
+
+    [Theory]
+    [InlineData("greedy", TrainSentimentCommand.Combine.Greedy)]
+    [InlineData("greedy-epochs", TrainSentimentCommand.Combine.GreedyEpochs)]
+    [InlineData("swa", TrainSentimentCommand.Combine.Swa)]
+    public void Soup_names_round_trip(string text, TrainSentimentCommand.Combine combine)
+    {
+        Assert.Equal(combine, TrainSentimentCommand.ParseCombine(text));
+        Assert.Equal(text, TrainSentimentCommand.Name(combine));
+    }
+
+    private sealed record Ingredient(string Name, double Score, string Members = "");
+
+    [Fact]
+    public void Greedy_soup_adds_best_first_and_keeps_an_ingredient_only_if_the_score_does_not_drop()
+    {
+        // Own scores rank B, then A and C (a tie: the given order keeps A first), then D; a soup's score is looked up by its members.
+        var soups = new Dictionary<string, double> { ["BA"] = 0.815, ["BC"] = 0.83, ["BCD"] = 0.83 };
+        Ingredient[] ingredients = [new("A", 0.81), new("B", 0.82), new("C", 0.81), new("D", 0.79)];
+        var trials = new List<string>();
+        var (soup, steps) = TrainSentimentCommand.GreedySoup(ingredients, i => i.Score, members =>
+        {
+            var key = string.Concat(members.Select(m => m.Name));
+            trials.Add(key);
+            return new Ingredient("soup", soups[key], key);
+        });
+        Assert.Equal(["BA", "BC", "BCD"], trials); // A lowers the soup (dropped), C raises it, D ties (kept)
+        Assert.Equal("BCD", soup.Members);
+        Assert.Equal([("A", false), ("C", true), ("D", true)], steps.Select(s => (s.Item.Name, s.Kept)));
+        Assert.Equal([0.815, 0.83, 0.83], steps.Select(s => s.Score));
     }
 
     [Fact]

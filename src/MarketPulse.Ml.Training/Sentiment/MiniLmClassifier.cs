@@ -133,6 +133,10 @@ public sealed class MiniLmClassifier : nn.Module<Tensor, Tensor, Tensor>
 
     public IEnumerable<Parameter> EncoderParameters() => EncoderParameterNames().Select(Find);
 
+    /// <summary>The parameters of one encoder layer (0 = bottom), for layer-wise learning rates.</summary>
+    public IEnumerable<Parameter> EncoderLayerParameters(int layer) =>
+        EncoderParameterNames().Where(n => n.StartsWith($"encoder.layer.{layer}.", StringComparison.Ordinal)).Select(Find);
+
     private sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         private const int Heads = MiniLmAssets.Heads;

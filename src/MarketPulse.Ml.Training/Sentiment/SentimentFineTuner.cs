@@ -23,6 +23,10 @@ public sealed record FineTuneOptions
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
     /// <summary>Train on only the first N shuffled sentences (0 = all): for timing an epoch before committing to a run.</summary>
     public int Limit { get; init; }
+    /// <summary>Label smoothing of the cross-entropy target (0 = plain cross-entropy, the shipped recipe).</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>Layer-wise learning-rate decay: encoder layer l (0 = bottom) gets the encoder lr × decay^(top − l); 1 = one lr for all.</summary>
+    public double LayerDecay { get; init; } = 1.0;
 }
 
 public sealed record FineTuneProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, string? Message = null);
@@ -40,7 +44,7 @@ public static class SentimentFineTuner
 {
     public static FineTuneResult Train(IReadOnlyList<LabelledSentence> train, IReadOnlyList<LabelledSentence> validation50,
         IReadOnlyList<LabelledSentence> validationAll, FineTuneOptions options, IProgress<FineTuneProgress>? progress = null,
-        Action<TunedWeights, EpochResult>? onNewBest = null, CancellationToken ct = default)
+        Action<TunedWeights, EpochResult>? onNewBest = null, CancellationToken ct = default, Action<TunedWeights, EpochResult>? onEpoch = null)
     {
         TorchNativeCompat.EnsureLoadable();
         torch.set_num_threads(options.Threads);
@@ -62,11 +66,21 @@ public static class SentimentFineTuner
         var totalSteps = stepsPerEpoch * options.Epochs;
         var warmup = Math.Max(1, (int)(totalSteps * options.WarmupShare));
 
-        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>
+        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>();
+        if (options.LayerDecay == 1.0)
         {
-            new(model.EncoderParameters(), new TorchSharp.Modules.AdamW.Options { LearningRate = options.EncoderLearningRate, weight_decay = options.WeightDecay }),
-            new(model.HeadParameters(), new TorchSharp.Modules.AdamW.Options { LearningRate = options.HeadLearningRate, weight_decay = 0 }),
-        };
+            groups.Add(new(model.EncoderParameters(), new TorchSharp.Modules.AdamW.Options { LearningRate = options.EncoderLearningRate, weight_decay = options.WeightDecay }));
+        }
+        else
+        {
+            for (var layer = 0; layer < MiniLmAssets.Layers; layer++)
+                groups.Add(new(model.EncoderLayerParameters(layer), new TorchSharp.Modules.AdamW.Options
+                {
+                    LearningRate = options.EncoderLearningRate * Math.Pow(options.LayerDecay, MiniLmAssets.Layers - 1 - layer),
+                    weight_decay = options.WeightDecay,
+                }));
+        }
+        groups.Add(new(model.HeadParameters(), new TorchSharp.Modules.AdamW.Options { LearningRate = options.HeadLearningRate, weight_decay = 0 }));
         using var optimizer = optim.AdamW(groups);
         var scheduler = optim.lr_scheduler.LambdaLR(optimizer,
             step => step < warmup ? (step + 1) / (double)warmup : Math.Max(0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmup)));
@@ -88,7 +102,9 @@ public static class SentimentFineTuner
                 var rows = order.Skip(step * options.BatchSize).Take(options.BatchSize).Select(i => train[i]).ToArray();
                 var (ids, mask) = ToTensors(tokenizer.EncodeBatch(rows.Select(r => r.Text).ToArray()));
                 var labels = tensor(rows.Select(r => (long)((int)r.Label + 1)).ToArray());
-                var loss = nn.functional.cross_entropy(model.call(ids, mask), labels);
+                var loss = options.LabelSmoothing > 0
+                    ? nn.functional.cross_entropy(model.call(ids, mask), labels, label_smoothing: options.LabelSmoothing)
+                    : nn.functional.cross_entropy(model.call(ids, mask), labels);
                 optimizer.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(model.parameters().Where(p => p.requires_grad), 1.0);
@@ -105,11 +121,13 @@ public static class SentimentFineTuner
             progress?.Report(new FineTuneProgress(epoch, options.Epochs, stepsPerEpoch, stepsPerEpoch, result.TrainLoss,
                 $"epoch {epoch}: loss {result.TrainLoss:F4}, validation 50Agree acc {acc50:F4} F1 {f150:F4}, AllAgree acc {accAll:F4} F1 {f1All:F4} ({result.Seconds:F0} s)"));
             // Selection by the 50Agree validation accuracy only; ties keep the earlier epoch.
+            var exported = onEpoch is null && !(acc50 > bestAccuracy) ? null : model.Export(onnx);
+            if (exported is not null) onEpoch?.Invoke(exported, result);
             if (acc50 > bestAccuracy)
             {
                 bestAccuracy = acc50;
                 bestEpoch = epoch;
-                best = model.Export(onnx);
+                best = exported!;
                 onNewBest?.Invoke(best, result);
             }
         }
