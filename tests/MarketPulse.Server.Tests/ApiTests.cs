@@ -146,8 +146,14 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
         foreach (var p in new[] { "/api/tickers", "/api/tickers/{symbol}", "/api/tickers/{symbol}/bars", "/api/tickers/{symbol}/predictions", "/api/tickers/{symbol}/posts", "/api/models", "/api/ingest/ticks", "/api/ingest/posts" })
             Assert.True(paths.TryGetProperty(p, out _), $"OpenAPI lacks {p}");
         var models = await _http.GetFromJsonAsync<JsonElement>("/api/models");
-        Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "price" && m.GetProperty("kind").GetString() == "model"
-            && m.GetProperty("version").GetString()!.StartsWith("price-", StringComparison.Ordinal));
+        var catalog = models.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        Assert.Equal("model", catalog["price"].GetProperty("kind").GetString());
+        Assert.StartsWith("price-", catalog["price"].GetProperty("version").GetString());
+        // What actually produces the signals: the transformer for sentiment, the stacking model for the ensemble.
+        Assert.Equal("model", catalog["sentiment"].GetProperty("kind").GetString());
+        Assert.StartsWith("minilm-", catalog["sentiment"].GetProperty("version").GetString());
+        Assert.Equal("stacking-v1", catalog["ensemble"].GetProperty("version").GetString());
+        Assert.Equal("hedge-v1", catalog["ensemble_hedge"].GetProperty("version").GetString());
     }
 }
 
