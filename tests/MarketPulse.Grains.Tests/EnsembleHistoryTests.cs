@@ -77,7 +77,8 @@ public class EnsembleHistoryTests(ClusterFixture fixture)
             Assert.All(made, r => Assert.Equal(CloseTime(i), r.Prediction.MadeAt));
             if (i == Closes.Length - 1)
             {
-                Assert.All(made, r => Assert.Null(r.TargetDay)); // still pending
+                Assert.All(made, r => Assert.Null(r.Outcome)); // still pending, but the day it is for is known
+                Assert.All(made, r => Assert.Equal(Start.AddDays(i + 1), r.TargetDay));
                 continue;
             }
             var realized = Closes[i + 1] / Closes[i] - 1;

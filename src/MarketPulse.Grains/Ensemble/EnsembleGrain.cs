@@ -166,7 +166,8 @@ public sealed class EnsembleGrain(
         var contributions = mix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution, model.Coefficients[m.Expert])).ToList();
 
         var issued = new List<PredictionRecord>();
-        if (call.PriceSignal is { } price) issued.Add(new PredictionRecord(price, null, null, null, null, null));
+        // The target day is known when the call is made (its prediction time is 00:00 UTC of that day); the outcome at its close.
+        if (call.PriceSignal is { } price) issued.Add(new PredictionRecord(price, call.TargetDay, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
             issued.Add(Issue(SentimentSignalName, SentimentKind, refinement.Model ?? sentimentScorer.Name, call, sentiment.ProbabilityUp));
         if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", call, persistence));
@@ -300,5 +301,5 @@ public sealed class EnsembleGrain(
     public const string StackingVersion = "stacking-v1";
 
     private static PredictionRecord Issue(string signal, string kind, string version, NextDayCall call, double p) =>
-        new(new SignalPrediction(signal, kind, version, call.IssuedAtUtc, "1d", p >= 0.5 ? "up" : "down", p, call.BasisDay), null, null, null, null, null);
+        new(new SignalPrediction(signal, kind, version, call.IssuedAtUtc, "1d", p >= 0.5 ? "up" : "down", p, call.BasisDay), call.TargetDay, null, null, null, null);
 }
