@@ -1,4 +1,5 @@
 using MarketPulse.Ml.Onnx;
+using static MarketPulse.Ml.Onnx.OnnxProtoWriter;
 using Google.Protobuf;
 
 namespace MarketPulse.Ml.Sentiment;
@@ -20,8 +21,6 @@ public static class DynamicInt8Quantizer
 {
     public const string MicrosoftDomain = "com.microsoft";
     public const string QuantizedOp = "DynamicQuantizeMatMul";
-    private const int FloatType = 1;
-    private const int Int8Type = 3;
 
     /// <param name="Model">the rewritten ModelProto.</param>
     /// <param name="QuantizedMatMuls">MatMuls replaced by DynamicQuantizeMatMul.</param>
@@ -214,22 +213,6 @@ public static class DynamicInt8Quantizer
         n.WriteTag(7, WireFormat.WireType.LengthDelimited); n.WriteString(MicrosoftDomain);
     });
 
-    private static ByteString Tensor(string name, int type, long[] dims, ByteString raw) => Message(s =>
-    {
-        foreach (var d in dims) { s.WriteTag(1, WireFormat.WireType.Varint); s.WriteInt64(d); }
-        s.WriteTag(2, WireFormat.WireType.Varint); s.WriteInt32(type);
-        s.WriteTag(8, WireFormat.WireType.LengthDelimited); s.WriteString(name);
-        s.WriteTag(9, WireFormat.WireType.LengthDelimited); s.WriteBytes(raw);
-    });
-
-    private static ByteString FloatBytes(float[] values)
-    {
-        var raw = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, raw, 0, raw.Length); // little-endian, as ONNX raw_data requires
-        return ByteString.CopyFrom(raw);
-    }
-
-
     private sealed record TensorHeader(string Name, int Type, long[] Dims);
 
     private readonly record struct Field(int Number, WireFormat.WireType Type, ulong Value, ByteString? Bytes);
@@ -315,20 +298,5 @@ public static class DynamicInt8Quantizer
         }
         if (floats.Count != count) throw new InvalidDataException($"initializer {header.Name}: {floats.Count} floats for {count}");
         return [.. floats];
-    }
-
-    private static void WriteMessage(CodedOutputStream output, int field, ByteString message)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(message);
-    }
-
-    private static ByteString Message(Action<CodedOutputStream> write)
-    {
-        using var ms = new MemoryStream();
-        var output = new CodedOutputStream(ms);
-        write(output);
-        output.Flush();
-        return ByteString.CopyFrom(ms.GetBuffer().AsSpan(0, (int)ms.Length));
     }
 }

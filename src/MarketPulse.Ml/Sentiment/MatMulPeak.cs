@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
+using static MarketPulse.Ml.Onnx.OnnxProtoWriter;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MarketPulse.Ml.Sentiment;
@@ -51,14 +52,6 @@ public static class MatMulPeak
     /// <summary>ModelProto (ir 8, opset 13) with one MatMul node over float inputs A, B [size × size]; with <paramref name="constantB"/>, B is an initializer instead of an input.</summary>
     public static byte[] BuildModel(int size, float[]? constantB = null)
     {
-        static ByteString Message(Action<CodedOutputStream> write)
-        {
-            using var ms = new MemoryStream();
-            var output = new CodedOutputStream(ms);
-            write(output);
-            output.Flush();
-            return ByteString.CopyFrom(ms.ToArray());
-        }
         ByteString Dim() => Message(o => { o.WriteTag(1, WireFormat.WireType.Varint); o.WriteInt64(size); });
         ByteString Value(string name) => Message(o =>
         {
@@ -67,7 +60,7 @@ public static class MatMulPeak
             {
                 type.WriteTag(1, WireFormat.WireType.LengthDelimited); type.WriteBytes(Message(tensor =>
                 {
-                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt32(1); // float
+                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt32(FloatType);
                     tensor.WriteTag(2, WireFormat.WireType.LengthDelimited); tensor.WriteBytes(Message(shape =>
                     {
                         shape.WriteTag(1, WireFormat.WireType.LengthDelimited); shape.WriteBytes(Dim());
@@ -90,16 +83,7 @@ public static class MatMulPeak
             if (constantB is not null)
             {
                 if (constantB.Length != size * size) throw new ArgumentException($"B needs {size * size} values", nameof(constantB));
-                var raw = new byte[constantB.Length * 4];
-                Buffer.BlockCopy(constantB, 0, raw, 0, raw.Length);
-                o.WriteTag(5, WireFormat.WireType.LengthDelimited); o.WriteBytes(Message(tensor =>
-                {
-                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt64(size);
-                    tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt64(size);
-                    tensor.WriteTag(2, WireFormat.WireType.Varint); tensor.WriteInt32(1); // float
-                    tensor.WriteTag(8, WireFormat.WireType.LengthDelimited); tensor.WriteString("B");
-                    tensor.WriteTag(9, WireFormat.WireType.LengthDelimited); tensor.WriteBytes(ByteString.CopyFrom(raw));
-                }));
+                o.WriteTag(5, WireFormat.WireType.LengthDelimited); o.WriteBytes(FloatTensor("B", [size, size], constantB));
             }
             o.WriteTag(11, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("A"));
             if (constantB is null) { o.WriteTag(11, WireFormat.WireType.LengthDelimited); o.WriteBytes(Value("B")); }

@@ -1,0 +1,50 @@
+using Google.Protobuf;
+
+namespace MarketPulse.Ml.Onnx;
+
+/// <summary>
+/// Writing the ONNX protobuf messages the graph builders here need, field by field with Google.Protobuf's
+/// <see cref="CodedOutputStream"/> (field numbers from onnx.proto). Shared by the int8 quantiser and the matmul-peak graph.
+/// </summary>
+public static class OnnxProtoWriter
+{
+    public const int FloatType = 1;
+    public const int Int8Type = 3;
+
+    /// <summary>A nested message's bytes.</summary>
+    public static ByteString Message(Action<CodedOutputStream> write)
+    {
+        using var ms = new MemoryStream();
+        var output = new CodedOutputStream(ms);
+        write(output);
+        output.Flush();
+        return ByteString.CopyFrom(ms.GetBuffer().AsSpan(0, (int)ms.Length));
+    }
+
+    /// <summary>Writes <paramref name="message"/> as length-delimited field <paramref name="field"/>.</summary>
+    public static void WriteMessage(CodedOutputStream output, int field, ByteString message)
+    {
+        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(message);
+    }
+
+    /// <summary>A <c>TensorProto</c> with raw data: dims = 1, data_type = 2, name = 8, raw_data = 9.</summary>
+    public static ByteString Tensor(string name, int type, long[] dims, ByteString raw) => Message(s =>
+    {
+        foreach (var d in dims) { s.WriteTag(1, WireFormat.WireType.Varint); s.WriteInt64(d); }
+        s.WriteTag(2, WireFormat.WireType.Varint); s.WriteInt32(type);
+        s.WriteTag(8, WireFormat.WireType.LengthDelimited); s.WriteString(name);
+        s.WriteTag(9, WireFormat.WireType.LengthDelimited); s.WriteBytes(raw);
+    });
+
+    /// <summary>A float32 <c>TensorProto</c>.</summary>
+    public static ByteString FloatTensor(string name, long[] dims, float[] values) => Tensor(name, FloatType, dims, FloatBytes(values));
+
+    /// <summary>Little-endian float32 bytes, as ONNX raw_data requires.</summary>
+    public static ByteString FloatBytes(float[] values)
+    {
+        var raw = new byte[values.Length * 4];
+        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
+        return ByteString.CopyFrom(raw);
+    }
+}
