@@ -172,7 +172,12 @@ public sealed class TickerGrain(
             await state.WriteStateAsync();
             _dirty = false;
         }
-        // One-way: alerts and the SignalR push run beside the pipeline, never in its way.
+        await PushAsync(traceParent);
+    }
+
+    /// <summary>The ticker's new state to its watchers. One-way: alerts and the SignalR push run beside the pipeline, never in its way.</summary>
+    private async Task PushAsync(string? traceParent)
+    {
         var snapshot = await GetSnapshotAsync();
         await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent));
     }
@@ -280,8 +285,7 @@ public sealed class TickerGrain(
         {
             await IssueAsync();
             _dirty = true;
-            var snapshot = await GetSnapshotAsync();
-            await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, null));
+            await PushAsync(traceParent: null);
         }
         ScheduleIssue();
     }
