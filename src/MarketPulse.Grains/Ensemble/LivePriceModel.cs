@@ -37,7 +37,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         if (Model is null || dailyBars.Count == 0) return;
         Board.Report(symbol, Model.Card.SectorOf(symbol), Recent(dailyBars));
         var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
-        Remember(symbol, posts, LookBackStart(target));
+        Remember(symbol, posts, LookBackStart(target), before: null);
     }
 
     /// <summary>The oldest post time any feature for <paramref name="target"/> reads: two 5-day windows before it.</summary>
@@ -55,7 +55,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         var bars = Recent(dailyBars);
         var sector = Model.Card.SectorOf(symbol);
         var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
-        var texts = Remember(symbol, posts, LookBackStart(target)).Where(t => t.TimeUtc < issuedAtUtc).OrderBy(t => t.TimeUtc).ToList();
+        var texts = Remember(symbol, posts, LookBackStart(target), issuedAtUtc);
         try
         {
             var prediction = Model.Predict(new PriceInputs(target, bars, texts, day => Board.Market(day, sector), sector), TopFeatures);
@@ -87,10 +87,11 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
 
     /// <summary>
     /// Adds the posts from <paramref name="from"/> on, scored with the lexicon the model was trained on, to what was seen
-    /// before, drops older ones and returns them all. The sentiment grain keeps only about six days of posts, the features
-    /// look back ten (two 5-day windows), so the posts seen at earlier closes and calls are kept here.
+    /// before and drops older ones; returns those before <paramref name="before"/> in time order (none when it is null).
+    /// The sentiment grain keeps only about six days of posts, the features look back ten (two 5-day windows), so the posts
+    /// seen at earlier closes and calls are kept here.
     /// </summary>
-    private List<TextObservation> Remember(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from)
+    private List<TextObservation> Remember(string symbol, IReadOnlyList<ScoredPost> posts, DateTime from, DateTime? before)
     {
         var known = _texts.GetOrAdd(symbol, _ => new Dictionary<string, TextObservation>(StringComparer.Ordinal));
         lock (known)
@@ -99,7 +100,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
                 if (p.Time >= from && !known.ContainsKey(p.Source + "\u0001" + p.Id))
                     known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, lexicon.Score(p.Text).Polarity);
             foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
-            return [.. known.Values];
+            return before is { } b ? [.. known.Values.Where(t => t.TimeUtc < b).OrderBy(t => t.TimeUtc)] : [];
         }
     }
 }
