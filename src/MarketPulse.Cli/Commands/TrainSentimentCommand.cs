@@ -25,17 +25,18 @@ public static class TrainSentimentCommand
     /// <summary>How many final epochs of each run the <c>swa</c> soup averages.</summary>
     public const int SwaEpochs = 3;
 
-    public static Combine ParseCombine(string text) => text switch
-    {
-        "best" => Combine.Best,
-        "uniform" => Combine.Uniform,
-        "greedy" => Combine.Greedy,
-        "swa" => Combine.Swa,
-        "greedy-epochs" => Combine.GreedyEpochs,
-        _ => throw new CliInputException($"--soup: '{text}' is not one of best, uniform, greedy, swa, greedy-epochs"),
-    };
-
+    /// <summary>The <c>--soup</c> value of each way: the lower-cased name, <c>greedy-epochs</c> for <see cref="Combine.GreedyEpochs"/>.</summary>
     public static string Name(Combine combine) => combine == Combine.GreedyEpochs ? "greedy-epochs" : combine.ToString().ToLowerInvariant();
+
+    /// <summary>Every <c>--soup</c> value, in declaration order.</summary>
+    public static readonly string[] CombineNames = [.. Enum.GetValues<Combine>().Select(Name)];
+
+    public static Combine ParseCombine(string text)
+    {
+        foreach (var c in Enum.GetValues<Combine>())
+            if (Name(c) == text) return c;
+        throw new CliInputException($"--soup: '{text}' is not one of {string.Join(", ", CombineNames)}");
+    }
 
     public static Command Create()
     {
@@ -61,7 +62,7 @@ public static class TrainSentimentCommand
                 + "The probability ensemble is always reported, never shipped.",
             DefaultValueFactory = _ => DefaultCombine,
         };
-        combine.AcceptOnlyFromAmong("best", "uniform", "greedy", "swa", "greedy-epochs");
+        combine.AcceptOnlyFromAmong(CombineNames);
         var runsDir = new Option<string>("--runs-dir")
         {
             Description = "Where each seed's run is kept; a run with the same options found there is reused instead of trained again.",

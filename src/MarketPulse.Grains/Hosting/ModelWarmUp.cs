@@ -17,7 +17,7 @@ public sealed class ModelWarmUp(IServiceProvider services, ILogger<ModelWarmUp> 
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Loaded = Task.Run(() =>
+        _ = Task.Run(() =>
         {
             try
             {
@@ -32,9 +32,6 @@ public sealed class ModelWarmUp(IServiceProvider services, ILogger<ModelWarmUp> 
         }, CancellationToken.None);
         return Task.CompletedTask;
     }
-
-    /// <summary>Completes when the warm-up has finished (successfully or not).</summary>
-    public Task Loaded { get; private set; } = Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

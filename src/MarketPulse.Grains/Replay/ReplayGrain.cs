@@ -160,7 +160,7 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
             _published += n;
             _publishedThisLoop += n;
         }
-        await AdvanceClockAsync(market);
+        await AdvanceClockAsync(market, shift);
         if (_pending is null && _state == "running") EndOfData();
     }
 
@@ -169,11 +169,11 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
     /// what they do by the clock — issue the next day's predictions at 00:00 UTC — happens at the replay's speed instead
     /// of waiting for their next event.
     /// </summary>
-    private async Task AdvanceClockAsync(IMarketSourceGrain market)
+    private async Task AdvanceClockAsync(IMarketSourceGrain market, TimeSpan shift)
     {
         if (_virtualTime == DateTime.MaxValue) return; // as fast as possible: there is no clock to follow
-        var clock = _pending is { } next && next.Time + _loopShift * _loop <= _virtualTime
-            ? next.Time + _loopShift * _loop - TimeSpan.FromTicks(1) // this turn's budget ran out before the virtual time
+        var clock = _pending is { } next && next.Time + shift <= _virtualTime
+            ? next.Time + shift - TimeSpan.FromTicks(1) // this turn's budget ran out before the virtual time
             : _virtualTime;
         if (clock.Date <= _lastClockDay) return;
         _lastClockDay = clock.Date;

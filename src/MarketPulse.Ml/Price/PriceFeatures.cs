@@ -83,7 +83,7 @@ public static class PriceFeatures
     public static DateTime PredictionTimeUtc(DateOnly target) => target.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>Start of the text window: midnight UTC five calendar days before the target day.</summary>
-    public static DateTime TextWindowStart(DateOnly target) => target.AddDays(-TextWindowDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    public static DateTime TextWindowStart(DateOnly target) => PredictionTimeUtc(target).AddDays(-TextWindowDays);
 
     /// <returns>False when there is no bar before the target day (nothing to predict from).</returns>
     public static bool TryCompute(PriceInputs inputs, Span<float> features)
