@@ -47,4 +47,24 @@ public static class OnnxProtoWriter
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
         return ByteString.CopyFrom(raw);
     }
+
+    /// <summary>Writes a field read by <see cref="OnnxProtoReader.ReadFields"/> unchanged.</summary>
+    public static void WriteField(CodedOutputStream output, OnnxField f)
+    {
+        output.WriteTag(f.Number, f.Type);
+        switch (f.Type)
+        {
+            case WireFormat.WireType.Varint: output.WriteUInt64(f.Value); break;
+            case WireFormat.WireType.Fixed32: output.WriteFixed32((uint)f.Value); break;
+            case WireFormat.WireType.Fixed64: output.WriteFixed64(f.Value); break;
+            default: output.WriteBytes(f.Bytes!); break;
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as string field <paramref name="field"/>.</summary>
+    public static void WriteString(CodedOutputStream output, int field, string value)
+    {
+        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        output.WriteString(value);
+    }
 }
