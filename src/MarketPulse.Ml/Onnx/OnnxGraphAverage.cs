@@ -28,7 +28,7 @@ public static class OnnxGraphAverage
     public static byte[] Average(IReadOnlyList<byte[]> members, string output)
     {
         if (members.Count == 0) throw new ArgumentException("no members to average", nameof(members));
-        var models = members.Select(m => OnnxProtoReader.ReadFields(ByteString.CopyFrom(m))).ToList();
+        var models = members.Select(m => OnnxProtoReader.ReadFields(UnsafeByteOperations.UnsafeWrap(m))).ToList();
         var graphs = models.Select(m => OnnxProtoReader.ReadFields(
             m.SingleOrDefault(f => f.Number == 7).Bytes ?? throw new InvalidDataException("not an ONNX model: no graph"))).ToList();
         if (models.Any(m => m.Any(f => f.Number == 25))) throw new NotSupportedException("members with local functions are not supported");

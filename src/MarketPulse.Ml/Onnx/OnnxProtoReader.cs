@@ -11,7 +11,7 @@ public readonly record struct OnnxField(int Number, WireFormat.WireType Type, ul
 /// <summary>
 /// The few ONNX protobuf messages that the graph readers here need, read field by field with Google.Protobuf's
 /// <see cref="CodedInputStream"/> (ONNX ships no C# message classes; field numbers from onnx.proto). Shared by the int8
-/// quantiser (serving) and the fine-tuning weight reader (training).
+/// quantiser (serving), the fine-tuning weight reader (training) and the seed-average merge (<see cref="OnnxGraphAverage"/>).
 /// </summary>
 public static class OnnxProtoReader
 {
@@ -66,7 +66,7 @@ public static class OnnxProtoReader
                 WireFormat.WireType.Fixed32 => new OnnxField(number, type, input.ReadFixed32(), null),
                 WireFormat.WireType.Fixed64 => new OnnxField(number, type, input.ReadFixed64(), null),
                 WireFormat.WireType.LengthDelimited => new OnnxField(number, type, 0, input.ReadBytes()),
-                _ => throw new InvalidDataException($"unsupported protobuf wire type {type} (field {number})"),
+                _ => throw new InvalidDataException($"unexpected protobuf wire type {type} in field {number}"),
             });
         }
         return fields;

@@ -4,7 +4,7 @@ namespace MarketPulse.Ml.Onnx;
 
 /// <summary>
 /// Writing the ONNX protobuf messages the graph builders here need, field by field with Google.Protobuf's
-/// <see cref="CodedOutputStream"/> (field numbers from onnx.proto). Shared by the int8 quantiser and the matmul-peak graph.
+/// <see cref="CodedOutputStream"/> (field numbers from onnx.proto). Shared by the int8 quantiser, the matmul-peak graph and the seed-average merge.
 /// </summary>
 public static class OnnxProtoWriter
 {
