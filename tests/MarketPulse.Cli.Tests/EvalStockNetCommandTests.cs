@@ -8,7 +8,7 @@ namespace MarketPulse.Cli.Tests;
 public sealed class EvalStockNetCommandTests
 {
     // The checkout itself (MarketPulse.sln), not TestPaths.RepoRoot: the CLI copies models/ into the test's bin folder.
-    private static readonly string Checkout = FindCheckout();
+    internal static readonly string Checkout = FindCheckout();
     private static readonly string Sample = Path.Combine(Checkout, "data", "sample", "stocknet");
     private static readonly string Model = Path.Combine(Checkout, "models", "price.onnx");
 

@@ -14,6 +14,7 @@ public static class TrainPriceCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 12, Description = "GRU epochs (the best on the late-train holdout's log-loss is kept)." };
         var seeds = new Option<int>("--seeds") { DefaultValueFactory = _ => 5, Description = "GRU seeds; with more than one, the average of their logits is a candidate beside the first seed's model." };
         var gbmSeeds = new Option<int>("--gbm-seeds") { DefaultValueFactory = _ => 1, Description = "Diagnostic: retrain the selected GBM setting with this many seeds and report the spread of its dev numbers (never changes what ships)." };
+        var gbmBag = new Option<int>("--gbm-bag") { DefaultValueFactory = _ => PriceTraining.DefaultGbmBag, Description = "LightGbm seeds (17, 18, …) of the selected setting bagged into one graph; the bag ships if its dev MCC beats the mean of the single seeds' (1 = the single seed-17 model)." };
         var command = new Command("price", "Train the price models on the StockNet train period and select on dev.");
         command.Options.Add(data);
         command.Options.Add(output);
@@ -21,6 +22,7 @@ public static class TrainPriceCommand
         command.Options.Add(epochs);
         command.Options.Add(seeds);
         command.Options.Add(gbmSeeds);
+        command.Options.Add(gbmBag);
         command.SetAction((parseResult, ct) =>
         {
             var dir = parseResult.GetValue(data)!;
@@ -30,11 +32,13 @@ public static class TrainPriceCommand
             if (n is < 1 or > 20) throw new CliInputException("--seeds must be between 1 and 20");
             var g = parseResult.GetValue(gbmSeeds);
             if (g is < 1 or > 50) throw new CliInputException("--gbm-seeds must be between 1 and 50");
+            var bag = parseResult.GetValue(gbmBag);
+            if (bag is < 1 or > 64) throw new CliInputException("--gbm-bag must be between 1 and 64");
             var scorer = EvalSentimentCommand.LoadShippedScorer();
             var training = new PriceTraining(parseResult.InvocationConfiguration.Error);
             try
             {
-                training.Run(dir, parseResult.GetValue(output)!, scorer, parseResult.GetValue(noDeep) ? null : new GruPriceTrainer.Options(Epochs: e), ct, n, g);
+                training.Run(dir, parseResult.GetValue(output)!, scorer, parseResult.GetValue(noDeep) ? null : new GruPriceTrainer.Options(Epochs: e), ct, n, g, bag);
             }
             catch (InvalidDataException ex)
             {

@@ -147,19 +147,8 @@ public sealed class GruPriceTrainer(GruPriceTrainer.Options options, TextWriter 
     public static byte[] ExportAverage(IReadOnlyList<GruPriceTrainer> members)
     {
         if (members.Count == 0) throw new ArgumentException("no members", nameof(members));
-        var g = Graph();
-        var outputs = new List<string>();
-        for (var i = 0; i < members.Count; i++)
-        {
-            var m = members[i];
-            var name = $"m{i}_logit";
-            m.AddMember(g, m._best ?? throw new InvalidOperationException("member not trained"), $"m{i}_", name);
-            outputs.Add(name);
-        }
-        g.Initializer("member_count", [(float)members.Count], 1);
-        g.Node("Sum", [.. outputs], ["logit_sum"]);
-        g.Node("Div", ["logit_sum", "member_count"], [ScoreOutput]);
-        return g.ToModel("price_gru_seeds", 17, "marketpulse-train");
+        return MarketPulse.Ml.Onnx.OnnxGraphAverage.Average(
+            [.. members.Select(m => m.ExportOnnx(m._best ?? throw new InvalidOperationException("member not trained")))], ScoreOutput);
     }
 
     private static OnnxGraphWriter Graph()

@@ -2,6 +2,7 @@ using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Core.Text;
 using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Ml.Training.Price;
@@ -32,18 +33,28 @@ public sealed class PriceTraining(TextWriter progress)
 
     /// <summary>
     /// Version of the models this code writes (v2: trained on the texts the live text pipeline keeps; v3: StockNet's text
-    /// window, ending at 00:00 UTC of the target day instead of the basis day's close).
+    /// window, ending at 00:00 UTC of the target day instead of the basis day's close; v4: a bag of LightGbm seeds in one
+    /// graph, chosen by comparing procedures rather than single draws).
     /// </summary>
-    public const string ModelVersion = "v3";
+    public const string ModelVersion = "v4";
+
+    /// <summary>LightGbm seeds in the bag (fixed a priori; docs/models/price.md, "v4").</summary>
+    public const int DefaultGbmBag = 16;
 
     /// <param name="seeds">GRU seeds: the first is the single model; with more than one, their logit average is a candidate too.</param>
+    /// <param name="gbmBag">
+    /// K LightGbm seeds (17..17+K−1) of the selected setting: their bag (one graph, mean raw score, Platt on the mean)
+    /// replaces the single seed-17 model if its dev MCC beats the mean dev MCC of the K single models (the single-seed
+    /// procedure's expectation). 1 = the single seed-17 model, no comparison.
+    /// </param>
     /// <param name="gbmSeeds">
     /// Diagnostic only (it never changes what ships): retrain the selected GBM setting with this many LightGbm seeds
     /// (17, 18, …) and report each seed's dev numbers, their spread, and those of the mean of their calibrated probabilities.
     /// </param>
     public void Run(string dataDir, string outDir, ISentimentScorer scorer, GruPriceTrainer.Options? gru, CancellationToken ct = default, int seeds = 1,
-        int gbmSeeds = 1)
+        int gbmSeeds = 1, int gbmBag = DefaultGbmBag)
     {
+        if (gbmBag < 1) throw new ArgumentOutOfRangeException(nameof(gbmBag), "the bag needs at least one member");
         var tablePath = Path.Combine(dataDir, "StockTable");
         if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
         var table = StockTable.Load(tablePath);
@@ -97,40 +108,67 @@ public sealed class PriceTraining(TextWriter progress)
             if (bestGbm is null || c.Result.DevMcc > bestGbm.Value.Result.DevMcc) { bestGbm = c; bestConfig = config; }
         }
         if (gbmSeeds > 1) GbmSeedSpread(bestConfig!, bestGbm!.Value, gbmSeeds, fit, dev, Assess, ct);
-        var masked = PriceFeatures.TextFeatureIndices;
-        var (baseOnnx, baseIn, baseOut) = gbm.Train(fit.Masked(masked), bestConfig!);
-        var baseline = Assess("price-only-gbm", "gbm", bestConfig!.ToString(), baseOnnx, baseIn, null, baseOut, masked);
 
+        // Procedures, not draws (docs/models/price.md, "v4"): the single-seed procedure is worth the mean of its seeds' dev
+        // MCC; the bag is worth its own. Each family enters the final comparison with the procedure it would ship.
         var winner = bestGbm!.Value;
+        var winnerExpected = winner.Result.DevMcc;
+        var bagK = 1;
+        if (gbmBag > 1)
+        {
+            var (singleMean, bag) = GbmBag(bestConfig!, bestGbm!.Value, gbmBag, fit, [], Assess, ct);
+            var bagWins = bag.Result.DevMcc > singleMean;
+            progress.WriteLine($"GBM bag of {gbmBag}: dev MCC {bag.Result.DevMcc:F3} vs the single-seed procedure's mean {singleMean:F3}: "
+                + (bagWins ? "the bag ships" : "the single seed-17 model stays"));
+            if (bagWins) { winner = bag; winnerExpected = bag.Result.DevMcc; bagK = gbmBag; }
+            else
+            {
+                winnerExpected = singleMean;
+                Candidates.Remove(bag.Result);
+                Candidates.Add(bag.Result with { Config = bag.Result.Config + " (lost to the single-seed mean)" });
+            }
+        }
+        var masked = PriceFeatures.TextFeatureIndices;
+        // The price-only baseline is trained the way the shipped GBM is (a bag of the same K when the bag ships).
+        var baseline = bagK > 1
+            ? GbmBag(bestConfig!, null, bagK, fit, masked, Assess, ct).Bag
+            : BaselineSingle();
+        (byte[] Onnx, PriceModelCard Card, CandidateResult Result) BaselineSingle()
+        {
+            var (baseOnnx, baseIn, baseOut) = gbm.Train(fit.Masked(masked), bestConfig!);
+            return Assess("price-only-gbm", "gbm", bestConfig!.ToString(), baseOnnx, baseIn, null, baseOut, masked);
+        }
+
         if (gru is not null)
         {
             ct.ThrowIfCancellationRequested();
             var members = new List<GruPriceTrainer>();
-            (byte[] Onnx, PriceModelCard Card, CandidateResult Result)? single = null;
+            var singles = new List<(byte[] Onnx, PriceModelCard Card, CandidateResult Result)>();
             for (var k = 0; k < Math.Max(1, seeds); k++)
             {
                 ct.ThrowIfCancellationRequested();
                 var trainer = new GruPriceTrainer(gru with { Seed = gru.Seed + k }, progress);
                 var onnx = trainer.Train(fit, cal);
                 members.Add(trainer);
-                var c = Assess(k == 0 ? "price-gru" : $"price-gru-seed{trainer.Seed}", "gru",
-                    $"{gru} seed={trainer.Seed} epoch={trainer.BestEpoch}", onnx, GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
-                single ??= c;
+                singles.Add(Assess(k == 0 ? "price-gru" : $"price-gru-seed{trainer.Seed}", "gru",
+                    $"{gru} seed={trainer.Seed} epoch={trainer.BestEpoch}", onnx, GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []));
             }
-            var deep = single!.Value;
+            var deep = singles[0];
+            var deepExpected = singles.Average(c => c.Result.DevMcc); // the single-seed procedure's expectation
             if (members.Count > 1)
             {
                 var average = Assess($"price-gru-avg{members.Count}", "gru",
                     $"{gru} mean logit of seeds {members[0].Seed}..{members[^1].Seed}", GruPriceTrainer.ExportAverage(members),
                     GruPriceTrainer.FeaturesInput, GruPriceTrainer.SequenceInput, GruPriceTrainer.ScoreOutput, []);
-                var m = Candidates.Where(c => c.Name.StartsWith("price-gru", StringComparison.Ordinal) && !c.Name.Contains("avg", StringComparison.Ordinal)).ToList();
+                var m = singles.Select(c => c.Result).ToList();
                 progress.WriteLine($"GRU seeds: dev MCC mean {m.Average(c => c.DevMcc):F3} (min {m.Min(c => c.DevMcc):F3}, max {m.Max(c => c.DevMcc):F3}), "
                     + $"accuracy mean {m.Average(c => c.DevAccuracy):P2}; average of {members.Count}: MCC {average.Result.DevMcc:F3}, accuracy {average.Result.DevAccuracy:P2}");
-                // The declared rule: the seed average replaces the single model if it is better on dev MCC.
-                if (average.Result.DevMcc > deep.Result.DevMcc) deep = average;
+                // The same rule as the GBM bag: the seed average replaces the single model if it beats the seeds' mean dev MCC.
+                if (average.Result.DevMcc > deepExpected) { deep = average; deepExpected = average.Result.DevMcc; }
             }
-            if (deep.Result.DevMcc > winner.Result.DevMcc) winner = deep;
-            else progress.WriteLine("the deep model did not beat gradient boosting on dev MCC; shipping the GBM");
+            progress.WriteLine($"families by expected dev MCC: GBM {winnerExpected:F3} ({winner.Result.Config}), GRU {deepExpected:F3} ({deep.Result.Config})");
+            if (deepExpected > winnerExpected) winner = deep;
+            else progress.WriteLine("the deep model did not beat gradient boosting on expected dev MCC; shipping the GBM");
         }
 
         Directory.CreateDirectory(outDir);
@@ -141,6 +179,49 @@ public sealed class PriceTraining(TextWriter progress)
 
     private delegate (byte[] Onnx, PriceModelCard Card, CandidateResult Result) AssessFn(string name, string kind, string config, byte[] onnx,
         string input, string? seqInput, string output, int[] masked);
+
+    /// <summary>
+    /// Trains seeds 17..17+K−1 of <paramref name="config"/> (over the features with <paramref name="masked"/> zeroed), merges
+    /// them into one graph that outputs the mean raw score (<see cref="OnnxGraphAverage"/>) and assesses it (Platt fitted once
+    /// on the calibration months, on the mean score). With the unmasked features the K single models are assessed too (as
+    /// the single-seed procedure's draws) and their mean dev MCC returned; <paramref name="first"/> is seed 17's model
+    /// when it has already been trained.
+    /// </summary>
+    private (double SingleMean, (byte[] Onnx, PriceModelCard Card, CandidateResult Result) Bag) GbmBag(GbmPriceTrainer.Config config,
+        (byte[] Onnx, PriceModelCard Card, CandidateResult Result)? first, int count, PriceDataset fit, int[] masked, AssessFn assess,
+        CancellationToken ct)
+    {
+        var baseline = masked.Length > 0;
+        var members = new List<byte[]>();
+        var mccs = new List<double>();
+        string input = "", output = "";
+        for (var k = 0; k < count; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var seed = GbmPriceTrainer.DefaultSeed + k;
+            if (k == 0 && first is { } f)
+            {
+                members.Add(f.Onnx);
+                mccs.Add(f.Result.DevMcc);
+                (input, output) = (f.Card.FeaturesInput, f.Card.ScoreOutput);
+                continue;
+            }
+            var (onnx, i, o) = new GbmPriceTrainer(seed).Train(fit.Masked(masked), config);
+            (input, output) = (i, o);
+            members.Add(onnx);
+            if (!baseline)
+                mccs.Add(assess($"price-gbm-seed{seed}", "gbm", $"{config} seed={seed} (single-seed procedure)", onnx, i, null, o, []).Result.DevMcc);
+        }
+        var bag = OnnxGraphAverage.Average(members, output);
+        var last = GbmPriceTrainer.DefaultSeed + count - 1;
+        var result = assess(baseline ? "price-only-gbm" : "price-gbm", "gbm", $"{config} bag of {count}: mean score of seeds {GbmPriceTrainer.DefaultSeed}..{last}",
+            bag, input, null, output, masked);
+        if (!baseline)
+            progress.WriteLine($"GBM seeds {GbmPriceTrainer.DefaultSeed}..{last} [{config}] (single-seed procedure): dev MCC "
+                + string.Join(", ", mccs.Select(m => m.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))
+                + $"; mean {mccs.Average():F3} (min {mccs.Min():F3}, max {mccs.Max():F3})");
+        return (baseline ? double.NaN : mccs.Average(), result);
+    }
 
     /// <summary>How much of the selected GBM's dev score is its seed (LightGbm's feature-fraction draws): see <see cref="Run"/>.</summary>
     private void GbmSeedSpread(GbmPriceTrainer.Config config, (byte[] Onnx, PriceModelCard Card, CandidateResult Result) first, int count,

@@ -4,7 +4,7 @@ namespace MarketPulse.Ml.Onnx;
 
 /// <summary>
 /// Writing the ONNX protobuf messages the graph builders here need, field by field with Google.Protobuf's
-/// <see cref="CodedOutputStream"/> (field numbers from onnx.proto). Shared by the int8 quantiser and the matmul-peak graph.
+/// <see cref="CodedOutputStream"/> (field numbers from onnx.proto). Shared by the int8 quantiser, the matmul-peak graph and the seed-average merge.
 /// </summary>
 public static class OnnxProtoWriter
 {
@@ -46,5 +46,25 @@ public static class OnnxProtoWriter
         var raw = new byte[values.Length * 4];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
         return ByteString.CopyFrom(raw);
+    }
+
+    /// <summary>Writes a field read by <see cref="OnnxProtoReader.ReadFields"/> unchanged.</summary>
+    public static void WriteField(CodedOutputStream output, OnnxField f)
+    {
+        output.WriteTag(f.Number, f.Type);
+        switch (f.Type)
+        {
+            case WireFormat.WireType.Varint: output.WriteUInt64(f.Value); break;
+            case WireFormat.WireType.Fixed32: output.WriteFixed32((uint)f.Value); break;
+            case WireFormat.WireType.Fixed64: output.WriteFixed64(f.Value); break;
+            default: output.WriteBytes(f.Bytes!); break;
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as string field <paramref name="field"/>.</summary>
+    public static void WriteString(CodedOutputStream output, int field, string value)
+    {
+        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        output.WriteString(value);
     }
 }

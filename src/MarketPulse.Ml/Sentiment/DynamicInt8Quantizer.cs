@@ -40,9 +40,9 @@ public static class DynamicInt8Quantizer
     public static Result Quantize(byte[] model, IEnumerable<NamedTensor>? overrides = null, bool fuseBias = true)
     {
         var replacements = (overrides ?? []).ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var top = ReadFields(new CodedInputStream(model));
+        var top = OnnxProtoReader.ReadFields(UnsafeByteOperations.UnsafeWrap(model));
         var graphField = top.SingleOrDefault(f => f.Number == 7).Bytes ?? throw new InvalidDataException("not an ONNX model: no graph");
-        var graphFields = ReadFields(graphField.CreateCodedInput());
+        var graphFields = OnnxProtoReader.ReadFields(graphField);
 
         var nodes = graphFields.Where(f => f.Number == 1).Select(f => OnnxProtoReader.ReadNode(f.Bytes!)).ToList();
         var initializers = new Dictionary<string, TensorHeader>(StringComparer.Ordinal);
@@ -148,7 +148,7 @@ public static class DynamicInt8Quantizer
             foreach (var f in top)
             {
                 if (f.Number == 7) { WriteMessage(m, 7, graphOut); continue; }
-                CopyField(m, f);
+                WriteField(m, f);
             }
             if (!hasMicrosoftOpset)
                 WriteMessage(m, 8, Message(o =>
@@ -163,8 +163,8 @@ public static class DynamicInt8Quantizer
     /// <summary>Nodes and initializer element types of a model, to check what a rewrite produced.</summary>
     public static GraphSummary Summarize(byte[] model)
     {
-        var graph = ReadFields(new CodedInputStream(model)).Single(f => f.Number == 7).Bytes!;
-        var fields = ReadFields(graph.CreateCodedInput());
+        var graph = OnnxProtoReader.ReadFields(UnsafeByteOperations.UnsafeWrap(model)).Single(f => f.Number == 7).Bytes!;
+        var fields = OnnxProtoReader.ReadFields(graph);
         var nodes = fields.Where(f => f.Number == 1).Select(f => OnnxProtoReader.ReadNode(f.Bytes!))
             .Select(n => (n.Op, n.Domain, (IReadOnlyList<string>)n.Inputs)).ToList();
         var types = fields.Where(f => f.Number == 5).Select(f => ReadTensorHeader(f.Bytes!)).ToDictionary(t => t.Name, t => t.Type, StringComparer.Ordinal);
@@ -214,40 +214,6 @@ public static class DynamicInt8Quantizer
     });
 
     private sealed record TensorHeader(string Name, int Type, long[] Dims);
-
-    private readonly record struct Field(int Number, WireFormat.WireType Type, ulong Value, ByteString? Bytes);
-
-    private static List<Field> ReadFields(CodedInputStream input)
-    {
-        var fields = new List<Field>();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            var number = WireFormat.GetTagFieldNumber(tag);
-            var type = WireFormat.GetTagWireType(tag);
-            fields.Add(type switch
-            {
-                WireFormat.WireType.Varint => new Field(number, type, input.ReadUInt64(), null),
-                WireFormat.WireType.Fixed32 => new Field(number, type, input.ReadFixed32(), null),
-                WireFormat.WireType.Fixed64 => new Field(number, type, input.ReadFixed64(), null),
-                WireFormat.WireType.LengthDelimited => new Field(number, type, 0, input.ReadBytes()),
-                _ => throw new InvalidDataException($"unexpected protobuf wire type {type} in field {number}"),
-            });
-        }
-        return fields;
-    }
-
-    private static void CopyField(CodedOutputStream output, Field f)
-    {
-        output.WriteTag(f.Number, f.Type);
-        switch (f.Type)
-        {
-            case WireFormat.WireType.Varint: output.WriteUInt64(f.Value); break;
-            case WireFormat.WireType.Fixed32: output.WriteFixed32((uint)f.Value); break;
-            case WireFormat.WireType.Fixed64: output.WriteFixed64(f.Value); break;
-            default: output.WriteBytes(f.Bytes!); break;
-        }
-    }
 
     private static TensorHeader ReadTensorHeader(ByteString bytes)
     {

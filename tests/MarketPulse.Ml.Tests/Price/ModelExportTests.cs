@@ -1,3 +1,4 @@
+using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Training;
 using MarketPulse.Ml.Training.Price;
@@ -74,6 +75,56 @@ public class ModelExportTests(StockNetFixture fixture)
         var up = Enumerable.Range(0, data.Rows).Where(i => data.Samples[i].Up).Average(i => scores[i]);
         var down = Enumerable.Range(0, data.Rows).Where(i => !data.Samples[i].Up).Average(i => scores[i]);
         Assert.True(up > down + 0.1, $"mean score up {up:F3} vs down {down:F3}");
+    }
+
+    [Fact]
+    public void GbmSeedBagGraphOutputsTheMeanOfItsMembersScoresAndABagOfOneIsTheSingleModel()
+    {
+        var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
+        var fit = data.Where(s => s.Target < new DateOnly(2015, 9, 10));
+        var rows = data.Where(s => s.Target >= new DateOnly(2015, 9, 10));
+        var config = new GbmPriceTrainer.Config(7, 20, 0.1, 40, 0.5); // feature fraction < 1: the seed changes the trees
+        var members = new[] { 17, 18, 19 }.Select(seed => new GbmPriceTrainer(seed).Train(fit, config)).ToList();
+        var (input, output) = (members[0].Input, members[0].ScoreOutput);
+        var singles = members.Select(m =>
+        {
+            using var single = new PriceModel(m.Onnx, Card("gbm", input, null, output));
+            return single.Scores(rows.Features, null, rows.Rows);
+        }).ToList();
+
+        var bag = OnnxGraphAverage.Average([.. members.Select(m => m.Onnx)], output);
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bag))
+        {
+            Assert.Equal([input], session.InputMetadata.Keys); // one shared features input, as served today
+            Assert.Equal([output], session.OutputMetadata.Keys); // one score output under the single model's name
+        }
+        using var bagged = new PriceModel(bag, Card("gbm", input, null, output));
+        var scores = bagged.Scores(rows.Features, null, rows.Rows);
+        Assert.True(rows.Rows > 500);
+        Assert.Equal(rows.Rows, scores.Length);
+        var maxDiff = scores.Select((s, i) => Math.Abs(s - singles.Average(m => m[i]))).Max();
+        Assert.True(maxDiff <= 1e-5, $"max |bag - mean of members| = {maxDiff}");
+        Assert.True(singles[0].Select((s, i) => Math.Abs(s - singles[1][i])).Max() > 1e-3, "two seeds grew the same trees: the bag proves nothing");
+
+        using var one = new PriceModel(OnnxGraphAverage.Average([members[0].Onnx], output), Card("gbm", input, null, output));
+        Assert.Equal(singles[0], one.Scores(rows.Features, null, rows.Rows));
+    }
+
+    [Fact]
+    public void AveragingGraphsThatReadDifferentInputsOrLackTheOutputIsRefused()
+    {
+        var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 9, 1));
+        var (gbm, _, output) = new GbmPriceTrainer().Train(data, new GbmPriceTrainer.Config(3, 20, 0.1, 5, 1.0));
+        var g = new OnnxGraphWriter();
+        g.Input("other", (long?)null, PriceFeatures.Count);
+        g.Output(output, (long?)null, PriceFeatures.Count);
+        g.Node("Identity", ["other"], [output]);
+        var other = g.ToModel("other", 17, "test");
+
+        var inputs = Assert.Throws<InvalidDataException>(() => OnnxGraphAverage.Average([gbm, other], output));
+        Assert.Contains("reads inputs [other]", inputs.Message);
+        var missing = Assert.Throws<InvalidDataException>(() => OnnxGraphAverage.Average([gbm], "no_such_output"));
+        Assert.Contains("no output 'no_such_output'", missing.Message);
     }
 
     [Fact]
