@@ -191,7 +191,7 @@ public static class TrainSentimentCommand
         {
             using var scorer = new TransformerSentimentScorer(info, RoundTripHalf(weights));
             var c = new Candidate(name, members, SentimentEvaluation.Run(scorer, val50, ct: ct), SentimentEvaluation.Run(scorer, valAll, ct: ct), weights);
-            log.WriteLine($"{name}: 50Agree acc {c.Val50.Accuracy:F4} F1 {c.Val50.MacroF1:F4}; AllAgree acc {c.ValAll.Accuracy:F4} F1 {c.ValAll.MacroF1:F4}");
+            log.WriteLine($"{name}: 50Agree acc {c.Val50.Accuracy:F4} F1 {c.Val50.MacroF1:F4} ECE {c.Val50.Ece:F4}; AllAgree acc {c.ValAll.Accuracy:F4} F1 {c.ValAll.MacroF1:F4} ECE {c.ValAll.Ece:F4}");
             return c;
         }
         var singles = runs.Select(r => Measure($"seed {r.Seed}", [r.Seed], r.Weights)).ToList();
