@@ -125,9 +125,7 @@ public static class SentimentFineTuner
                 }
                 else
                 {
-                    // Cross-entropy against a target distribution: −Σ q·log softmax(logits), averaged over the batch.
-                    var q = tensor(batchIndex.SelectMany(i => targets[i]).ToArray(), [batchIndex.Length, 3]);
-                    loss = -(q * nn.functional.log_softmax(model.call(ids, mask), 1)).sum(1).mean();
+                    loss = SoftCrossEntropy(model.call(ids, mask), tensor(batchIndex.SelectMany(i => targets[i]).ToArray(), [batchIndex.Length, 3]));
                 }
                 optimizer.zero_grad();
                 loss.backward();
@@ -157,6 +155,9 @@ public static class SentimentFineTuner
         }
         return new FineTuneResult(best!, epochs, bestEpoch, order.Length, validation50.Count, validationAll.Count);
     }
+
+    /// <summary>Cross-entropy against target distributions (rows of <paramref name="targets"/>): −Σ q·log softmax(logits), averaged over the batch.</summary>
+    public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets) => -(targets * nn.functional.log_softmax(logits, 1)).sum(1).mean();
 
     public static (Tensor Ids, Tensor Mask) ToTensors(TokenBatch batch) =>
         (tensor(batch.InputIds, [batch.Rows, batch.Length]), tensor(batch.AttentionMask, [batch.Rows, batch.Length]));

@@ -1,6 +1,8 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Sentiment;
+using MarketPulse.Ml.Training;
 using MarketPulse.Ml.Training.Sentiment;
+using TorchSharp;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
 
@@ -90,6 +92,27 @@ public sealed class SoftTargetTests : IDisposable
         Assert.Equal(1.0, both.Sum(p => (double)p), 6);
         Assert.Throws<ArgumentOutOfRangeException>(() => SentimentTargets.Distribution(SentimentLabel.Positive, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => SentimentTargets.Distribution(SentimentLabel.Positive, 1, 1));
+    }
+
+    [Fact]
+    public void The_soft_target_loss_equals_pytorchs_cross_entropy_for_one_hot_and_label_smoothed_targets()
+    {
+        TorchNativeCompat.EnsureLoadable();
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.tensor(new float[] { 2.0f, -1.0f, 0.5f, -0.3f, 0.8f, 0.1f, 0.0f, 0.0f, 3.0f }, [3, 3]);
+        SentimentLabel[] labels = [SentimentLabel.Negative, SentimentLabel.Neutral, SentimentLabel.Positive];
+        var index = torch.tensor(labels.Select(l => (long)((int)l + 1)).ToArray());
+        torch.Tensor Targets(double smoothing) => torch.tensor(labels.SelectMany(l => SentimentTargets.Distribution(l, 1.0, smoothing)).ToArray(), [3, 3]);
+        Assert.Equal(torch.nn.functional.cross_entropy(logits, index).item<float>(),
+            SentimentFineTuner.SoftCrossEntropy(logits, Targets(0)).item<float>(), 5);
+        Assert.Equal(torch.nn.functional.cross_entropy(logits, index, label_smoothing: 0.1).item<float>(),
+            SentimentFineTuner.SoftCrossEntropy(logits, Targets(0.1)).item<float>(), 5);
+        // An agreement target is lowest where the model's distribution equals it: logits = log q (up to a constant).
+        var q = SentimentTargets.Distribution(SentimentLabel.Positive, 0.7);
+        var qt = torch.tensor(q, [1, 3]);
+        var atTarget = SentimentFineTuner.SoftCrossEntropy(torch.tensor(q.Select(p => MathF.Log(Math.Max(p, 1e-6f))).ToArray(), [1, 3]), qt).item<float>();
+        var oneHotPrediction = SentimentFineTuner.SoftCrossEntropy(torch.tensor(new[] { -5f, -5f, 5f }, [1, 3]), qt).item<float>();
+        Assert.True(atTarget < oneHotPrediction, $"{atTarget} vs {oneHotPrediction}");
     }
 
     [Fact]
