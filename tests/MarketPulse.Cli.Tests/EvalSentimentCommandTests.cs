@@ -68,11 +68,15 @@ public sealed class EvalSentimentCommandTests : IDisposable
         using var json = JsonDocument.Parse(last);
         // The design's fields first, in order; the speed-versus-arithmetic fields are additions after them.
         string[] fields = ["model", "n_50agree", "accuracy_50agree", "macro_f1_50agree", "n_allagree", "accuracy_allagree", "macro_f1_allagree", "sentences_per_sec",
-            "precision", "model_gflops_per_sec", "matmul_peak_gflops_per_sec", "fraction_of_peak"];
+            "precision", "model_gflops_per_sec", "matmul_peak_gflops_per_sec", "fraction_of_peak",
+            "mean_confidence_50agree", "ece_50agree", "mean_confidence_allagree", "ece_allagree"];
         Assert.Equal(fields, json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(4, json.RootElement.GetProperty("n_50agree").GetInt32());
         Assert.StartsWith("minilm", json.RootElement.GetProperty("model").GetString()); // the shipped production model
         Assert.InRange(json.RootElement.GetProperty("fraction_of_peak").GetDouble(), 0.01, 1.5);
+        // Calibration: the chosen class's probability is at least 1/3, and ECE is a weighted mean of |accuracy − confidence|.
+        Assert.InRange(json.RootElement.GetProperty("mean_confidence_50agree").GetDouble(), 1 / 3.0, 1);
+        Assert.InRange(json.RootElement.GetProperty("ece_50agree").GetDouble(), 0, 1);
         Assert.Contains("read 4 sentences", stderr);
     }
 

@@ -17,6 +17,7 @@ public sealed class TrainSentimentCommandTests
     [InlineData("--label-smoothing", "1", "--label-smoothing must be in [0, 1)")]
     [InlineData("--layer-decay", "0", "--layer-decay must be in (0, 1]")]
     [InlineData("--layer-decay", "1.5", "--layer-decay must be in (0, 1]")]
+    [InlineData("--soft-targets", "votes", "votes")]
     public async Task Bad_arguments_exit_two_before_any_training(string option, string value, string expected)
     {
         var (exit, _, stderr) = await RunCliAsync("train", "sentiment", option, value, "--phrasebank", "/nonexistent");
@@ -61,6 +62,62 @@ public sealed class TrainSentimentCommandTests
         Assert.Equal("BCD", soup.Members);
         Assert.Equal([("A", false), ("C", true), ("D", true)], steps.Select(s => (s.Item.Name, s.Kept)));
         Assert.Equal([0.815, 0.83, 0.83], steps.Select(s => s.Score));
+    }
+
+    /// <summary>A PhraseBank-format folder: 8 positive sentences (one falls in the validation split) over the four agreement files.</summary>
+    private static string AgreementFixture(bool with66 = true)
+    {
+        var dir = Directory.CreateTempSubdirectory("mp-agree-cli-").FullName;
+        string[] sentences = [.. Enumerable.Range(1, 8).Select(i => $"Net sales rose by {i} % in the quarter .@positive")];
+        File.WriteAllLines(Path.Combine(dir, "Sentences_50Agree.txt"), sentences);
+        if (with66) File.WriteAllLines(Path.Combine(dir, "Sentences_66Agree.txt"), sentences[..6]);
+        File.WriteAllLines(Path.Combine(dir, "Sentences_75Agree.txt"), sentences[..4]);
+        File.WriteAllLines(Path.Combine(dir, "Sentences_AllAgree.txt"), sentences[..2]);
+        return dir;
+    }
+
+    [Fact]
+    public async Task Soft_targets_without_an_agreement_file_exit_two_before_any_training()
+    {
+        var dir = AgreementFixture(with66: false);
+        try
+        {
+            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--phrasebank", dir, "--soft-targets", "agreement",
+                "--runs-dir", Path.Combine(dir, "runs"), "--out", Path.Combine(dir, "out"), "--card", Path.Combine(dir, "card.md"));
+            Assert.Equal(2, exit);
+            Assert.Contains("Sentences_66Agree.txt", stderr);
+            Assert.False(Directory.Exists(Path.Combine(dir, "runs"))); // refused before any run started
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Agreement_masses_follow_the_training_sentences_only()
+    {
+        var dir = AgreementFixture();
+        try
+        {
+            var all50 = MarketPulse.Ml.Sentiment.PhraseBank.ReadFile(Path.Combine(dir, "Sentences_50Agree.txt"));
+            var (train, validation) = new MarketPulse.Ml.Sentiment.PhraseBank.ValidationSplit(all50).Split(all50);
+            Assert.Single(validation);
+            var log = new StringWriter();
+            var masses = TrainSentimentCommand.AgreementMasses(dir, train, log);
+            Assert.Equal(train.Count, masses.Length);
+            // Sentence i (1-based) is in AllAgree for i ≤ 2, 75Agree for i ≤ 4, 66Agree for i ≤ 6, else only 50Agree.
+            double Expected(string text) => int.Parse(text.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture) switch
+            {
+                <= 2 => 1.0, <= 4 => 0.87, <= 6 => 0.70, _ => 0.575,
+            };
+            Assert.Equal(train.Select(r => Expected(r.Text)), masses);
+            Assert.Contains("AllAgree", log.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -22,7 +22,11 @@ public sealed record SentimentEvalResult(
     [property: JsonPropertyName("validation_split"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ValidationSplit = false,
     [property: JsonPropertyName("model_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ModelGflopsPerSec = null,
     [property: JsonPropertyName("matmul_peak_gflops_per_sec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MatMulPeakGflopsPerSec = null,
-    [property: JsonPropertyName("fraction_of_peak"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? FractionOfPeak = null)
+    [property: JsonPropertyName("fraction_of_peak"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? FractionOfPeak = null,
+    [property: JsonPropertyName("mean_confidence_50agree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanConfidence50Agree = null,
+    [property: JsonPropertyName("ece_50agree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Ece50Agree = null,
+    [property: JsonPropertyName("mean_confidence_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanConfidenceAllAgree = null,
+    [property: JsonPropertyName("ece_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EceAllAgree = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -226,7 +230,8 @@ public static class EvalSentimentCommand
                 + (peak is { } pk ? $", {modelGflops / pk:P0} of the {scorers[i].Precision.ToName()} peak)" : ")"));
             results.Add(new SentimentEvalResult(scorers[i].Name, set50.Count, e50[i].Accuracy, e50[i].MacroF1, setAll.Count, eAll[i].Accuracy,
                 eAll[i].MacroF1, perSecond, scorers[i].Precision.ToName(), options.ValidationSplitOnly, Round(modelGflops), Round(peak),
-                modelGflops / peak is { } f ? Math.Round(f, 3) : null));
+                modelGflops / peak is { } f ? Math.Round(f, 3) : null,
+                Math.Round(e50[i].MeanConfidence, 4), Math.Round(e50[i].Ece, 4), Math.Round(eAll[i].MeanConfidence, 4), Math.Round(eAll[i].Ece, 4)));
         }
         for (var i = 1; i < results.Count; i++)
             progress.WriteLine($"{results[i].Precision} vs {results[0].Precision}: accuracy {100 * (results[i].Accuracy50Agree - results[0].Accuracy50Agree):+0.00;-0.00} points (50Agree), "

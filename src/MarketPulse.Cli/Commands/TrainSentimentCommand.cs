@@ -31,6 +31,9 @@ public static class TrainSentimentCommand
     /// <summary>Every <c>--soup</c> value, in declaration order.</summary>
     public static readonly string[] CombineNames = [.. Enum.GetValues<Combine>().Select(Name)];
 
+    /// <summary>The <c>--soft-targets</c> value.</summary>
+    public static string Name(SoftTargets soft) => soft.ToString().ToLowerInvariant();
+
     public static Combine ParseCombine(string text)
     {
         foreach (var c in Enum.GetValues<Combine>())
@@ -71,8 +74,15 @@ public static class TrainSentimentCommand
         var retrain = new Option<bool>("--retrain") { Description = "Ignore runs kept in --runs-dir and train every seed again." };
         var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing of the training loss (0 = none).", DefaultValueFactory = _ => new FineTuneOptions().LabelSmoothing };
         var layerDecay = new Option<double>("--layer-decay") { Description = "Layer-wise lr decay per encoder layer from the top (1 = none).", DefaultValueFactory = _ => new FineTuneOptions().LayerDecay };
+        var softTargets = new Option<string>("--soft-targets")
+        {
+            Description = "Training targets: none (one-hot on the majority label) or agreement (the majority label gets 1.0 / 0.87 / 0.70 / 0.575 "
+                + "for AllAgree / 75Agree / 66Agree / only 50Agree sentences, the rest goes to the neighbouring class; needs all four PhraseBank files).",
+            DefaultValueFactory = _ => "none",
+        };
+        softTargets.AcceptOnlyFromAmong("none", "agreement");
         var command = new Command("sentiment", "Fine-tune the MiniLM sentiment model on Financial PhraseBank (the training part).");
-        foreach (var o in new Option[] { phrasebank, output, card, epochs, batch, lr, limit, threads, seeds, seed, combine, runsDir, retrain, labelSmoothing, layerDecay }) command.Options.Add(o);
+        foreach (var o in new Option[] { phrasebank, output, card, epochs, batch, lr, limit, threads, seeds, seed, combine, runsDir, retrain, labelSmoothing, layerDecay, softTargets }) command.Options.Add(o);
         command.SetAction((parseResult, ct) =>
         {
             var options = new FineTuneOptions
@@ -84,6 +94,7 @@ public static class TrainSentimentCommand
                 Threads = Positive(parseResult.GetValue(threads), "--threads"),
                 LabelSmoothing = parseResult.GetValue(labelSmoothing) is >= 0 and < 1 and var ls ? ls : throw new CliInputException("--label-smoothing must be in [0, 1)"),
                 LayerDecay = parseResult.GetValue(layerDecay) is > 0 and <= 1 and var ld ? ld : throw new CliInputException("--layer-decay must be in (0, 1]"),
+                SoftTargets = parseResult.GetValue(softTargets) == "agreement" ? SoftTargets.Agreement : SoftTargets.None,
             };
             var seedList = parseResult.GetValue(seed) is { } one ? [one] : ParseSeeds(parseResult.GetValue(seeds)!);
             var how = ParseCombine(parseResult.GetValue(combine)!);
@@ -156,6 +167,7 @@ public static class TrainSentimentCommand
         var (train, val50) = split.Split(all50);
         var (_, valAll) = split.Split(allAll);
         log.WriteLine($"PhraseBank training part: {all50.Count} sentences (50Agree); training {train.Count}, validation {val50.Count} (AllAgree subset {valAll.Count})");
+        var majorityMass = options.SoftTargets == SoftTargets.Agreement ? AgreementMasses(directory, train, log) : null;
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(log) });
         var runs = new List<SeedRun>();
@@ -169,7 +181,7 @@ public static class TrainSentimentCommand
                 runs.Add(kept);
                 continue;
             }
-            runs.Add(TrainOne(console, train, val50, valAll, seedOptions, runDir, ct));
+            runs.Add(TrainOne(console, train, val50, valAll, seedOptions, runDir, ct, majorityMass));
         }
         var trainingSeconds = clock.Elapsed.TotalSeconds;
 
@@ -179,7 +191,7 @@ public static class TrainSentimentCommand
         {
             using var scorer = new TransformerSentimentScorer(info, RoundTripHalf(weights));
             var c = new Candidate(name, members, SentimentEvaluation.Run(scorer, val50, ct: ct), SentimentEvaluation.Run(scorer, valAll, ct: ct), weights);
-            log.WriteLine($"{name}: 50Agree acc {c.Val50.Accuracy:F4} F1 {c.Val50.MacroF1:F4}; AllAgree acc {c.ValAll.Accuracy:F4} F1 {c.ValAll.MacroF1:F4}");
+            log.WriteLine($"{name}: 50Agree acc {c.Val50.Accuracy:F4} F1 {c.Val50.MacroF1:F4} ECE {c.Val50.Ece:F4}; AllAgree acc {c.ValAll.Accuracy:F4} F1 {c.ValAll.MacroF1:F4} ECE {c.ValAll.Ece:F4}");
             return c;
         }
         var singles = runs.Select(r => Measure($"seed {r.Seed}", [r.Seed], r.Weights)).ToList();
@@ -285,7 +297,7 @@ public static class TrainSentimentCommand
             : t with { Data = [.. t.Data.Select(v => (float)(Half)v)] })]);
 
     private static SeedRun TrainOne(IAnsiConsole console, IReadOnlyList<LabelledSentence> train, IReadOnlyList<LabelledSentence> val50,
-        IReadOnlyList<LabelledSentence> valAll, FineTuneOptions options, string runDir, CancellationToken ct)
+        IReadOnlyList<LabelledSentence> valAll, FineTuneOptions options, string runDir, CancellationToken ct, IReadOnlyList<double>? majorityMass)
     {
         FineTuneResult result = null!;
         var epochWeights = new List<TunedWeights>();
@@ -310,11 +322,32 @@ public static class TrainSentimentCommand
                         Directory.CreateDirectory(runDir);
                         weights.Save(EpochWeightsPath(runDir, epoch.Epoch));
                         epochWeights.Add(RoundTripHalf(weights));
-                    });
+                    }, majorityMass: majorityMass);
             });
         var run = new SeedRun(options.Seed, RoundTripHalf(result.Weights), result.Epochs, result.BestEpoch, result.TrainCount, clock.Elapsed.TotalSeconds, Reused: false, epochWeights);
         SaveRun(runDir, run, options);
         return run;
+    }
+
+    /// <summary>
+    /// Each training sentence's target mass on its majority label, from its agreement band (<see cref="PhraseBank.AgreementBands"/>).
+    /// Only training sentences are looked up: validation sentences keep their hard labels and are never trained on.
+    /// </summary>
+    public static double[] AgreementMasses(string directory, IReadOnlyList<LabelledSentence> train, TextWriter log)
+    {
+        Dictionary<string, AgreementBand> bands;
+        try
+        {
+            bands = PhraseBank.AgreementBands(directory);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            throw new CliInputException($"--soft-targets agreement: {ex.Message}");
+        }
+        var trainBands = train.Select(r => bands.TryGetValue(PhraseBank.MatchKey(r.Text), out var b) ? b : AgreementBand.Agree50).ToArray();
+        log.WriteLine("agreement bands of the training sentences: " + string.Join(", ", Enum.GetValues<AgreementBand>()
+            .Reverse().Select(b => $"{b} {trainBands.Count(x => x == b)} (q {SentimentTargets.MajorityMass(b):0.###})")));
+        return [.. trainBands.Select(SentimentTargets.MajorityMass)];
     }
 
     public static string EpochWeightsPath(string runDir, int epoch) => Path.Combine(runDir, $"epoch-{epoch}.weights");
@@ -428,7 +461,7 @@ public static class TrainSentimentCommand
         sb.AppendLine(inv, $"- Command: `marketpulse train sentiment --seeds {string.Join(",", runs.Select(r => r.Seed))} --soup {Name(combine)}{RecipeFlags(options)}` (runs kept in `artifacts/sentiment-runs` are reused; {trainingSeconds / 60:F1} min this time).");
         sb.AppendLine(inv, $"- Data: {info.Training!["data"]}. Training sentences: {runs[0].TrainCount}; validation: {served50.Count} (50Agree labels), of which {servedAll.Count} are AllAgree.");
         sb.AppendLine(inv, $"- Base encoder: {info.Training["base"]}; embeddings frozen, all 6 encoder layers and the head trained; every seed starts from the same head init (seed {FineTuneOptions.InitSeed}).");
-        sb.AppendLine(inv, $"- Options per run: epochs {options.Epochs}, batch {options.BatchSize}, max length {options.MaxLength}, AdamW encoder lr {options.EncoderLearningRate}, head lr {options.HeadLearningRate}, warm-up {options.WarmupShare:P0} then linear decay, weight decay {options.WeightDecay}, label smoothing {options.LabelSmoothing}, layer-wise lr decay {options.LayerDecay}; each run keeps its best 50Agree validation epoch and every epoch's weights.");
+        sb.AppendLine(inv, $"- Options per run: epochs {options.Epochs}, batch {options.BatchSize}, max length {options.MaxLength}, AdamW encoder lr {options.EncoderLearningRate}, head lr {options.HeadLearningRate}, warm-up {options.WarmupShare:P0} then linear decay, weight decay {options.WeightDecay}, label smoothing {options.LabelSmoothing}, layer-wise lr decay {options.LayerDecay}, soft targets {Name(options.SoftTargets)}; each run keeps its best 50Agree validation epoch and every epoch's weights.");
         sb.AppendLine();
         sb.AppendLine("Per seed, per epoch (TorchSharp float32 during training):");
         sb.AppendLine();
@@ -506,6 +539,7 @@ public static class TrainSentimentCommand
         if (o.EncoderLearningRate != d.EncoderLearningRate) sb.Append(inv, $" --lr {o.EncoderLearningRate}");
         if (o.LabelSmoothing != d.LabelSmoothing) sb.Append(inv, $" --label-smoothing {o.LabelSmoothing}");
         if (o.LayerDecay != d.LayerDecay) sb.Append(inv, $" --layer-decay {o.LayerDecay}");
+        if (o.SoftTargets != d.SoftTargets) sb.Append(inv, $" --soft-targets {Name(o.SoftTargets)}");
         return sb.ToString();
     }
 

@@ -27,6 +27,9 @@ public sealed record FineTuneOptions
     public double LabelSmoothing { get; init; }
     /// <summary>Layer-wise learning-rate decay: encoder layer l (0 = bottom) gets the encoder lr × decay^(top − l); 1 = one lr for all.</summary>
     public double LayerDecay { get; init; } = 1.0;
+    /// <summary>Agreement-aware soft targets (<see cref="Sentiment.SoftTargets.Agreement"/>) or one-hot (the shipped recipe).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SoftTargets>))]
+    public SoftTargets SoftTargets { get; init; }
 }
 
 public sealed record FineTuneProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, string? Message = null);
@@ -44,8 +47,20 @@ public static class SentimentFineTuner
 {
     public static FineTuneResult Train(IReadOnlyList<LabelledSentence> train, IReadOnlyList<LabelledSentence> validation50,
         IReadOnlyList<LabelledSentence> validationAll, FineTuneOptions options, IProgress<FineTuneProgress>? progress = null,
-        Action<TunedWeights, EpochResult>? onNewBest = null, CancellationToken ct = default, Action<TunedWeights, EpochResult>? onEpoch = null)
+        Action<TunedWeights, EpochResult>? onNewBest = null, CancellationToken ct = default, Action<TunedWeights, EpochResult>? onEpoch = null,
+        IReadOnlyList<double>? majorityMass = null)
     {
+        // One target row per training sentence (one-hot, label-smoothed and/or agreement-aware: one mechanism). Plain
+        // one-hot keeps the class-index cross-entropy, bit-for-bit the recipe of the kept baseline runs.
+        if (options.SoftTargets == SoftTargets.Agreement && majorityMass is null)
+            throw new ArgumentException("agreement soft targets need each training sentence's majority mass", nameof(majorityMass));
+        if (majorityMass is not null && majorityMass.Count != train.Count)
+            throw new ArgumentException($"{majorityMass.Count} majority masses for {train.Count} training sentences", nameof(majorityMass));
+        var soft = options.LabelSmoothing > 0 || options.SoftTargets != SoftTargets.None;
+        var targets = soft
+            ? train.Select((r, i) => SentimentTargets.Distribution(r.Label,
+                options.SoftTargets == SoftTargets.Agreement ? majorityMass![i] : 1.0, options.LabelSmoothing)).ToArray()
+            : null;
         TorchNativeCompat.EnsureLoadable();
         torch.set_num_threads(options.Threads);
         torch.manual_seed(FineTuneOptions.InitSeed);
@@ -99,12 +114,19 @@ public static class SentimentFineTuner
             {
                 ct.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var rows = order.Skip(step * options.BatchSize).Take(options.BatchSize).Select(i => train[i]).ToArray();
+                var batchIndex = order.Skip(step * options.BatchSize).Take(options.BatchSize).ToArray();
+                var rows = batchIndex.Select(i => train[i]).ToArray();
                 var (ids, mask) = ToTensors(tokenizer.EncodeBatch(rows.Select(r => r.Text).ToArray()));
-                var labels = tensor(rows.Select(r => (long)((int)r.Label + 1)).ToArray());
-                var loss = options.LabelSmoothing > 0
-                    ? nn.functional.cross_entropy(model.call(ids, mask), labels, label_smoothing: options.LabelSmoothing)
-                    : nn.functional.cross_entropy(model.call(ids, mask), labels);
+                Tensor loss;
+                if (targets is null)
+                {
+                    var labels = tensor(rows.Select(r => (long)((int)r.Label + 1)).ToArray());
+                    loss = nn.functional.cross_entropy(model.call(ids, mask), labels);
+                }
+                else
+                {
+                    loss = SoftCrossEntropy(model.call(ids, mask), tensor(batchIndex.SelectMany(i => targets[i]).ToArray(), [batchIndex.Length, 3]));
+                }
                 optimizer.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(model.parameters().Where(p => p.requires_grad), 1.0);
@@ -133,6 +155,9 @@ public static class SentimentFineTuner
         }
         return new FineTuneResult(best!, epochs, bestEpoch, order.Length, validation50.Count, validationAll.Count);
     }
+
+    /// <summary>Cross-entropy against target distributions (rows of <paramref name="targets"/>): −Σ q·log softmax(logits), averaged over the batch.</summary>
+    public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets) => -(targets * nn.functional.log_softmax(logits, 1)).sum(1).mean();
 
     public static (Tensor Ids, Tensor Mask) ToTensors(TokenBatch batch) =>
         (tensor(batch.InputIds, [batch.Rows, batch.Length]), tensor(batch.AttentionMask, [batch.Rows, batch.Length]));

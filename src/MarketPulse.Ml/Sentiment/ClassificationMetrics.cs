@@ -18,4 +18,30 @@ public static class ClassificationMetrics
         }
         return (total == 0 ? 0 : correct / (double)total, f1Sum / classes);
     }
+
+    /// <summary>
+    /// Expected calibration error (Guo et al. 2017): predictions grouped into <paramref name="bins"/> equal-width bins of
+    /// their confidence ((0, 1/b], …, ((b−1)/b, 1]; 0 goes to the first), then Σ (bin size / n)·|accuracy − mean confidence|.
+    /// 0 = the confidence of the chosen class is, on average per bin, exactly its hit rate. Returns 0 for no predictions.
+    /// </summary>
+    public static double ExpectedCalibrationError(IReadOnlyList<(double Confidence, bool Correct)> predictions, int bins = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        if (predictions.Count == 0) return 0;
+        var count = new int[bins];
+        var hits = new int[bins];
+        var confidence = new double[bins];
+        foreach (var (c, correct) in predictions)
+        {
+            if (!(c is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(predictions), c, "a confidence must be in [0, 1]");
+            var b = Math.Clamp((int)Math.Ceiling(c * bins) - 1, 0, bins - 1);
+            count[b]++;
+            confidence[b] += c;
+            if (correct) hits[b]++;
+        }
+        double ece = 0;
+        for (var b = 0; b < bins; b++)
+            if (count[b] > 0) ece += Math.Abs(hits[b] - confidence[b]) / predictions.Count; // = (n_b/n)·|acc_b − conf_b|
+        return ece;
+    }
 }

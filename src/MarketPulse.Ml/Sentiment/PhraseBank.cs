@@ -6,11 +6,19 @@ namespace MarketPulse.Ml.Sentiment;
 
 public sealed record LabelledSentence(string Text, SentimentLabel Label);
 
+/// <summary>
+/// How many PhraseBank annotators agreed on a sentence's majority label, from the highest-agreement file that contains it:
+/// AllAgree = 100 %, 75Agree = 75–99 %, 66Agree = 66–74 %, only in 50Agree = 50–65 %.
+/// </summary>
+public enum AgreementBand { Agree50, Agree66, Agree75, AllAgree }
+
 /// <summary>Financial PhraseBank files (<c>sentence@label</c> per line) and the deterministic validation split of the training part.</summary>
 public static class PhraseBank
 {
     public const string File50Agree = "Sentences_50Agree.txt";
     public const string FileAllAgree = "Sentences_AllAgree.txt";
+    public const string File66Agree = "Sentences_66Agree.txt";
+    public const string File75Agree = "Sentences_75Agree.txt";
 
     /// <summary>Share of each class held out of training for model selection (and for <c>eval sentiment --validation-split</c>).</summary>
     public const double ValidationShare = 0.15;
@@ -75,6 +83,31 @@ public static class PhraseBank
         foreach (var c in text)
             if (char.IsAsciiLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The agreement band of every sentence of the 50Agree file of <paramref name="directory"/>, by <see cref="MatchKey"/>:
+    /// the highest-agreement file (AllAgree, 75Agree, 66Agree) that contains the sentence, else <see cref="AgreementBand.Agree50"/>.
+    /// The files are nested subsets with the same majority label, but spell names with different mojibake, hence the key.
+    /// Throws <see cref="FileNotFoundException"/> naming the file when one of the four is missing.
+    /// </summary>
+    public static Dictionary<string, AgreementBand> AgreementBands(string directory)
+    {
+        var files = new (string File, AgreementBand Band)[]
+        {
+            (File50Agree, AgreementBand.Agree50), (File66Agree, AgreementBand.Agree66),
+            (File75Agree, AgreementBand.Agree75), (FileAllAgree, AgreementBand.AllAgree),
+        };
+        foreach (var (file, _) in files)
+        {
+            var path = Path.Combine(directory, file);
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing (agreement bands need all four PhraseBank files)", path);
+        }
+        var bands = new Dictionary<string, AgreementBand>(StringComparer.Ordinal);
+        foreach (var (file, band) in files) // ascending agreement: a later file raises the band
+            foreach (var row in ReadFile(Path.Combine(directory, file)))
+                bands[MatchKey(row.Text)] = band;
+        return bands;
     }
 
     /// <summary>

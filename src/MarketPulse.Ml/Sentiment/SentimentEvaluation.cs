@@ -14,6 +14,7 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
         Action<int>? progress = null, CancellationToken ct = default)
     {
         var confusion = new int[3, 3];
+        var calibration = new List<(double Confidence, bool Correct)>(rows.Count);
         var lengths = rows.Select(r => scorer.Tokenizer.Encode(r.Text).Count).ToArray();
         long tokens = lengths.Sum(n => (long)n);
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => lengths[i]).ToArray();
@@ -26,7 +27,11 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
             var chunk = order.Skip(start).Take(BatchSize).Select(i => rows[i]).ToArray();
             var texts = chunk.Select(r => r.Text).ToArray();
             var scores = scorer.ScoreBatch(texts);
-            for (var i = 0; i < chunk.Length; i++) confusion[(int)chunk[i].Label + 1, (int)scores[i].Label + 1]++;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                confusion[(int)chunk[i].Label + 1, (int)scores[i].Label + 1]++;
+                calibration.Add((scores[i].Confidence, scores[i].Label == chunk[i].Label));
+            }
             progress?.Invoke(Math.Min(rows.Count, start + BatchSize));
         }
         clock.Stop();
@@ -36,11 +41,16 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
         {
             Flops = flops,
             Seconds = clock.Elapsed.TotalSeconds,
+            MeanConfidence = calibration.Count == 0 ? 0 : calibration.Average(c => c.Confidence),
+            Ece = ClassificationMetrics.ExpectedCalibrationError(calibration),
         };
     }
 
     /// <summary>Useful arithmetic (matmul FLOPs of the real tokens, padding excluded) and the time it took.</summary>
     public double Flops { get; init; }
     public double Seconds { get; init; }
+    /// <summary>Mean probability of the chosen class, and the expected calibration error over 10 confidence bins.</summary>
+    public double MeanConfidence { get; init; }
+    public double Ece { get; init; }
     public double Gflops => Flops / Math.Max(Seconds, 1e-9) / 1e9;
 }
