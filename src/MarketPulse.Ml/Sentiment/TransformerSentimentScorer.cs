@@ -108,9 +108,14 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
 
     public SentimentScore Score(string text) => ScoreBatch([text])[0];
 
-    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts)
+    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts) => ScoreBatch(texts, null);
+
+    /// <param name="probabilities">When given ([rows × 3]), also receives each text's class probabilities (negative, neutral, positive), as the scores were derived from them.</param>
+    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts, double[]? probabilities)
     {
         if (texts.Count == 0) return [];
+        if (probabilities is not null && probabilities.Length < texts.Count * 3)
+            throw new ArgumentException($"needs room for {texts.Count * 3} probabilities", nameof(probabilities));
         var pooled = Embed(texts);
         var scores = new SentimentScore[texts.Count];
         Span<float> logits = stackalloc float[3];
@@ -118,6 +123,8 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         {
             HeadLogits(pooled.AsSpan(i * _hidden, _hidden), logits);
             scores[i] = FromLogits(logits);
+            if (probabilities is not null)
+                (probabilities[i * 3], probabilities[i * 3 + 1], probabilities[i * 3 + 2]) = Softmax(logits);
         }
         return scores;
     }
