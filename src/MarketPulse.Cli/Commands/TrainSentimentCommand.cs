@@ -246,6 +246,20 @@ public static class TrainSentimentCommand
         return lines;
     }
 
+    /// <summary>Two reliability diagrams side by side as a markdown table, one row per non-empty bin.</summary>
+    public static IReadOnlyList<string> ReliabilityTable(CalibrationMetrics before, CalibrationMetrics after)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string> { "| confidence bin | T = 1: n / accuracy / confidence | cross-fitted T: n / accuracy / confidence |", "| --- | --- | --- |" };
+        string Cell((int Count, double Accuracy, double MeanConfidence) b) => b.Count == 0 ? "—" : string.Create(inv, $"{b.Count} / {b.Accuracy:F3} / {b.MeanConfidence:F3}");
+        for (var i = 0; i < before.Reliability.Count; i++)
+        {
+            if (before.Reliability[i].Count == 0 && after.Reliability[i].Count == 0) continue;
+            lines.Add(string.Create(inv, $"| ({i / 10.0:F1}, {(i + 1) / 10.0:F1}] | {Cell(before.Reliability[i])} | {Cell(after.Reliability[i])} |"));
+        }
+        return lines;
+    }
+
     private static void WriteCalibrationCard(string path, SentimentModelInfo info, SentimentCalibration c)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -255,6 +269,10 @@ public static class TrainSentimentCommand
         sb.AppendLine(inv, $"T = **{c.Temperature:F4}**; 2-fold cross-fitted temperatures {c.FoldTemperatures[0]:F4} and {c.FoldTemperatures[1]:F4}.");
         sb.AppendLine();
         foreach (var line in CalibrationTable(c)) sb.AppendLine(line);
+        sb.AppendLine();
+        sb.AppendLine("Reliability on 50Agree validation (confidence of the chosen class in 10 bins; empty bins left out): sentences, accuracy, mean confidence.");
+        sb.AppendLine();
+        foreach (var line in ReliabilityTable(c.Uncalibrated50, c.CrossFitted50)) sb.AppendLine(line);
         sb.AppendLine();
         sb.AppendLine(c.Ships
             ? string.Create(inv, $"Rule: cross-fitted 50Agree NLL {c.CrossFitted50.Nll:F4} < {c.Uncalibrated50.Nll:F4} at T = 1, so `temperature: {ShippedTemperature(c)}` ships in `models/{TransformerSentimentScorer.InfoFileName}`.")

@@ -91,7 +91,10 @@ public static class TemperatureScaling
         }
         var n = Math.Max(labels.Length, 1);
         return new CalibrationMetrics(labels.Length, ClassificationMetrics.ExpectedCalibrationError(calibration), Nll(logits, labels, t), brier / n,
-            calibration.Count == 0 ? 0 : calibration.Average(x => x.Confidence), hits / n);
+            calibration.Count == 0 ? 0 : calibration.Average(x => x.Confidence), hits / n)
+        {
+            Reliability = ClassificationMetrics.Reliability(calibration),
+        };
     }
 
     /// <summary>Index of the largest probability; ties go to negative, then positive, then neutral, as <see cref="TransformerSentimentScorer.FromLogits"/> breaks them.</summary>
@@ -142,4 +145,8 @@ public static class TemperatureScaling
 }
 
 /// <summary>Calibration of a set of predictions: ECE over 10 confidence bins, mean negative log-likelihood, multi-class Brier (Σ over classes, mean over rows), mean confidence of the chosen class, accuracy.</summary>
-public sealed record CalibrationMetrics(int Count, double Ece, double Nll, double Brier, double MeanConfidence, double Accuracy);
+public sealed record CalibrationMetrics(int Count, double Ece, double Nll, double Brier, double MeanConfidence, double Accuracy)
+{
+    /// <summary>Per confidence bin (10 equal-width bins, as the ECE's): count, accuracy, mean confidence.</summary>
+    public IReadOnlyList<(int Count, double Accuracy, double MeanConfidence)> Reliability { get; init; } = [];
+}

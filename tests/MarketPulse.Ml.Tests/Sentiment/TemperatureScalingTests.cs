@@ -102,6 +102,20 @@ public sealed class TemperatureScalingTests
     }
 
     [Fact]
+    public void The_reliability_bins_are_the_ones_the_ece_is_computed_from()
+    {
+        (double, bool)[] predictions = [(0.95, true), (0.95, false), (0.91, true), (0.55, true), (0.45, false), (1.0, true)];
+        var bins = ClassificationMetrics.Reliability(predictions);
+        Assert.Equal(10, bins.Length);
+        Assert.Equal((4, 0.75, (0.95 + 0.95 + 0.91 + 1.0) / 4), (bins[9].Count, bins[9].Accuracy, bins[9].MeanConfidence));
+        Assert.Equal((1, 1.0, 0.55), bins[5]);
+        Assert.Equal((1, 0.0, 0.45), bins[4]);
+        Assert.Equal(predictions.Length, bins.Sum(b => b.Count));
+        var ece = bins.Sum(b => b.Count / (double)predictions.Length * Math.Abs(b.Accuracy - b.MeanConfidence));
+        Assert.Equal(ClassificationMetrics.ExpectedCalibrationError(predictions), ece, 12);
+    }
+
+    [Fact]
     public void Calibration_on_well_calibrated_logits_does_not_ship_a_temperature()
     {
         // Already calibrated (T = 1): the fitted T is about 1 and the declared rule compares cross-fitted NLL with T = 1's.
