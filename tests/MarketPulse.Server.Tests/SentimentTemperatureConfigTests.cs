@@ -12,21 +12,27 @@ namespace MarketPulse.Server.Tests;
 public sealed class SentimentTemperatureConfigTests(SentimentTemperatureConfigTests.BadTemperatureServer bad, SentimentTemperatureConfigTests.GoodTemperatureServer good)
     : IClassFixture<SentimentTemperatureConfigTests.BadTemperatureServer>, IClassFixture<SentimentTemperatureConfigTests.GoodTemperatureServer>
 {
-    public sealed class BadTemperatureServer : ServerFixture
+    public sealed class BadTemperatureServer : ServerFixture, IDisposable
     {
         private readonly string _models = CopyWithTemperature(0);
 
         protected override IEnumerable<string> ExtraArgs() => ["--MarketPulse:Replay:Enabled=false", $"--MarketPulse:Models:Path={_models}"];
+
+        /// <summary>xUnit calls this after the server's DisposeAsync: the copied models go once the server has stopped.</summary>
+        public void Dispose() => Directory.Delete(_models, recursive: true);
     }
 
-    public sealed class GoodTemperatureServer : ServerFixture
+    public sealed class GoodTemperatureServer : ServerFixture, IDisposable
     {
         private readonly string _models = CopyWithTemperature(2);
 
         protected override IEnumerable<string> ExtraArgs() => ["--MarketPulse:Replay:Enabled=false", $"--MarketPulse:Models:Path={_models}"];
+
+        /// <summary>xUnit calls this after the server's DisposeAsync: the copied models go once the server has stopped.</summary>
+        public void Dispose() => Directory.Delete(_models, recursive: true);
     }
 
-    /// <summary>The repository's models folder copied (to a temporary folder left for the OS to clean), its sentiment json given <paramref name="temperature"/>.</summary>
+    /// <summary>The repository's models folder copied to a temporary folder, its sentiment json given <paramref name="temperature"/>.</summary>
     private static string CopyWithTemperature(double temperature)
     {
         var source = FindModels();

@@ -132,7 +132,7 @@ public static class TemperatureScaling
 
     /// <summary>
     /// Out-of-fold calibration: each row's logits divided by the temperature fitted on the other fold (<see cref="CrossFit"/>),
-    /// then pooled. Implemented by scaling each row's logits by T_fold / 1 before measuring at T = 1.
+    /// then pooled (each row is divided by its fold's temperature and the pooled rows measured at T = 1).
     /// </summary>
     public static CalibrationMetrics MeasureOutOfFold(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<int> folds, IReadOnlyList<double> temperatures)
     {
