@@ -1,3 +1,4 @@
+using MarketPulse.Tests;
 using MarketPulse.Cli.Commands;
 
 namespace MarketPulse.Cli.Tests;
@@ -113,6 +114,60 @@ public sealed class TrainSentimentCommandTests
             };
             Assert.Equal(train.Select(r => Expected(r.Text)), masses);
             Assert.Contains("AllAgree", log.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Calibrate_only_reproduces_the_shipped_json_byte_for_byte_and_writes_the_card_block()
+    {
+        var dir = Directory.CreateTempSubdirectory("mp-calibrate-").FullName;
+        try
+        {
+            var models = Path.Combine(TestPaths.RepoRoot, "models");
+            var json = File.ReadAllText(Path.Combine(models, "sentiment-minilm.json"));
+            // The shipped model without its temperature, as it was before calibration.
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+            node.Remove("temperature");
+            File.WriteAllText(Path.Combine(dir, "sentiment-minilm.json"), node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            File.Copy(Path.Combine(models, "sentiment-minilm.weights"), Path.Combine(dir, "sentiment-minilm.weights"));
+            var card = Path.Combine(dir, "card.md");
+            File.WriteAllText(card, "# card\n");
+
+            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"),
+                "--out", dir, "--card", card);
+
+            Assert.Equal(0, exit);
+            Assert.Equal(json, File.ReadAllText(Path.Combine(dir, "sentiment-minilm.json"))); // what train sentiment writes is what ships
+            var text = File.ReadAllText(card);
+            Assert.Contains(TrainSentimentCommand.CalibrationBegin, text);
+            Assert.Contains("2-fold cross-fitted", text);
+            Assert.Contains("ships in `models/sentiment-minilm.json`", text);
+            Assert.Contains("T = 1: T = ", stderr);
+            // Run again: the card block is replaced, not appended.
+            (exit, _, _) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"), "--out", dir, "--card", card);
+            Assert.Equal(0, exit);
+            Assert.Equal(text, File.ReadAllText(card));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Calibrate_only_without_a_model_exits_two()
+    {
+        var dir = Directory.CreateTempSubdirectory("mp-calibrate-empty-").FullName;
+        try
+        {
+            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"),
+                "--out", dir, "--card", Path.Combine(dir, "card.md"));
+            Assert.Equal(2, exit);
+            Assert.Contains("no loadable sentiment model", stderr);
         }
         finally
         {

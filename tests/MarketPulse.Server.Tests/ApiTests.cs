@@ -152,6 +152,8 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
         // What actually produces the signals: the transformer for sentiment, the stacking model for the ensemble.
         Assert.Equal("model", catalog["sentiment"].GetProperty("kind").GetString());
         Assert.StartsWith("minilm-", catalog["sentiment"].GetProperty("version").GetString());
+        // The shipped json sets a temperature: the description says the probabilities are calibrated, and by which T.
+        Assert.Contains("temperature-calibrated (T = ", catalog["sentiment"].GetProperty("description").GetString());
         Assert.Equal("stacking-v1", catalog["ensemble"].GetProperty("version").GetString());
         Assert.Equal("hedge-v1", catalog["ensemble_hedge"].GetProperty("version").GetString());
     }

@@ -26,7 +26,10 @@ public sealed record SentimentEvalResult(
     [property: JsonPropertyName("mean_confidence_50agree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanConfidence50Agree = null,
     [property: JsonPropertyName("ece_50agree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Ece50Agree = null,
     [property: JsonPropertyName("mean_confidence_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanConfidenceAllAgree = null,
-    [property: JsonPropertyName("ece_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EceAllAgree = null)
+    [property: JsonPropertyName("ece_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EceAllAgree = null,
+    [property: JsonPropertyName("nll_50agree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Nll50Agree = null,
+    [property: JsonPropertyName("nll_allagree"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? NllAllAgree = null,
+    [property: JsonPropertyName("temperature"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Temperature = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -231,7 +234,8 @@ public static class EvalSentimentCommand
             results.Add(new SentimentEvalResult(scorers[i].Name, set50.Count, e50[i].Accuracy, e50[i].MacroF1, setAll.Count, eAll[i].Accuracy,
                 eAll[i].MacroF1, perSecond, scorers[i].Precision.ToName(), options.ValidationSplitOnly, Round(modelGflops), Round(peak),
                 modelGflops / peak is { } f ? Math.Round(f, 3) : null,
-                Math.Round(e50[i].MeanConfidence, 4), Math.Round(e50[i].Ece, 4), Math.Round(eAll[i].MeanConfidence, 4), Math.Round(eAll[i].Ece, 4)));
+                Math.Round(e50[i].MeanConfidence, 4), Math.Round(e50[i].Ece, 4), Math.Round(eAll[i].MeanConfidence, 4), Math.Round(eAll[i].Ece, 4),
+                Math.Round(e50[i].Nll, 4), Math.Round(eAll[i].Nll, 4), scorers[i].Info.EffectiveTemperature));
         }
         for (var i = 1; i < results.Count; i++)
             progress.WriteLine($"{results[i].Precision} vs {results[0].Precision}: accuracy {100 * (results[i].Accuracy50Agree - results[0].Accuracy50Agree):+0.00;-0.00} points (50Agree), "

@@ -64,6 +64,9 @@ public sealed class SentimentRefinement : IAsyncDisposable
 
     public string? Model => _model?.Name;
 
+    /// <summary>The served model's temperature when its json sets one (null: none, or the transformer is disabled).</summary>
+    public double? Temperature => _model?.Info.Temperature;
+
     private static void CloseAtShutdown(SentimentRefineQueue queue, ILogger logger)
     {
         // A stopping callback must be synchronous; one batch of the model takes well under a second.

@@ -20,6 +20,27 @@ public static class ClassificationMetrics
     }
 
     /// <summary>
+    /// The reliability diagram behind <see cref="ExpectedCalibrationError"/>: per confidence bin (same bins), how many
+    /// predictions fell in it, their accuracy and their mean confidence (both 0 for an empty bin).
+    /// </summary>
+    public static (int Count, double Accuracy, double MeanConfidence)[] Reliability(IReadOnlyList<(double Confidence, bool Correct)> predictions, int bins = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var count = new int[bins];
+        var hits = new int[bins];
+        var confidence = new double[bins];
+        foreach (var (c, correct) in predictions)
+        {
+            if (!(c is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(predictions), c, "a confidence must be in [0, 1]");
+            var b = Math.Clamp((int)Math.Ceiling(c * bins) - 1, 0, bins - 1);
+            count[b]++;
+            confidence[b] += c;
+            if (correct) hits[b]++;
+        }
+        return [.. Enumerable.Range(0, bins).Select(b => count[b] == 0 ? (0, 0.0, 0.0) : (count[b], hits[b] / (double)count[b], confidence[b] / count[b]))];
+    }
+
+    /// <summary>
     /// Expected calibration error (Guo et al. 2017): predictions grouped into <paramref name="bins"/> equal-width bins of
     /// their confidence ((0, 1/b], …, ((b−1)/b, 1]; 0 goes to the first), then Σ (bin size / n)·|accuracy − mean confidence|.
     /// 0 = the confidence of the chosen class is, on average per bin, exactly its hit rate. Returns 0 for no predictions.

@@ -142,7 +142,8 @@ public static class PhraseBank
             return (train, validation);
         }
 
-        private static ulong Key(string text) =>
+        /// <summary>The split's order key of a sentence: the first 8 bytes of the SHA-256 of its <see cref="MatchKey"/>.</summary>
+        public static ulong Key(string text) =>
             System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(MatchKey(text))));
     }
 }

@@ -15,6 +15,7 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
     {
         var confusion = new int[3, 3];
         var calibration = new List<(double Confidence, bool Correct)>(rows.Count);
+        double nll = 0;
         var lengths = rows.Select(r => scorer.Tokenizer.Encode(r.Text).Count).ToArray();
         long tokens = lengths.Sum(n => (long)n);
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => lengths[i]).ToArray();
@@ -26,9 +27,11 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
             ct.ThrowIfCancellationRequested();
             var chunk = order.Skip(start).Take(BatchSize).Select(i => rows[i]).ToArray();
             var texts = chunk.Select(r => r.Text).ToArray();
-            var scores = scorer.ScoreBatch(texts);
+            var probabilities = new double[chunk.Length * 3];
+            var scores = scorer.ScoreBatch(texts, probabilities);
             for (var i = 0; i < chunk.Length; i++)
             {
+                nll -= Math.Log(Math.Max(probabilities[i * 3 + (int)chunk[i].Label + 1], double.Epsilon));
                 confusion[(int)chunk[i].Label + 1, (int)scores[i].Label + 1]++;
                 calibration.Add((scores[i].Confidence, scores[i].Label == chunk[i].Label));
             }
@@ -43,6 +46,7 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
             Seconds = clock.Elapsed.TotalSeconds,
             MeanConfidence = calibration.Count == 0 ? 0 : calibration.Average(c => c.Confidence),
             Ece = ClassificationMetrics.ExpectedCalibrationError(calibration),
+            Nll = rows.Count == 0 ? 0 : nll / rows.Count,
         };
     }
 
@@ -52,5 +56,7 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
     /// <summary>Mean probability of the chosen class, and the expected calibration error over 10 confidence bins.</summary>
     public double MeanConfidence { get; init; }
     public double Ece { get; init; }
+    /// <summary>Mean negative log-likelihood of the true labels under the served probabilities (temperature applied).</summary>
+    public double Nll { get; init; }
     public double Gflops => Flops / Math.Max(Seconds, 1e-9) / 1e9;
 }

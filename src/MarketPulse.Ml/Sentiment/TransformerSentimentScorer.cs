@@ -15,6 +15,17 @@ public sealed record SentimentModelInfo(
     [property: JsonPropertyName("training")] Dictionary<string, string>? Training = null)
 {
     public static readonly string[] LabelOrder = ["negative", "neutral", "positive"];
+
+    /// <summary>
+    /// The head's logits are divided by this before the softmax (temperature scaling, fitted by <c>train sentiment</c> on the
+    /// validation split; see <see cref="TemperatureScaling"/>). Absent = 1 (files written before it existed keep working).
+    /// </summary>
+    [JsonPropertyName("temperature"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Temperature { get; init; }
+
+    /// <summary><see cref="Temperature"/>, 1 when absent.</summary>
+    [JsonIgnore]
+    public double EffectiveTemperature => Temperature ?? 1;
 }
 
 /// <summary>
@@ -33,12 +44,16 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
     private readonly float[] _headWeight; // [3, hidden]
     private readonly float[] _headBias;
     private readonly int _hidden;
+    private readonly float _temperature;
 
     /// <param name="precision">Int8: the weight MatMuls are rewritten to dynamic int8 at load (<see cref="DynamicInt8Quantizer"/>), with the tuned weights baked in.</param>
     public TransformerSentimentScorer(SentimentModelInfo info, TunedWeights weights, int? threads = null,
         SentimentPrecision precision = SentimentPrecision.Float32)
     {
+        if (info.Temperature is { } temperature && !TemperatureScaling.IsValid(temperature))
+            throw new InvalidDataException($"{InfoFileName}: temperature must be a finite number greater than 0, is {temperature}");
         Info = info;
+        _temperature = (float)info.EffectiveTemperature;
         Tokenizer = new SentimentTokenizer(info.MaxLength);
         var head = weights.Get(TunedWeights.HeadWeight);
         if (head.Dims is not [3, var hidden]) throw new InvalidDataException($"head.weight must be [3, hidden], is [{string.Join(", ", head.Dims)}]");
@@ -93,9 +108,14 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
 
     public SentimentScore Score(string text) => ScoreBatch([text])[0];
 
-    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts)
+    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts) => ScoreBatch(texts, null);
+
+    /// <param name="probabilities">When given ([rows × 3]), also receives each text's class probabilities (negative, neutral, positive), as the scores were derived from them.</param>
+    public SentimentScore[] ScoreBatch(IReadOnlyList<string> texts, double[]? probabilities)
     {
         if (texts.Count == 0) return [];
+        if (probabilities is not null && probabilities.Length < texts.Count * 3)
+            throw new ArgumentException($"needs room for {texts.Count * 3} probabilities", nameof(probabilities));
         var pooled = Embed(texts);
         var scores = new SentimentScore[texts.Count];
         Span<float> logits = stackalloc float[3];
@@ -103,8 +123,20 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         {
             HeadLogits(pooled.AsSpan(i * _hidden, _hidden), logits);
             scores[i] = FromLogits(logits);
+            if (probabilities is not null)
+                (probabilities[i * 3], probabilities[i * 3 + 1], probabilities[i * 3 + 2]) = Softmax(logits);
         }
         return scores;
+    }
+
+    /// <summary>The head's logits before the temperature, [rows × 3] (negative, neutral, positive): what the temperature is fitted on.</summary>
+    public float[] RawLogits(IReadOnlyList<string> texts)
+    {
+        var logits = new float[texts.Count * 3];
+        if (texts.Count == 0) return logits;
+        var pooled = Embed(texts);
+        for (var i = 0; i < texts.Count; i++) HeadLogits(pooled.AsSpan(i * _hidden, _hidden), logits.AsSpan(i * 3, 3), 1);
+        return logits;
     }
 
     /// <summary>Class probabilities (negative, neutral, positive) per text, [rows × 3]: what an ensemble averages.</summary>
@@ -125,15 +157,20 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
         return probabilities;
     }
 
-    /// <summary>The linear head over one pooled embedding: logits of (negative, neutral, positive).</summary>
-    private void HeadLogits(ReadOnlySpan<float> pooled, Span<float> logits)
+    /// <summary>
+    /// The linear head over one pooled embedding: logits of (negative, neutral, positive), divided by the model's temperature.
+    /// The one place the temperature is applied, for float32 and int8 alike (both end in this head).
+    /// </summary>
+    private void HeadLogits(ReadOnlySpan<float> pooled, Span<float> logits) => HeadLogits(pooled, logits, _temperature);
+
+    private void HeadLogits(ReadOnlySpan<float> pooled, Span<float> logits, float temperature)
     {
         for (var c = 0; c < 3; c++)
         {
             var sum = _headBias[c];
             var w = _headWeight.AsSpan(c * _hidden, _hidden);
             for (var k = 0; k < _hidden; k++) sum += w[k] * pooled[k];
-            logits[c] = sum;
+            logits[c] = temperature == 1 ? sum : sum / temperature;
         }
     }
 

@@ -20,24 +20,31 @@ public static class ModelEndpoints
     /// What produces each signal. The price signal is the trained model when the silo loaded one, else the fixed rule; the
     /// sentiment signal is the production transformer's when the silo refines texts with it, else the lexicon's.
     /// </summary>
-    public static IReadOnlyList<ModelInfo> Catalog(string sentimentModel, string? priceModel = null, string? sentimentTransformer = null) =>
+    /// <param name="sentimentTemperature">The transformer's temperature when its json sets one (its probabilities are then temperature-calibrated).</param>
+    public static IReadOnlyList<ModelInfo> Catalog(string sentimentModel, string? priceModel = null, string? sentimentTransformer = null,
+        double? sentimentTemperature = null) =>
     [
         priceModel is null
             ? new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65].")
             : new("price", "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by occlusion against training means (docs/models/price.md)."),
         sentimentTransformer is null
             ? new("sentiment", "lexicon", sentimentModel, "VADER lexicon scorer over the ticker's texts; the signal is their time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day).")
-            : new("sentiment", "model", sentimentTransformer, $"Fine-tuned MiniLM-L6 transformer (Financial PhraseBank) served by ONNX Runtime, refining every text after the lexicon ({sentimentModel}) has scored it at once; the signal is the texts' time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day) (docs/models/sentiment.md)."),
+            : new("sentiment", "model", sentimentTransformer, $"Fine-tuned MiniLM-L6 transformer (Financial PhraseBank) served by ONNX Runtime, refining every text after the lexicon ({sentimentModel}) has scored it at once{TemperatureNote(sentimentTemperature)}; the signal is the texts' time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day) (docs/models/sentiment.md)."),
         new("persistence", "baseline", "persistence-v1", "Baseline: tomorrow moves like today (probability 0.55 in today's direction)."),
         new(EnsembleGrain.EnsembleSignal, "ensemble", EnsembleGrain.StackingVersion, "Market-wide logistic stacking of the price, sentiment and persistence signals (one model for all tickers), refitted at each trading day from realised outcomes only (docs/models/price.md)."),
         new(EnsembleGrain.HedgeSignal, "baseline", "hedge-v1", "The previous ensemble, kept as a baseline: Hedge (exponentiated weights with fixed share) per ticker, re-weighted from realised Brier losses."),
     ];
 
+    private static string TemperatureNote(double? t) => t is { } v
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; its class probabilities (confidence, polarity) are temperature-calibrated (T = {v:0.###}, fitted on the held-out validation split)")
+        : "";
+
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
                 TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos",
-                    services.GetService<LivePriceModel>()?.Version, services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>()?.Model),
+                    services.GetService<LivePriceModel>()?.Version, services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>()?.Model,
+                    services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>()?.Temperature),
                     await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync())))
             .WithTags("Models").WithSummary("Models, versions and live hit rate / Brier per signal over all tickers.");
 
