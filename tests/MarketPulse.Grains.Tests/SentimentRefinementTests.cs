@@ -81,8 +81,10 @@ public class BenzingaReplayTests(ClusterFixture fixture)
         IReadOnlyList<ScoredPost> posts;
         while (true)
         {
-            snap = await grain.GetSnapshotAsync();
+            // Posts first, then the snapshot: refinements may land between the two calls, and the counters only grow,
+            // so a snapshot taken after the posts counts at least every refinement those posts show.
             posts = await grain.GetPostsAsync(1000);
+            snap = await grain.GetSnapshotAsync();
             if ((snap.PostsScored == accepted && posts.All(p => p.Model == snap.Model)) || DateTime.UtcNow > deadline) break;
             await Task.Delay(100);
         }
