@@ -49,20 +49,9 @@ public static class ClassificationMetrics
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
         if (predictions.Count == 0) return 0;
-        var count = new int[bins];
-        var hits = new int[bins];
-        var confidence = new double[bins];
-        foreach (var (c, correct) in predictions)
-        {
-            if (!(c is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(predictions), c, "a confidence must be in [0, 1]");
-            var b = Math.Clamp((int)Math.Ceiling(c * bins) - 1, 0, bins - 1);
-            count[b]++;
-            confidence[b] += c;
-            if (correct) hits[b]++;
-        }
         double ece = 0;
-        for (var b = 0; b < bins; b++)
-            if (count[b] > 0) ece += Math.Abs(hits[b] - confidence[b]) / predictions.Count; // = (n_b/n)·|acc_b − conf_b|
+        foreach (var (count, accuracy, meanConfidence) in Reliability(predictions, bins))
+            ece += count * Math.Abs(accuracy - meanConfidence) / predictions.Count; // (n_b/n)·|acc_b − conf_b|
         return ece;
     }
 }
