@@ -81,11 +81,13 @@ public class BenzingaReplayTests(ClusterFixture fixture)
         IReadOnlyList<ScoredPost> posts;
         while (true)
         {
-            // Posts first, then the snapshot: refinements may land between the two calls, and the counters only grow,
-            // so a snapshot taken after the posts counts at least every refinement those posts show.
+            // A snapshot before the posts (all scored: the posts read next hold every one of them) and one after them
+            // (refinements may land between the calls and the counters only grow, so it counts at least every
+            // refinement the posts show). Either order alone races.
+            var before = await grain.GetSnapshotAsync();
             posts = await grain.GetPostsAsync(1000);
             snap = await grain.GetSnapshotAsync();
-            if ((snap.PostsScored == accepted && posts.All(p => p.Model == snap.Model)) || DateTime.UtcNow > deadline) break;
+            if ((before.PostsScored == accepted && posts.All(p => p.Model == snap.Model)) || DateTime.UtcNow > deadline) break;
             await Task.Delay(100);
         }
         Assert.Equal(accepted, snap.PostsScored);
