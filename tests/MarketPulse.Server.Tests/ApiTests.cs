@@ -159,6 +159,7 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
     }
 }
 
+[Collection(MetricsCollection.Name)]
 public class MetricsTests(QuietServerFixture server) : IClassFixture<QuietServerFixture>
 {
     [Fact]

@@ -88,6 +88,7 @@ public class RealtimeTests(QuietServerFixture server) : IClassFixture<QuietServe
     }
 }
 
+[Collection(MetricsCollection.Name)]
 public class ReplayPushTests(ReplayServerFixture server) : IClassFixture<ReplayServerFixture>
 {
     [Fact]

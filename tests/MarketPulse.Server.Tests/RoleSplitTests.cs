@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MarketPulse.Server.Tests;
 
 /// <summary>A silo process and a separate gateway (an Orleans client) on their own ports, as in a real deployment.</summary>
+[Collection(MetricsCollection.Name)]
 public class RoleSplitTests
 {
     [Fact]
