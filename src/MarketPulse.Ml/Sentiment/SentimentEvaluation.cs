@@ -14,8 +14,9 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
         Action<int>? progress = null, CancellationToken ct = default)
     {
         var confusion = new int[3, 3];
-        var calibration = new List<(double Confidence, bool Correct)>(rows.Count);
-        double nll = 0;
+        // Class probabilities and true classes in scoring order, for the calibration measured after the clock stops.
+        var probabilities = new double[rows.Count * 3];
+        var labels = new int[rows.Count];
         var lengths = rows.Select(r => scorer.Tokenizer.Encode(r.Text).Count).ToArray();
         long tokens = lengths.Sum(n => (long)n);
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => lengths[i]).ToArray();
@@ -27,26 +28,27 @@ public sealed record SentimentEvaluation(int Count, double Accuracy, double Macr
             ct.ThrowIfCancellationRequested();
             var chunk = order.Skip(start).Take(BatchSize).Select(i => rows[i]).ToArray();
             var texts = chunk.Select(r => r.Text).ToArray();
-            var probabilities = new double[chunk.Length * 3];
-            var scores = scorer.ScoreBatch(texts, probabilities);
+            var chunkProbabilities = new double[chunk.Length * 3];
+            var scores = scorer.ScoreBatch(texts, chunkProbabilities);
+            chunkProbabilities.CopyTo(probabilities, start * 3);
             for (var i = 0; i < chunk.Length; i++)
             {
-                nll -= Math.Log(Math.Max(probabilities[i * 3 + (int)chunk[i].Label + 1], double.Epsilon));
+                labels[start + i] = (int)chunk[i].Label + 1;
                 confusion[(int)chunk[i].Label + 1, (int)scores[i].Label + 1]++;
-                calibration.Add((scores[i].Confidence, scores[i].Label == chunk[i].Label));
             }
             progress?.Invoke(Math.Min(rows.Count, start + BatchSize));
         }
         clock.Stop();
         var (accuracy, f1) = ClassificationMetrics.AccuracyAndMacroF1(confusion);
         var flops = lengths.Sum(n => TransformerSentimentScorer.ForwardFlops(n));
+        var calibration = CalibrationMetrics.FromProbabilities(probabilities, labels);
         return new SentimentEvaluation(rows.Count, accuracy, f1, rows.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), tokens)
         {
             Flops = flops,
             Seconds = clock.Elapsed.TotalSeconds,
-            MeanConfidence = calibration.Count == 0 ? 0 : calibration.Average(c => c.Confidence),
-            Ece = ClassificationMetrics.ExpectedCalibrationError(calibration),
-            Nll = rows.Count == 0 ? 0 : nll / rows.Count,
+            MeanConfidence = calibration.MeanConfidence,
+            Ece = calibration.Ece,
+            Nll = calibration.Nll,
         };
     }
 

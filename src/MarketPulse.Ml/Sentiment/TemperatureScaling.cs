@@ -75,29 +75,15 @@ public static class TemperatureScaling
         return Math.Exp((a + b) / 2);
     }
 
-    /// <summary>Calibration of logits / T against labels: ECE (10 bins) of the chosen class's probability, mean NLL, multi-class Brier score, mean confidence and accuracy.</summary>
+    /// <summary>Calibration of logits / T against labels (<see cref="CalibrationMetrics.FromProbabilities"/> of their softmax).</summary>
     public static CalibrationMetrics Measure(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, double t)
     {
-        var calibration = new List<(double Confidence, bool Correct)>(labels.Length);
-        Span<double> p = stackalloc double[Classes];
-        double brier = 0, hits = 0;
-        for (var i = 0; i < labels.Length; i++)
-        {
-            Softmax(logits.Slice(i * Classes, Classes), t, p);
-            var chosen = Argmax(p);
-            for (var c = 0; c < Classes; c++) brier += Math.Pow(p[c] - (c == labels[i] ? 1 : 0), 2);
-            calibration.Add((p[chosen], chosen == labels[i]));
-            if (chosen == labels[i]) hits++;
-        }
-        var n = Math.Max(labels.Length, 1);
-        return new CalibrationMetrics(labels.Length, ClassificationMetrics.ExpectedCalibrationError(calibration), Nll(logits, labels, t), brier / n,
-            calibration.Count == 0 ? 0 : calibration.Average(x => x.Confidence), hits / n)
-        {
-            Reliability = ClassificationMetrics.Reliability(calibration),
-        };
+        var probabilities = new double[labels.Length * Classes];
+        for (var i = 0; i < labels.Length; i++) Softmax(logits.Slice(i * Classes, Classes), t, probabilities.AsSpan(i * Classes, Classes));
+        return CalibrationMetrics.FromProbabilities(probabilities, labels);
     }
 
-    /// <summary>Index of the largest probability; ties go to negative, then positive, then neutral, as <see cref="TransformerSentimentScorer.FromLogits"/> breaks them.</summary>
+    /// <summary>Index of the largest probability; ties go to negative, then positive, then neutral. The served label's rule: <see cref="TransformerSentimentScorer.FromLogits"/> uses it.</summary>
     public static int Argmax(ReadOnlySpan<double> p) => p[0] >= p[1] && p[0] >= p[2] ? 0 : p[2] > p[1] ? 2 : 1;
 
     /// <summary>
@@ -147,6 +133,32 @@ public static class TemperatureScaling
 /// <summary>Calibration of a set of predictions: ECE over 10 confidence bins, mean negative log-likelihood, multi-class Brier (Σ over classes, mean over rows), mean confidence of the chosen class, accuracy.</summary>
 public sealed record CalibrationMetrics(int Count, double Ece, double Nll, double Brier, double MeanConfidence, double Accuracy)
 {
+    /// <summary>
+    /// Calibration of class probabilities (rows × 3: negative, neutral, positive) against the true classes (0, 1, 2); the
+    /// chosen class is the served label's (<see cref="TemperatureScaling.Argmax"/>). One computation for <c>eval sentiment</c>
+    /// (<see cref="SentimentEvaluation"/>) and the temperature fit's report (<see cref="TemperatureScaling.Measure"/>).
+    /// </summary>
+    public static CalibrationMetrics FromProbabilities(ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    {
+        var calibration = new List<(double Confidence, bool Correct)>(labels.Length);
+        double brier = 0, nll = 0, hits = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var p = probabilities.Slice(i * TemperatureScaling.Classes, TemperatureScaling.Classes);
+            var chosen = TemperatureScaling.Argmax(p);
+            for (var c = 0; c < TemperatureScaling.Classes; c++) brier += Math.Pow(p[c] - (c == labels[i] ? 1 : 0), 2);
+            nll -= Math.Log(Math.Max(p[labels[i]], double.Epsilon));
+            calibration.Add((p[chosen], chosen == labels[i]));
+            if (chosen == labels[i]) hits++;
+        }
+        var n = Math.Max(labels.Length, 1);
+        return new CalibrationMetrics(labels.Length, ClassificationMetrics.ExpectedCalibrationError(calibration), nll / n, brier / n,
+            calibration.Count == 0 ? 0 : calibration.Average(x => x.Confidence), hits / n)
+        {
+            Reliability = ClassificationMetrics.Reliability(calibration),
+        };
+    }
+
     /// <summary>Per confidence bin (10 equal-width bins, as the ECE's): count, accuracy, mean confidence.</summary>
     public IReadOnlyList<(int Count, double Accuracy, double MeanConfidence)> Reliability { get; init; } = [];
 }

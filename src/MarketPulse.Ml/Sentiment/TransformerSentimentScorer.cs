@@ -186,10 +186,9 @@ public sealed class TransformerSentimentScorer : IBatchSentimentScorer, IDisposa
     public static SentimentScore FromLogits(ReadOnlySpan<float> logits)
     {
         var (pNeg, pNeu, pPos) = Softmax(logits);
-        var (label, confidence) = pNeg >= pNeu && pNeg >= pPos ? (SentimentLabel.Negative, pNeg)
-            : pPos > pNeu ? (SentimentLabel.Positive, pPos)
-            : (SentimentLabel.Neutral, pNeu);
-        return new SentimentScore(Math.Clamp(pPos - pNeg, -1, 1), label, confidence);
+        ReadOnlySpan<double> p = [pNeg, pNeu, pPos];
+        var chosen = TemperatureScaling.Argmax(p);
+        return new SentimentScore(Math.Clamp(pPos - pNeg, -1, 1), (SentimentLabel)(chosen - 1), p[chosen]);
     }
 
     /// <summary>Mean-pooled last hidden state over the real tokens, [rows × hidden].</summary>
