@@ -630,15 +630,7 @@ public static class TrainSentimentCommand
         sb.AppendLine();
         sb.AppendLine(inv, $"Shipped: **{shipped.Name}** (`--soup {Name(combine)}`). Served from `models/` on the validation split: 50Agree accuracy **{served50.Accuracy:F4}**, macro-F1 **{served50.MacroF1:F4}**; AllAgree accuracy **{servedAll.Accuracy:F4}**, macro-F1 **{servedAll.MacroF1:F4}**; {served50.SentencesPerSecond:F0} sentences/s while scoring it.");
         sb.AppendLine(CardEnd);
-
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "";
-        var begin = existing.IndexOf(CardBegin, StringComparison.Ordinal);
-        var end = existing.IndexOf(CardEnd, StringComparison.Ordinal);
-        var updated = begin >= 0 && end > begin
-            ? existing[..begin] + sb.ToString().TrimEnd('\n', '\r') + existing[(end + CardEnd.Length)..]
-            : existing + (existing.Length > 0 ? "\n" : "") + sb;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, updated);
+        ReplaceBlock(path, CardBegin, CardEnd, sb.ToString());
     }
 
     /// <summary>
