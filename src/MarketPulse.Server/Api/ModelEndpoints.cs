@@ -42,10 +42,12 @@ public static class ModelEndpoints
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
-                TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos",
-                    services.GetService<LivePriceModel>()?.Version, services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>()?.Model,
-                    services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>()?.Temperature),
-                    await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync())))
+            {
+                var refinement = services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>();
+                return TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos",
+                    services.GetService<LivePriceModel>()?.Version, refinement?.Model, refinement?.Temperature),
+                    await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync()));
+            })
             .WithTags("Models").WithSummary("Models, versions and live hit rate / Brier per signal over all tickers.");
 
         var sources = app.MapGroup("/api/sources").WithTags("Sources");
