@@ -48,6 +48,24 @@ public sealed class EvalStockNetCommandTests
         var texts = root.GetProperty("texts");
         Assert.True(texts.GetProperty("kept").GetInt64() > 0 && texts.GetProperty("kept").GetInt64() <= texts.GetProperty("posts").GetInt64());
         Assert.Contains("evaluated", stderr);
+
+        // Day-clustered intervals: the sample's ~41 target days are the clusters; all 8 tickers of a day share the
+        // market's move, so resampling days gives a wider accuracy interval than the binomial one over ticker-days.
+        Assert.InRange(root.GetProperty("days").GetInt32(), 35, 42);
+        var price = bySignal.GetProperty("price");
+        var binomial = price.GetProperty("accuracy_ci95").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var byDay = price.GetProperty("accuracy_ci95_days").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var mcc = price.GetProperty("mcc_ci95_days").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(byDay[1] - byDay[0] > binomial[1] - binomial[0], $"day interval [{byDay[0]}, {byDay[1]}] vs binomial [{binomial[0]}, {binomial[1]}]");
+        Assert.InRange(price.GetProperty("mcc").GetDouble(), mcc[0], mcc[1]);
+        var textHelps = root.GetProperty("comparisons").GetProperty("price-price_only");
+        Assert.Equal(n, textHelps.GetProperty("n").GetInt64());
+        var diff = textHelps.GetProperty("mcc_diff").GetDouble();
+        Assert.Equal(price.GetProperty("mcc").GetDouble() - bySignal.GetProperty("price_only").GetProperty("mcc").GetDouble(), diff, 3);
+        var diffCi = textHelps.GetProperty("mcc_diff_ci95_days").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(diffCi[0] <= diff + 1e-4 && diff - 1e-4 <= diffCi[1], $"{diff} outside [{diffCi[0]}, {diffCi[1]}]");
+        foreach (var pair in new[] { "ensemble-price", "ensemble-ensemble_hedge", "price-yesterday" })
+            Assert.True(root.GetProperty("comparisons").TryGetProperty(pair, out _), pair);
     }
 
     [Fact]

@@ -1,30 +1,23 @@
 namespace MarketPulse.Core.Evaluation;
 
-/// <summary>Confusion counts for up(1)/down(0) predictions, with accuracy, Matthews correlation and Brier score.</summary>
-public sealed class BinaryMetrics
+/// <summary>Up(1)/down(0) confusion counts, with the accuracy and Matthews correlation they imply. Counts add.</summary>
+public readonly record struct Confusion(long TruePositive, long TrueNegative, long FalsePositive, long FalseNegative)
 {
-    public long TruePositive { get; private set; }
-    public long TrueNegative { get; private set; }
-    public long FalsePositive { get; private set; }
-    public long FalseNegative { get; private set; }
-    private double _brierSum;
-
     public long Count => TruePositive + TrueNegative + FalsePositive + FalseNegative;
 
-    public void Add(double probabilityUp, bool actualUp)
+    /// <summary>These counts plus one call (up when <paramref name="probabilityUp"/> ≥ 0.5).</summary>
+    public Confusion With(double probabilityUp, bool actualUp) => (probabilityUp >= 0.5, actualUp) switch
     {
-        var predictedUp = probabilityUp >= 0.5;
-        if (predictedUp && actualUp) TruePositive++;
-        else if (predictedUp) FalsePositive++;
-        else if (actualUp) FalseNegative++;
-        else TrueNegative++;
-        var y = actualUp ? 1.0 : 0.0;
-        _brierSum += (probabilityUp - y) * (probabilityUp - y);
-    }
+        (true, true) => this with { TruePositive = TruePositive + 1 },
+        (true, false) => this with { FalsePositive = FalsePositive + 1 },
+        (false, true) => this with { FalseNegative = FalseNegative + 1 },
+        _ => this with { TrueNegative = TrueNegative + 1 },
+    };
+
+    public static Confusion operator +(Confusion a, Confusion b) => new(a.TruePositive + b.TruePositive, a.TrueNegative + b.TrueNegative,
+        a.FalsePositive + b.FalsePositive, a.FalseNegative + b.FalseNegative);
 
     public double Accuracy => Count == 0 ? double.NaN : (double)(TruePositive + TrueNegative) / Count;
-
-    public double Brier => Count == 0 ? double.NaN : _brierSum / Count;
 
     /// <summary>Matthews correlation; 0 when any margin is empty (the usual convention, e.g. scikit-learn).</summary>
     public double Mcc
@@ -36,4 +29,31 @@ public sealed class BinaryMetrics
             return den == 0 ? 0 : (tp * tn - fp * fn) / den;
         }
     }
+}
+
+/// <summary>Confusion counts for up(1)/down(0) predictions, with accuracy, Matthews correlation and Brier score.</summary>
+public sealed class BinaryMetrics
+{
+    private double _brierSum;
+
+    public Confusion Confusion { get; private set; }
+    public long TruePositive => Confusion.TruePositive;
+    public long TrueNegative => Confusion.TrueNegative;
+    public long FalsePositive => Confusion.FalsePositive;
+    public long FalseNegative => Confusion.FalseNegative;
+    public long Count => Confusion.Count;
+
+    public void Add(double probabilityUp, bool actualUp)
+    {
+        Confusion = Confusion.With(probabilityUp, actualUp);
+        var y = actualUp ? 1.0 : 0.0;
+        _brierSum += (probabilityUp - y) * (probabilityUp - y);
+    }
+
+    public double Accuracy => Confusion.Accuracy;
+
+    public double Brier => Count == 0 ? double.NaN : _brierSum / Count;
+
+    /// <inheritdoc cref="Confusion.Mcc"/>
+    public double Mcc => Confusion.Mcc;
 }

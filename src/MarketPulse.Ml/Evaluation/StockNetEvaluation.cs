@@ -15,6 +15,17 @@ public sealed record SignalResult(
     [property: JsonPropertyName("brier")] double Brier,
     [property: JsonPropertyName("accuracy_ci95")] double[] AccuracyCi95)
 {
+    /// <summary>95 % interval of the accuracy from resampling whole target days (<see cref="ClusterBootstrap"/>).</summary>
+    [JsonPropertyName("accuracy_ci95_days")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? AccuracyCi95Days { get; init; }
+
+    /// <summary>95 % interval of the MCC from resampling whole target days.</summary>
+    [JsonPropertyName("mcc_ci95_days")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? MccCi95Days { get; init; }
+
+    /// <summary>The accuracy's interval is binomial (every call independent): too narrow where calls fail together.</summary>
     public static SignalResult From(BinaryMetrics m)
     {
         var acc = m.Count == 0 ? 0 : m.Accuracy;
@@ -22,7 +33,36 @@ public sealed record SignalResult(
         return new SignalResult(m.Count, R(acc), R(m.Mcc), R(m.Count == 0 ? 0 : m.Brier), [R(acc - half), R(acc + half)]);
     }
 
-    private static double R(double v) => Math.Round(v, 4);
+    /// <summary><see cref="From(BinaryMetrics)"/> plus day-clustered intervals over the calls' per-day confusion counts.</summary>
+    public static SignalResult From(BinaryMetrics m, IReadOnlyList<Confusion> days)
+    {
+        if (m.Count == 0) return From(m);
+        var (accuracy, mcc) = ClusterBootstrap.Intervals(days);
+        return From(m) with { AccuracyCi95Days = [R(accuracy.Low), R(accuracy.High)], MccCi95Days = [R(mcc.Low), R(mcc.High)] };
+    }
+
+    internal static double R(double v) => Math.Round(v, 4);
+}
+
+/// <summary>
+/// Signal A against signal B on the samples both called: the differences of accuracy and MCC with 95 % intervals from
+/// resampling whole target days (paired), and how often a resample did not favour A.
+/// </summary>
+public sealed record SignalComparison(
+    [property: JsonPropertyName("n")] long N,
+    [property: JsonPropertyName("accuracy_diff")] double AccuracyDifference,
+    [property: JsonPropertyName("accuracy_diff_ci95_days")] double[] AccuracyDifferenceCi95,
+    [property: JsonPropertyName("mcc_diff")] double MccDifference,
+    [property: JsonPropertyName("mcc_diff_ci95_days")] double[] MccDifferenceCi95,
+    [property: JsonPropertyName("mcc_share_not_better")] double MccShareNotBetter)
+{
+    public static SignalComparison From(IReadOnlyList<(Confusion A, Confusion B)> days)
+    {
+        var (accuracy, mcc) = ClusterBootstrap.Difference(days);
+        static double R(double v) => SignalResult.R(v);
+        return new SignalComparison(days.Sum(d => d.A.Count), R(accuracy.Estimate), [R(accuracy.Low), R(accuracy.High)],
+            R(mcc.Estimate), [R(mcc.Low), R(mcc.High)], R(mcc.ShareAtOrBelowZero));
+    }
 }
 
 /// <summary>One day's calls in the backtest (for comparing with the live grains); NaN where a signal abstained.</summary>
@@ -56,6 +96,15 @@ public sealed record StockNetEvalResult(
     /// <summary>Tweet lines read, distinct posts, posts kept, ticker texts, and the pipeline's drops per reason (as the live source counts them).</summary>
     [JsonPropertyName("texts")] public Dictionary<string, long>? Texts { get; init; }
 
+    /// <summary>Distinct target days among the scored samples: the number of clusters the <c>_days</c> intervals resample.</summary>
+    [JsonPropertyName("days")] public int Days { get; init; }
+
+    /// <summary>
+    /// Paired, day-clustered comparisons "A-B" (<see cref="StockNetEvaluation.Comparisons"/>): does the text help the price
+    /// model, does the ensemble add to the price model, does the stacker beat the Hedge mix.
+    /// </summary>
+    [JsonPropertyName("comparisons")] public Dictionary<string, SignalComparison>? Comparisons { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 }
 
@@ -78,6 +127,9 @@ public static class StockNetEvaluation
     public const string AlwaysRise = "always_rise";
     public const string Ensemble = "ensemble";
     public const string EnsembleHedge = "ensemble_hedge";
+
+    /// <summary>The pairs reported in <see cref="StockNetEvalResult.Comparisons"/>, each as (A, B).</summary>
+    public static readonly (string A, string B)[] Comparisons = [(Price, PriceOnly), (Ensemble, Price), (Ensemble, EnsembleHedge), (Price, Persistence)];
 
     /// <summary>The live ensemble's experts, in weight order (<c>EnsembleGrain.Experts</c>).</summary>
     public static readonly string[] Experts = [Price, Sentiment, Persistence];
@@ -103,6 +155,8 @@ public static class StockNetEvaluation
         var labels = samples.ToDictionary(s => (s.Symbol, s.Target), s => s.Up);
         var names = new[] { Ensemble, EnsembleHedge, Price, PriceOnly, Sentiment, Persistence, AlwaysRise };
         var metrics = names.ToDictionary(n => n, _ => new BinaryMetrics());
+        // Every scored sample's calls (NaN: abstained), in `names` order, for the day-clustered intervals.
+        var scored = new List<(DateOnly Target, bool Up, double[] P)>(samples.Count);
         var weightSums = new double[Experts.Length];
         var hedgeSums = new double[Experts.Length];
         var weightCount = 0;
@@ -183,13 +237,9 @@ public static class StockNetEvaluation
 
                 if (labels.TryGetValue((symbol, t), out var up))
                 {
-                    Add(metrics[Ensemble], pEnsemble, up);
-                    Add(metrics[EnsembleHedge], pHedge, up);
-                    Add(metrics[Price], pPrice, up);
-                    Add(metrics[PriceOnly], pPriceOnly, up);
-                    Add(metrics[Sentiment], pSentiment, up);
-                    Add(metrics[Persistence], pPersistence, up);
-                    Add(metrics[AlwaysRise], SignalMix.AlwaysRise, up);
+                    double[] calls = [pEnsemble, pHedge, pPrice, pPriceOnly, pSentiment, pPersistence, SignalMix.AlwaysRise];
+                    for (var k = 0; k < names.Length; k++) Add(metrics[names[k]], calls[k], up);
+                    scored.Add((t, up, calls));
                     var shares = LogisticStacking.CoefficientShares(model);
                     for (var k = 0; k < Experts.Length; k++)
                     {
@@ -202,6 +252,9 @@ public static class StockNetEvaluation
             if (++dayCount % 100 == 0 || dayCount == days.Count) progress.WriteLine($"evaluated {dayCount}/{days.Count} days");
         }
         if (priceOnly is null) metrics.Remove(PriceOnly);
+        var byDay = scored.GroupBy(x => x.Target).OrderBy(g => g.Key).ToList();
+        List<(Confusion A, Confusion B)> DayCounts(int a, int b) => [.. byDay.Select(g => g.Where(x => !double.IsNaN(x.P[a]) && !double.IsNaN(x.P[b]))
+            .Aggregate((A: default(Confusion), B: default(Confusion)), (c, x) => (c.A.With(x.P[a], x.Up), c.B.With(x.P[b], x.Up))))];
         var ens = metrics[Ensemble];
         var rise = samples.Count == 0 ? 0 : samples.Count(s => s.Up) / (double)samples.Count;
         var final = stacker.Current;
@@ -209,7 +262,11 @@ public static class StockNetEvaluation
             .ToDictionary(x => x.e, x => Math.Round(x.w, 4));
         return new StockNetEvalResult(ens.Count, Math.Round(ens.Count == 0 ? 0 : ens.Accuracy, 4), Math.Round(ens.Mcc, 4),
             Math.Round(ens.Count == 0 ? 0 : ens.Brier, 4),
-            metrics.ToDictionary(kv => kv.Key, kv => SignalResult.From(kv.Value)),
+            metrics.ToDictionary(kv => kv.Key, kv =>
+            {
+                var k = Array.IndexOf(names, kv.Key);
+                return SignalResult.From(kv.Value, [.. DayCounts(k, k).Select(d => d.A)]);
+            }),
             from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count, Math.Round(rise, 4), price.Version,
             predictions == 0 ? 0 : Math.Round(inference.Elapsed.TotalMicroseconds / predictions, 1),
             weightCount == 0
@@ -225,6 +282,9 @@ public static class StockNetEvaluation
             Texts = new Dictionary<string, long> { ["lines"] = data.TweetsRead, ["posts"] = data.Posts, ["kept"] = data.TweetCount, ["ticker_texts"] = data.TickerTexts }
                 .Concat(data.TextDrops.Select(kv => KeyValuePair.Create(kv.Key, (long)kv.Value)))
                 .ToDictionary(kv => kv.Key, kv => kv.Value),
+            Days = byDay.Count,
+            Comparisons = Comparisons.Where(c => metrics.ContainsKey(c.A) && metrics.ContainsKey(c.B) && scored.Count > 0)
+                .ToDictionary(c => $"{c.A}-{c.B}", c => SignalComparison.From(DayCounts(Array.IndexOf(names, c.A), Array.IndexOf(names, c.B)))),
         };
     }
 

@@ -1,0 +1,78 @@
+namespace MarketPulse.Core.Evaluation;
+
+/// <summary>A percentile interval of a bootstrapped statistic, and the statistic on the data itself.</summary>
+public readonly record struct BootstrapInterval(double Estimate, double Low, double High)
+{
+    /// <summary>Share of the resamples at or below zero (for a difference: how often the first signal did not beat the second).</summary>
+    public double ShareAtOrBelowZero { get; init; }
+}
+
+/// <summary>
+/// Cluster (block) bootstrap of accuracy and MCC, resampling whole clusters with replacement — here the target days.
+/// Why: on one day most tickers move with the market, so a day's calls succeed or fail together; the binomial interval
+/// (which treats every ticker-day as independent) is then far too narrow. Resampling days keeps that dependence. The
+/// intervals are percentile intervals; the generator is seeded, so a run is reproducible.
+/// </summary>
+public static class ClusterBootstrap
+{
+    public const int DefaultResamples = 2000;
+    public const int DefaultSeed = 20150801;
+
+    /// <summary>Intervals of accuracy and MCC over clusters given as their confusion counts.</summary>
+    public static (BootstrapInterval Accuracy, BootstrapInterval Mcc) Intervals(IReadOnlyList<Confusion> clusters,
+        int resamples = DefaultResamples, int seed = DefaultSeed)
+    {
+        var paired = clusters.Select(c => (c, default(Confusion))).ToList();
+        return (Run(paired, (a, _) => a.Accuracy, resamples, seed), Run(paired, (a, _) => a.Mcc, resamples, seed));
+    }
+
+    /// <summary>
+    /// Intervals of metric(A) − metric(B) for two signals' calls on the same samples, clusters resampled jointly (paired),
+    /// for accuracy and MCC.
+    /// </summary>
+    public static (BootstrapInterval Accuracy, BootstrapInterval Mcc) Difference(IReadOnlyList<(Confusion A, Confusion B)> clusters,
+        int resamples = DefaultResamples, int seed = DefaultSeed) =>
+        (Run(clusters, (a, b) => a.Accuracy - b.Accuracy, resamples, seed), Run(clusters, (a, b) => a.Mcc - b.Mcc, resamples, seed));
+
+    private static BootstrapInterval Run(IReadOnlyList<(Confusion A, Confusion B)> clusters, Func<Confusion, Confusion, double> statistic,
+        int resamples, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
+        var totalA = default(Confusion);
+        var totalB = default(Confusion);
+        foreach (var (a, b) in clusters) { totalA += a; totalB += b; }
+        if (clusters.Count == 0 || totalA.Count == 0) return new BootstrapInterval(double.NaN, double.NaN, double.NaN);
+        var estimate = statistic(totalA, totalB);
+        var random = new Random(seed);
+        var values = new double[resamples];
+        var atOrBelowZero = 0;
+        for (var r = 0; r < resamples; r++)
+        {
+            var sumA = default(Confusion);
+            var sumB = default(Confusion);
+            for (var k = 0; k < clusters.Count; k++)
+            {
+                var (a, b) = clusters[random.Next(clusters.Count)];
+                sumA += a;
+                sumB += b;
+            }
+            // A resample of only empty clusters has no statistic; it counts as no evidence either way (0).
+            values[r] = sumA.Count == 0 ? 0 : statistic(sumA, sumB);
+            if (values[r] <= 0) atOrBelowZero++;
+        }
+        Array.Sort(values);
+        return new BootstrapInterval(estimate, Percentile(values, 0.025), Percentile(values, 0.975))
+        {
+            ShareAtOrBelowZero = (double)atOrBelowZero / resamples,
+        };
+    }
+
+    /// <summary>Linear interpolation between order statistics (numpy's default), on sorted values.</summary>
+    private static double Percentile(double[] sorted, double q)
+    {
+        var position = q * (sorted.Length - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+}
