@@ -85,7 +85,7 @@ public static class EvalStockNetCommand
         return candidates.FirstOrDefault(File.Exists) ?? throw new CliInputException($"shipped price model not found: no {file} in {string.Join(" or ", candidates.Select(Path.GetDirectoryName))}");
     }
 
-    private static DateOnly ParseDay(string text, string option) =>
+    internal static DateOnly ParseDay(string text, string option) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d : throw new CliInputException($"{option}: '{text}' is not a date (YYYY-MM-DD)");
 }

@@ -55,11 +55,7 @@ public sealed class PriceTraining(TextWriter progress)
         int gbmSeeds = 1, int gbmBag = DefaultGbmBag)
     {
         if (gbmBag < 1) throw new ArgumentOutOfRangeException(nameof(gbmBag), "the bag needs at least one member");
-        var tablePath = Path.Combine(dataDir, "StockTable");
-        if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
-        var table = StockTable.Load(tablePath);
-        var sectorNames = table.Listings.Select(l => l.Sector).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var sectors = table.Listings.ToDictionary(l => l.Symbol, l => Array.IndexOf(sectorNames, l.Sector), StringComparer.Ordinal);
+        var (sectors, sectorNames) = LoadSectors(dataDir);
 
         // Texts up to the end of dev only: the held-back test period is never read, even where a directory has it.
         var data = StockNetData.Load(dataDir, scorer, s => sectors.GetValueOrDefault(s, -1), TrainFrom.AddDays(-15), DevTo, progress);
@@ -175,6 +171,16 @@ public sealed class PriceTraining(TextWriter progress)
         Write(outDir, "price", winner.Onnx, winner.Card);
         Write(outDir, "price-baseline", baseline.Onnx, baseline.Card);
         progress.WriteLine($"wrote {Path.Combine(outDir, "price.onnx")} ({winner.Card.Name}) and price-baseline.onnx");
+    }
+
+    /// <summary>The sector id of each symbol (index into the sorted sector names) from the directory's <c>StockTable</c>.</summary>
+    public static (Dictionary<string, int> Sectors, string[] SectorNames) LoadSectors(string dataDir)
+    {
+        var tablePath = Path.Combine(dataDir, "StockTable");
+        if (!File.Exists(tablePath)) throw new InvalidDataException($"training needs the sector table {tablePath}");
+        var table = StockTable.Load(tablePath);
+        var sectorNames = table.Listings.Select(l => l.Sector).Distinct().Order(StringComparer.Ordinal).ToArray();
+        return (table.Listings.ToDictionary(l => l.Symbol, l => Array.IndexOf(sectorNames, l.Sector), StringComparer.Ordinal), sectorNames);
     }
 
     private delegate (byte[] Onnx, PriceModelCard Card, CandidateResult Result) AssessFn(string name, string kind, string config, byte[] onnx,

@@ -30,7 +30,7 @@ public sealed record SignalResult(
     {
         var acc = m.Count == 0 ? 0 : m.Accuracy;
         var half = m.Count == 0 ? 0 : 1.96 * Math.Sqrt(acc * (1 - acc) / m.Count);
-        return new SignalResult(m.Count, R(acc), R(m.Mcc), R(m.Count == 0 ? 0 : m.Brier), [R(acc - half), R(acc + half)]);
+        return new SignalResult(m.Count, Round(acc), Round(m.Mcc), Round(m.Count == 0 ? 0 : m.Brier), [Round(acc - half), Round(acc + half)]);
     }
 
     /// <summary><see cref="From(BinaryMetrics)"/> plus day-clustered intervals over the calls' per-day confusion counts.</summary>
@@ -38,10 +38,11 @@ public sealed record SignalResult(
     {
         if (m.Count == 0) return From(m);
         var (accuracy, mcc) = ClusterBootstrap.Intervals(days);
-        return From(m) with { AccuracyCi95Days = [R(accuracy.Low), R(accuracy.High)], MccCi95Days = [R(mcc.Low), R(mcc.High)] };
+        return From(m) with { AccuracyCi95Days = [Round(accuracy.Low), Round(accuracy.High)], MccCi95Days = [Round(mcc.Low), Round(mcc.High)] };
     }
 
-    internal static double R(double v) => Math.Round(v, 4);
+    /// <summary>The 4 decimals every number of the eval JSON is given to.</summary>
+    public static double Round(double v) => Math.Round(v, 4);
 }
 
 /// <summary>
@@ -59,7 +60,7 @@ public sealed record SignalComparison(
     public static SignalComparison From(IReadOnlyList<(Confusion A, Confusion B)> days)
     {
         var (accuracy, mcc) = ClusterBootstrap.Difference(days);
-        static double R(double v) => SignalResult.R(v);
+        static double R(double v) => SignalResult.Round(v);
         return new SignalComparison(days.Sum(d => d.A.Count), R(accuracy.Estimate), [R(accuracy.Low), R(accuracy.High)],
             R(mcc.Estimate), [R(mcc.Low), R(mcc.High)], R(mcc.ShareAtOrBelowZero));
     }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Price;
+
+namespace MarketPulse.Cli.Commands;
+
+/// <summary>
+/// <c>marketpulse eval walkforward --data DIR --from D --to D [--bag K]</c>: the price model's training recipe refitted
+/// every month on earlier data only and scored out of sample, with day-clustered intervals.
+/// </summary>
+public static class EvalWalkForwardCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Required = true, Description = "StockNet-layout directory with StockTable (e.g. ../shared/data/stocknet)." };
+        var from = new Option<string>("--from")
+        {
+            DefaultValueFactory = _ => "2014-09-01",
+            Description = "First target day (YYYY-MM-DD, inclusive). Each calendar month from here is one fold.",
+        };
+        var to = new Option<string>("--to") { DefaultValueFactory = _ => "2015-10-01", Description = "End target day (YYYY-MM-DD, exclusive)." };
+        var bag = new Option<int>("--bag")
+        {
+            DefaultValueFactory = _ => PriceTraining.DefaultGbmBag,
+            Description = "LightGbm seeds per fold and model, as the shipped bag (1 = one seed; faster, noisier).",
+        };
+        var command = new Command("walkforward", "Walk-forward evaluation of the price model's recipe on StockNet-layout data: refit monthly on earlier targets only, score every month out of sample.");
+        command.Options.Add(data);
+        command.Options.Add(from);
+        command.Options.Add(to);
+        command.Options.Add(bag);
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = EvalStockNetCommand.ParseDay(parseResult.GetValue(to)!, "--to");
+            if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
+            var k = parseResult.GetValue(bag);
+            if (k is < 1 or > 64) throw new CliInputException("--bag must be between 1 and 64");
+            var dir = parseResult.GetValue(data)!;
+            WalkForwardResult result;
+            try
+            {
+                StockNetData.RequireLayout(dir);
+                result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, EvalSentimentCommand.LoadShippedScorer(), ct);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new CliInputException(ex.Message);
+            }
+            if (result.N == 0) parseResult.InvocationConfiguration.Error.WriteLine($"warning: no StockNet samples with target days in [{f:yyyy-MM-dd}, {t:yyyy-MM-dd})");
+            await parseResult.InvocationConfiguration.Output.WriteLineAsync(result.ToJson());
+            return 0;
+        });
+        return command;
+    }
+}

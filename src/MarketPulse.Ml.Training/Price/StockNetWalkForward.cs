@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MarketPulse.Core.Ensemble;
+using MarketPulse.Core.Evaluation;
+using MarketPulse.Core.Sentiment;
+using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Onnx;
+using MarketPulse.Ml.Price;
+
+namespace MarketPulse.Ml.Training.Price;
+
+/// <summary>One month of the walk-forward: what its models were fitted and calibrated on, and how they did on it.</summary>
+public sealed record WalkForwardFold(
+    [property: JsonPropertyName("month")] string Month,
+    [property: JsonPropertyName("fit")] int Fit,
+    [property: JsonPropertyName("calibrate")] int Calibrate,
+    [property: JsonPropertyName("n")] int N,
+    [property: JsonPropertyName("days")] int Days,
+    [property: JsonPropertyName("rise_fraction")] double RiseFraction,
+    [property: JsonPropertyName("accuracy")] double Accuracy,
+    [property: JsonPropertyName("mcc")] double Mcc,
+    [property: JsonPropertyName("price_only_mcc")] double PriceOnlyMcc);
+
+/// <summary>The JSON of <c>eval walkforward</c>: top level = the recipe's model (with texts), as <c>eval stocknet</c> does for the ensemble.</summary>
+public sealed record WalkForwardResult(
+    [property: JsonPropertyName("n")] long N,
+    [property: JsonPropertyName("accuracy")] double Accuracy,
+    [property: JsonPropertyName("mcc")] double Mcc,
+    [property: JsonPropertyName("brier")] double Brier,
+    [property: JsonPropertyName("by_signal")] Dictionary<string, SignalResult> BySignal,
+    [property: JsonPropertyName("comparisons")] Dictionary<string, SignalComparison> Comparisons,
+    [property: JsonPropertyName("from")] string From,
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("days")] int Days,
+    [property: JsonPropertyName("rise_fraction")] double RiseFraction,
+    [property: JsonPropertyName("recipe")] string Recipe,
+    [property: JsonPropertyName("folds")] IReadOnlyList<WalkForwardFold> Folds,
+    [property: JsonPropertyName("seconds")] double Seconds)
+{
+    public string ToJson() => JsonSerializer.Serialize(this);
+}
+
+/// <summary>
+/// Walk-forward evaluation of the shipped price model's <i>training recipe</i> on StockNet-layout data: for each calendar
+/// month M in [from, to), the recipe is re-run on the samples whose target day is before M only — LightGbm (the shipped
+/// setting and bag size) fitted on targets up to two months before M, Platt scaling on the two months before M — and
+/// then predicts M. Every prediction is out of sample and causal (a sample's label is known by its own target day's
+/// close, and every sample a fold learns from has its target day before M), so months of evaluation add up to far
+/// more evidence than the two dev months, and intervals are clustered by target day.
+/// </summary>
+/// <remarks>
+/// The recipe is fixed (<see cref="PriceTraining.GbmGrid"/>'s first setting, the one every shipped GBM used): nothing
+/// here is tuned, so a walk-forward over the dev months is an evaluation, not a selection. The price-only twin is the
+/// same recipe with the text features zeroed, fitted on the same samples, so "text helps" is a paired comparison.
+/// </remarks>
+public sealed class StockNetWalkForward(TextWriter progress)
+{
+    /// <summary>Months between the fit set's end and the month predicted: the Platt-calibration slice (as shipped).</summary>
+    public const int CalibrationMonths = 2;
+
+    /// <summary>A fold needs this many fit samples (the shipped model had 18,052); fewer say "start later".</summary>
+    public const int MinimumFitSamples = 2000;
+
+    public const string Model = "model";
+    public const string PriceOnly = "price_only";
+    public const string Persistence = StockNetEvaluation.Persistence;
+    public const string AlwaysRise = StockNetEvaluation.AlwaysRise;
+    private static readonly string[] Signals = [Model, PriceOnly, Persistence, AlwaysRise];
+
+    public WalkForwardResult Run(string dataDir, DateOnly from, DateOnly to, int bag, ISentimentScorer scorer, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bag, 1);
+        if (to <= from) throw new InvalidDataException($"--to ({to:yyyy-MM-dd}) must be after --from ({from:yyyy-MM-dd})");
+        var clock = Stopwatch.StartNew();
+        var config = PriceTraining.GbmGrid[0];
+        var (sectors, sectorNames) = PriceTraining.LoadSectors(dataDir);
+        var data = StockNetData.Load(dataDir, scorer, s => sectors.GetValueOrDefault(s, -1), PriceTraining.TrainFrom.AddDays(-15), to, progress);
+        var all = PriceDataset.Build(data, PriceTraining.TrainFrom, to);
+        progress.WriteLine($"samples with target days in [{PriceTraining.TrainFrom:yyyy-MM-dd}, {to:yyyy-MM-dd}): {all.Rows}");
+
+        var metrics = Signals.ToDictionary(s => s, _ => new BinaryMetrics());
+        var scored = new List<(DateOnly Target, bool Up, double[] P)>();
+        var folds = new List<WalkForwardFold>();
+        for (var month = new DateOnly(from.Year, from.Month, 1); month < to; month = month.AddMonths(1))
+        {
+            ct.ThrowIfCancellationRequested();
+            var start = month < from ? from : month;
+            var end = month.AddMonths(1) < to ? month.AddMonths(1) : to;
+            var calibrateFrom = month.AddMonths(-CalibrationMonths);
+            var test = all.Where(s => s.Target >= start && s.Target < end);
+            if (test.Rows == 0) { progress.WriteLine($"{month:yyyy-MM}: no samples"); continue; }
+            var fit = all.Where(s => s.Target < calibrateFrom);
+            var cal = all.Where(s => s.Target >= calibrateFrom && s.Target < month);
+            if (fit.Rows < MinimumFitSamples)
+                throw new InvalidDataException($"{month:yyyy-MM}: only {fit.Rows} samples before {calibrateFrom:yyyy-MM-dd} to fit on (at least {MinimumFitSamples}); start the walk-forward later");
+            if (cal.Rows == 0) throw new InvalidDataException($"{month:yyyy-MM}: no samples in [{calibrateFrom:yyyy-MM-dd}, {month:yyyy-MM-dd}) to calibrate on");
+
+            var withText = FitAndPredict(fit, cal, test, config, bag, [], sectors, sectorNames, ct);
+            var priceOnly = FitAndPredict(fit, cal, test, config, bag, PriceFeatures.TextFeatureIndices, sectors, sectorNames, ct);
+            var fold = new BinaryMetrics();
+            var foldPriceOnly = new BinaryMetrics();
+            for (var i = 0; i < test.Rows; i++)
+            {
+                var sample = test.Samples[i];
+                double[] p = [withText[i], priceOnly[i], SignalMix.Persistence(test.Features[i * PriceFeatures.Count]), SignalMix.AlwaysRise];
+                for (var k = 0; k < Signals.Length; k++)
+                    if (!double.IsNaN(p[k])) metrics[Signals[k]].Add(p[k], sample.Up);
+                fold.Add(p[0], sample.Up);
+                foldPriceOnly.Add(p[1], sample.Up);
+                scored.Add((sample.Target, sample.Up, p));
+            }
+            var days = test.Samples.Select(s => s.Target).Distinct().Count();
+            folds.Add(new WalkForwardFold($"{month:yyyy-MM}", fit.Rows, cal.Rows, test.Rows, days,
+                SignalResult.Round(test.Samples.Count(s => s.Up) / (double)test.Rows), SignalResult.Round(fold.Accuracy), SignalResult.Round(fold.Mcc),
+                SignalResult.Round(foldPriceOnly.Mcc)));
+            progress.WriteLine($"{month:yyyy-MM}: fit {fit.Rows}, calibrate {cal.Rows}, test {test.Rows} on {days} days: "
+                + $"accuracy {fold.Accuracy:P2}, MCC {fold.Mcc:F3} (price-only {foldPriceOnly.Mcc:F3}) [{clock.Elapsed.TotalSeconds:F0} s]");
+        }
+
+        var byDay = scored.GroupBy(x => x.Target).OrderBy(g => g.Key).ToList();
+        List<(Confusion A, Confusion B)> DayCounts(int a, int b) => [.. byDay.Select(g => g.Where(x => !double.IsNaN(x.P[a]) && !double.IsNaN(x.P[b]))
+            .Aggregate((A: default(Confusion), B: default(Confusion)), (c, x) => (c.A.With(x.P[a], x.Up), c.B.With(x.P[b], x.Up))))];
+        var bySignal = Signals.Select((s, k) => (s, k)).ToDictionary(x => x.s, x => SignalResult.From(metrics[x.s], [.. DayCounts(x.k, x.k).Select(d => d.A)]));
+        var comparisons = new Dictionary<string, SignalComparison>();
+        if (scored.Count > 0)
+        {
+            comparisons[$"{Model}-{PriceOnly}"] = SignalComparison.From(DayCounts(0, 1));
+            comparisons[$"{Model}-{Persistence}"] = SignalComparison.From(DayCounts(0, 2));
+        }
+        var model = metrics[Model];
+        return new WalkForwardResult(model.Count, SignalResult.Round(model.Count == 0 ? 0 : model.Accuracy), SignalResult.Round(model.Mcc),
+            SignalResult.Round(model.Count == 0 ? 0 : model.Brier), bySignal, comparisons, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"),
+            byDay.Count, SignalResult.Round(scored.Count == 0 ? 0 : scored.Count(x => x.Up) / (double)scored.Count),
+            $"LightGbm {config} bag of {bag} (seeds {GbmPriceTrainer.DefaultSeed}..{GbmPriceTrainer.DefaultSeed + bag - 1}); refit monthly on "
+            + $"targets from {PriceTraining.TrainFrom:yyyy-MM-dd} to {CalibrationMonths} months before the month, Platt on those {CalibrationMonths} months",
+            folds, Math.Round(clock.Elapsed.TotalSeconds, 1));
+    }
+
+    /// <summary>The recipe on one fold: K seeds fitted on <paramref name="fit"/>, their mean score Platt-calibrated on <paramref name="cal"/>.</summary>
+    private static double[] FitAndPredict(PriceDataset fit, PriceDataset cal, PriceDataset test, GbmPriceTrainer.Config config, int bag, int[] masked,
+        Dictionary<string, int> sectors, string[] sectorNames, CancellationToken ct)
+    {
+        var fitMasked = fit.Masked(masked);
+        var members = new List<byte[]>(bag);
+        string input = "", output = "";
+        for (var k = 0; k < bag; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            (var onnx, input, output) = new GbmPriceTrainer(GbmPriceTrainer.DefaultSeed + k).Train(fitMasked, config);
+            members.Add(onnx);
+        }
+        var graph = bag == 1 ? members[0] : OnnxGraphAverage.Average(members, output);
+        var card = new PriceModelCard
+        {
+            Name = "price-gbm-walkforward", Version = PriceTraining.ModelVersion, Kind = "gbm", FeaturesInput = input, ScoreOutput = output,
+            FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fitMasked.FeatureMeans(), CalibrationA = 1, CalibrationB = 0,
+            Sectors = sectors, SectorNames = sectorNames, TrainedOn = $"{fit.Rows} samples",
+        };
+        double[] calScores;
+        using (var raw = new PriceModel(graph, card)) calScores = raw.Scores(cal.Masked(masked).Features, null, cal.Rows);
+        var (a, b) = Calibration.FitPlatt(calScores, [.. cal.Samples.Select(s => s.Up)]);
+        using var model = new PriceModel(graph, card with { CalibrationA = a, CalibrationB = b });
+        return [.. model.Scores(test.Masked(masked).Features, null, test.Rows).Select(model.Calibrate)];
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using MarketPulse.Cli.Commands;
+using MarketPulse.Tests.Shared;
+
+namespace MarketPulse.Cli.Tests;
+
+/// <summary><c>eval walkforward</c> on the real StockNet data (one LightGbm seed per fold: about 10 s a run).</summary>
+public sealed class EvalWalkForwardCommandTests
+{
+    private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
+        CliHarness.RunAsync([EvalCommands.Create()], args);
+
+    private static JsonElement LastJson(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+
+    [Fact]
+    public async Task Each_month_is_predicted_by_models_fitted_on_earlier_targets_only()
+    {
+        var data = SharedData.Path("stocknet");
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-09-01", "--bag", "1");
+        Assert.True(exit == 0, stderr);
+        var august = LastJson(stdout);
+        // A second run that also loads and predicts September: August's fold must not change (September's samples are in
+        // memory but must not reach a model that predicts August).
+        (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-10-01", "--bag", "1");
+        Assert.True(exit == 0, stderr);
+        var both = LastJson(stdout);
+
+        var folds = both.GetProperty("folds").EnumerateArray().ToList();
+        Assert.Equal(["2015-08", "2015-09"], folds.Select(f => f.GetProperty("month").GetString()));
+        Assert.Equal(august.GetProperty("folds")[0].GetRawText(), folds[0].GetRawText());
+        // August is fitted on targets before June and calibrated on June–July: the shipped model's split of the train period.
+        Assert.Equal(18_052, folds[0].GetProperty("fit").GetInt32());
+        Assert.Equal(2_293, folds[0].GetProperty("calibrate").GetInt32());
+        // September's models learn from one more month (June) and calibrate on July–August.
+        Assert.True(folds[1].GetProperty("fit").GetInt32() > 18_052);
+        // Together the folds are the dev period: StockNet's 2,555 samples on 42 trading days.
+        Assert.Equal(2_555, both.GetProperty("n").GetInt64());
+        Assert.Equal(42, both.GetProperty("days").GetInt32());
+        Assert.Equal(folds.Sum(f => f.GetProperty("n").GetInt32()), both.GetProperty("n").GetInt64());
+        var bySignal = both.GetProperty("by_signal");
+        foreach (var signal in new[] { "model", "price_only", "yesterday", "always_rise" })
+            Assert.True(bySignal.TryGetProperty(signal, out var s) && s.TryGetProperty("mcc_ci95_days", out _), signal);
+        Assert.Equal(both.GetProperty("mcc").GetDouble(), bySignal.GetProperty("model").GetProperty("mcc").GetDouble());
+        Assert.True(both.GetProperty("comparisons").TryGetProperty("model-price_only", out _));
+        Assert.Contains("2015-09: fit", stderr);
+    }
+
+    [Fact]
+    public async Task A_start_with_too_little_history_to_fit_on_exits_2()
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", SharedData.Path("stocknet"), "--from", "2014-03-01", "--to", "2014-04-01", "--bag", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains("start the walk-forward later", stderr);
+    }
+
+    [Theory]
+    [InlineData("--bag", "0", "--bag must be between 1 and 64")]
+    [InlineData("--from", "2015-13-01", "--from")]
+    [InlineData("--to", "2014-01-01", "must be after")]
+    public async Task Bad_arguments_exit_2_before_any_training(string option, string value, string expected)
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", "/nonexistent", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task A_directory_without_the_stocknet_layout_exits_2()
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", "/nonexistent", "--bag", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains("does not exist", stderr);
+    }
+}
