@@ -46,6 +46,33 @@ public sealed class EvalWalkForwardCommandTests
     }
 
     [Fact]
+    public async Task A_candidate_recipe_is_compared_with_the_shipped_recipe_on_the_same_folds()
+    {
+        var data = SharedData.Path("stocknet");
+        string[] month = ["--data", data, "--from", "2015-07-01", "--to", "2015-08-01", "--bag", "1"];
+        var (exit, stdout, stderr) = await RunCliAsync(["eval", "walkforward", .. month]);
+        Assert.True(exit == 0, stderr);
+        var shipped = LastJson(stdout).GetProperty("folds")[0];
+        (exit, stdout, stderr) = await RunCliAsync(["eval", "walkforward", .. month, "--recipe", "calibration-6m"]);
+        Assert.True(exit == 0, stderr);
+        var candidate = LastJson(stdout);
+        var fold = candidate.GetProperty("folds")[0];
+        // Six months of calibration: the fit set ends in January instead of May.
+        Assert.True(fold.GetProperty("calibrate").GetInt32() > 2 * shipped.GetProperty("calibrate").GetInt32());
+        Assert.True(fold.GetProperty("fit").GetInt32() < shipped.GetProperty("fit").GetInt32());
+        // The shipped recipe re-run inside the candidate's run is the plain run's model.
+        Assert.Equal(shipped.GetProperty("mcc").GetDouble(), fold.GetProperty("shipped_mcc").GetDouble());
+        Assert.Equal(shipped.GetProperty("mcc").GetDouble(), candidate.GetProperty("by_signal").GetProperty("shipped").GetProperty("mcc").GetDouble());
+        var versus = candidate.GetProperty("comparisons").GetProperty("model-shipped");
+        Assert.Equal(candidate.GetProperty("mcc").GetDouble() - shipped.GetProperty("mcc").GetDouble(), versus.GetProperty("mcc_diff").GetDouble(), 3);
+        Assert.StartsWith("calibration-6m:", candidate.GetProperty("recipe").GetString());
+
+        (exit, _, stderr) = await RunCliAsync(["eval", "walkforward", .. month, "--recipe", "magic"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("magic", stderr);
+    }
+
+    [Fact]
     public async Task A_start_with_too_little_history_to_fit_on_exits_2()
     {
         var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", SharedData.Path("stocknet"), "--from", "2014-03-01", "--to", "2014-04-01", "--bag", "1");

@@ -24,11 +24,18 @@ public static class EvalWalkForwardCommand
             DefaultValueFactory = _ => PriceTraining.DefaultGbmBag,
             Description = "LightGbm seeds per fold and model, as the shipped bag (1 = one seed; faster, noisier).",
         };
+        var recipe = new Option<string>("--recipe")
+        {
+            DefaultValueFactory = _ => WalkForwardRecipe.Shipped.Name,
+            Description = "Training recipe: shipped (price-gbm-v4's), or a candidate (calibration-6m, rolling-12m, logistic), which is then compared with the shipped recipe on the same folds.",
+        };
+        recipe.AcceptOnlyFromAmong([.. WalkForwardRecipe.All.Select(r => r.Name)]);
         var command = new Command("walkforward", "Walk-forward evaluation of the price model's recipe on StockNet-layout data: refit monthly on earlier targets only, score every month out of sample.");
         command.Options.Add(data);
         command.Options.Add(from);
         command.Options.Add(to);
         command.Options.Add(bag);
+        command.Options.Add(recipe);
         command.SetAction(async (parseResult, ct) =>
         {
             var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
@@ -41,7 +48,8 @@ public static class EvalWalkForwardCommand
             try
             {
                 StockNetData.RequireLayout(dir);
-                result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, EvalSentimentCommand.LoadShippedScorer(), ct);
+                result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, EvalSentimentCommand.LoadShippedScorer(), ct,
+                    WalkForwardRecipe.Find(parseResult.GetValue(recipe)!));
             }
             catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {

@@ -1,6 +1,7 @@
 using MarketPulse.Ml.Price;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.LightGbm;
 
 namespace MarketPulse.Ml.Training.Price;
@@ -15,28 +16,10 @@ public sealed class GbmPriceTrainer(int seed = GbmPriceTrainer.DefaultSeed)
         public override string ToString() => $"leaves={Leaves} minLeaf={MinLeaf} lr={LearningRate} trees={Trees} ff={FeatureFraction}";
     }
 
-    private sealed class FeaturesOnly
-    {
-        [VectorType(31)] public float[] Features { get; set; } = [];
-    }
-
-    private sealed class Row
-    {
-        [VectorType(31)] public float[] Features { get; set; } = [];
-        public bool Label { get; set; }
-    }
-
     /// <returns>The ONNX graph bytes, its input/score names.</returns>
     public (byte[] Onnx, string Input, string ScoreOutput) Train(PriceDataset train, Config config)
     {
-        if (PriceFeatures.Count != 31) throw new InvalidOperationException("update Row's VectorType size to PriceFeatures.Count");
         var ml = new MLContext(seed);
-        var rows = Enumerable.Range(0, train.Rows).Select(r => new Row
-        {
-            Features = train.Features.AsSpan(r * PriceFeatures.Count, PriceFeatures.Count).ToArray(),
-            Label = train.Samples[r].Up,
-        }).ToList();
-        var view = ml.Data.LoadFromEnumerable(rows);
         var trainer = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
             NumberOfLeaves = config.Leaves,
@@ -50,7 +33,56 @@ public sealed class GbmPriceTrainer(int seed = GbmPriceTrainer.DefaultSeed)
             Verbose = false,
             Silent = true,
         });
-        var model = trainer.Fit(view);
+        return MlNetPriceExport.FitToOnnx(ml, trainer, train);
+    }
+}
+
+/// <summary>
+/// An L2-regularised logistic regression (ML.NET L-BFGS) over mean/variance-normalised features, exported to ONNX with
+/// the normaliser inside the graph: the lower-variance alternative to <see cref="GbmPriceTrainer"/>. L-BFGS is
+/// deterministic, so it needs no seeds. The settings (L2 1, no L1) are ML.NET's defaults, fixed a priori.
+/// </summary>
+public static class LogisticPriceTrainer
+{
+    public static (byte[] Onnx, string Input, string ScoreOutput) Train(PriceDataset train)
+    {
+        var ml = new MLContext(GbmPriceTrainer.DefaultSeed);
+        var pipeline = ml.Transforms.NormalizeMeanVariance(nameof(MlNetPriceExport.Row.Features))
+            .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                L2Regularization = 1f,
+                L1Regularization = 0f,
+                NumberOfThreads = 1,
+            }));
+        return MlNetPriceExport.FitToOnnx(ml, pipeline, train);
+    }
+}
+
+/// <summary>The rows ML.NET trains the price models on, and their export to an ONNX graph that reads features only.</summary>
+public static class MlNetPriceExport
+{
+    public sealed class FeaturesOnly
+    {
+        [VectorType(31)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Row
+    {
+        [VectorType(31)] public float[] Features { get; set; } = [];
+        public bool Label { get; set; }
+    }
+
+    /// <returns>The fitted model as ONNX graph bytes, its input name and the name of its raw score output.</returns>
+    public static (byte[] Onnx, string Input, string ScoreOutput) FitToOnnx<T>(MLContext ml, IEstimator<T> estimator, PriceDataset train)
+        where T : class, ITransformer
+    {
+        if (PriceFeatures.Count != 31) throw new InvalidOperationException("update Row's VectorType size to PriceFeatures.Count");
+        var rows = Enumerable.Range(0, train.Rows).Select(r => new Row
+        {
+            Features = train.Features.AsSpan(r * PriceFeatures.Count, PriceFeatures.Count).ToArray(),
+            Label = train.Samples[r].Up,
+        }).ToList();
+        var model = estimator.Fit(ml.Data.LoadFromEnumerable(rows));
         using var stream = new MemoryStream();
         // The graph's inputs are the given view's columns: features only, so serving need not feed a label.
         ml.Model.ConvertToOnnx(model, ml.Data.LoadFromEnumerable(rows.Take(1).Select(r => new FeaturesOnly { Features = r.Features })), stream);
@@ -58,7 +90,7 @@ public sealed class GbmPriceTrainer(int seed = GbmPriceTrainer.DefaultSeed)
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
         var input = session.InputMetadata.Keys.Single();
         var score = session.OutputMetadata.Keys.FirstOrDefault(k => k.StartsWith("Score", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("exported GBM has no Score output: " + string.Join(", ", session.OutputMetadata.Keys));
+            ?? throw new InvalidOperationException("exported model has no Score output: " + string.Join(", ", session.OutputMetadata.Keys));
         return (onnx, input, score);
     }
 }

@@ -10,6 +10,31 @@ using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Ml.Training.Price;
 
+/// <summary>
+/// A training recipe the walk-forward can re-run (docs/models/price.md, "Session 6"): <c>shipped</c> is
+/// <c>price-gbm-v4</c>'s; the others change one thing each.
+/// </summary>
+public sealed record WalkForwardRecipe(string Name, int CalibrationMonths, int? FitMonths, bool Logistic)
+{
+    public static readonly WalkForwardRecipe Shipped = new("shipped", 2, null, false);
+
+    public static readonly IReadOnlyList<WalkForwardRecipe> All =
+    [
+        Shipped,
+        new("calibration-6m", 6, null, false),
+        new("rolling-12m", 2, 12, false),
+        new("logistic", 2, null, true),
+    ];
+
+    public static WalkForwardRecipe? Find(string name) => All.FirstOrDefault(r => r.Name == name);
+
+    public string Describe(GbmPriceTrainer.Config config, int bag) =>
+        (Logistic ? "L2 logistic regression (L-BFGS, normalised features)"
+            : $"LightGbm {config} bag of {bag} (seeds {GbmPriceTrainer.DefaultSeed}..{GbmPriceTrainer.DefaultSeed + bag - 1})")
+        + $"; refit monthly on targets from {(FitMonths is { } m ? $"the {m} months before the calibration window" : PriceTraining.TrainFrom.ToString("yyyy-MM-dd"))}"
+        + $" to {CalibrationMonths} months before the month, Platt on those {CalibrationMonths} months";
+}
+
 /// <summary>One month of the walk-forward: what its models were fitted and calibrated on, and how they did on it.</summary>
 public sealed record WalkForwardFold(
     [property: JsonPropertyName("month")] string Month,
@@ -20,7 +45,9 @@ public sealed record WalkForwardFold(
     [property: JsonPropertyName("rise_fraction")] double RiseFraction,
     [property: JsonPropertyName("accuracy")] double Accuracy,
     [property: JsonPropertyName("mcc")] double Mcc,
-    [property: JsonPropertyName("price_only_mcc")] double PriceOnlyMcc);
+    [property: JsonPropertyName("price_only_mcc")] double PriceOnlyMcc,
+    [property: JsonPropertyName("predicted_up_fraction")] double PredictedUpFraction,
+    [property: JsonPropertyName("shipped_mcc"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ShippedMcc = null);
 
 /// <summary>The JSON of <c>eval walkforward</c>: top level = the recipe's model (with texts), as <c>eval stocknet</c> does for the ensemble.</summary>
 public sealed record WalkForwardResult(
@@ -56,20 +83,23 @@ public sealed record WalkForwardResult(
 /// </remarks>
 public sealed class StockNetWalkForward(TextWriter progress)
 {
-    /// <summary>Months between the fit set's end and the month predicted: the Platt-calibration slice (as shipped).</summary>
-    public const int CalibrationMonths = 2;
-
     /// <summary>A fold needs this many fit samples (the shipped model had 18,052); fewer say "start later".</summary>
     public const int MinimumFitSamples = 2000;
 
     public const string Model = "model";
     public const string PriceOnly = "price_only";
+    /// <summary>The shipped recipe on the same folds, when another recipe is evaluated (its paired comparison).</summary>
+    public const string Shipped = "shipped";
     public const string Persistence = StockNetEvaluation.Persistence;
     public const string AlwaysRise = StockNetEvaluation.AlwaysRise;
-    private static readonly string[] Signals = [Model, PriceOnly, Persistence, AlwaysRise];
 
-    public WalkForwardResult Run(string dataDir, DateOnly from, DateOnly to, int bag, ISentimentScorer scorer, CancellationToken ct = default)
+    /// <param name="recipe">Null: <see cref="WalkForwardRecipe.Shipped"/>.</param>
+    public WalkForwardResult Run(string dataDir, DateOnly from, DateOnly to, int bag, ISentimentScorer scorer, CancellationToken ct = default,
+        WalkForwardRecipe? recipe = null)
     {
+        recipe ??= WalkForwardRecipe.Shipped;
+        var withShipped = recipe != WalkForwardRecipe.Shipped;
+        string[] signals = withShipped ? [Model, PriceOnly, Persistence, AlwaysRise, Shipped] : [Model, PriceOnly, Persistence, AlwaysRise];
         ArgumentOutOfRangeException.ThrowIfLessThan(bag, 1);
         if (to <= from) throw new InvalidDataException($"--to ({to:yyyy-MM-dd}) must be after --from ({from:yyyy-MM-dd})");
         var clock = Stopwatch.StartNew();
@@ -79,7 +109,7 @@ public sealed class StockNetWalkForward(TextWriter progress)
         var all = PriceDataset.Build(data, PriceTraining.TrainFrom, to);
         progress.WriteLine($"samples with target days in [{PriceTraining.TrainFrom:yyyy-MM-dd}, {to:yyyy-MM-dd}): {all.Rows}");
 
-        var metrics = Signals.ToDictionary(s => s, _ => new BinaryMetrics());
+        var metrics = signals.ToDictionary(s => s, _ => new BinaryMetrics());
         var scored = new List<(DateOnly Target, bool Up, double[] P)>();
         var folds = new List<WalkForwardFold>();
         for (var month = new DateOnly(from.Year, from.Month, 1); month < to; month = month.AddMonths(1))
@@ -87,73 +117,94 @@ public sealed class StockNetWalkForward(TextWriter progress)
             ct.ThrowIfCancellationRequested();
             var start = month < from ? from : month;
             var end = month.AddMonths(1) < to ? month.AddMonths(1) : to;
-            var calibrateFrom = month.AddMonths(-CalibrationMonths);
             var test = all.Where(s => s.Target >= start && s.Target < end);
             if (test.Rows == 0) { progress.WriteLine($"{month:yyyy-MM}: no samples"); continue; }
-            var fit = all.Where(s => s.Target < calibrateFrom);
-            var cal = all.Where(s => s.Target >= calibrateFrom && s.Target < month);
-            if (fit.Rows < MinimumFitSamples)
-                throw new InvalidDataException($"{month:yyyy-MM}: only {fit.Rows} samples before {calibrateFrom:yyyy-MM-dd} to fit on (at least {MinimumFitSamples}); start the walk-forward later");
-            if (cal.Rows == 0) throw new InvalidDataException($"{month:yyyy-MM}: no samples in [{calibrateFrom:yyyy-MM-dd}, {month:yyyy-MM-dd}) to calibrate on");
-
-            var withText = FitAndPredict(fit, cal, test, config, bag, [], sectors, sectorNames, ct);
-            var priceOnly = FitAndPredict(fit, cal, test, config, bag, PriceFeatures.TextFeatureIndices, sectors, sectorNames, ct);
+            var (fit, cal) = Split(all, month, recipe);
+            var withText = FitAndPredict(fit, cal, test, config, bag, recipe.Logistic, [], sectors, sectorNames, ct);
+            var priceOnly = FitAndPredict(fit, cal, test, config, bag, recipe.Logistic, PriceFeatures.TextFeatureIndices, sectors, sectorNames, ct);
+            double[]? shipped = null;
+            if (withShipped)
+            {
+                var (shippedFit, shippedCal) = Split(all, month, WalkForwardRecipe.Shipped);
+                shipped = FitAndPredict(shippedFit, shippedCal, test, config, bag, false, [], sectors, sectorNames, ct);
+            }
             var fold = new BinaryMetrics();
             var foldPriceOnly = new BinaryMetrics();
+            var foldShipped = new BinaryMetrics();
             for (var i = 0; i < test.Rows; i++)
             {
                 var sample = test.Samples[i];
-                double[] p = [withText[i], priceOnly[i], SignalMix.Persistence(test.Features[i * PriceFeatures.Count]), SignalMix.AlwaysRise];
-                for (var k = 0; k < Signals.Length; k++)
-                    if (!double.IsNaN(p[k])) metrics[Signals[k]].Add(p[k], sample.Up);
+                double[] p = [withText[i], priceOnly[i], SignalMix.Persistence(test.Features[i * PriceFeatures.Count]), SignalMix.AlwaysRise,
+                    .. shipped is null ? [] : new[] { shipped[i] }];
+                for (var k = 0; k < signals.Length; k++)
+                    if (!double.IsNaN(p[k])) metrics[signals[k]].Add(p[k], sample.Up);
                 fold.Add(p[0], sample.Up);
                 foldPriceOnly.Add(p[1], sample.Up);
+                if (shipped is not null) foldShipped.Add(shipped[i], sample.Up);
                 scored.Add((sample.Target, sample.Up, p));
             }
             var days = test.Samples.Select(s => s.Target).Distinct().Count();
             folds.Add(new WalkForwardFold($"{month:yyyy-MM}", fit.Rows, cal.Rows, test.Rows, days,
                 SignalResult.Round(test.Samples.Count(s => s.Up) / (double)test.Rows), SignalResult.Round(fold.Accuracy), SignalResult.Round(fold.Mcc),
-                SignalResult.Round(foldPriceOnly.Mcc)));
+                SignalResult.Round(foldPriceOnly.Mcc), SignalResult.Round((double)(fold.TruePositive + fold.FalsePositive) / fold.Count),
+                shipped is null ? null : SignalResult.Round(foldShipped.Mcc)));
             progress.WriteLine($"{month:yyyy-MM}: fit {fit.Rows}, calibrate {cal.Rows}, test {test.Rows} on {days} days: "
-                + $"accuracy {fold.Accuracy:P2}, MCC {fold.Mcc:F3} (price-only {foldPriceOnly.Mcc:F3}) [{clock.Elapsed.TotalSeconds:F0} s]");
+                + $"accuracy {fold.Accuracy:P2}, MCC {fold.Mcc:F3} (price-only {foldPriceOnly.Mcc:F3}"
+                + (shipped is null ? "" : $", shipped recipe {foldShipped.Mcc:F3}") + $") [{clock.Elapsed.TotalSeconds:F0} s]");
         }
 
         var byDay = scored.GroupBy(x => x.Target).OrderBy(g => g.Key).ToList();
         List<(Confusion A, Confusion B)> DayCounts(int a, int b) => [.. byDay.Select(g => g.Where(x => !double.IsNaN(x.P[a]) && !double.IsNaN(x.P[b]))
             .Aggregate((A: default(Confusion), B: default(Confusion)), (c, x) => (c.A.With(x.P[a], x.Up), c.B.With(x.P[b], x.Up))))];
-        var bySignal = Signals.Select((s, k) => (s, k)).ToDictionary(x => x.s, x => SignalResult.From(metrics[x.s], [.. DayCounts(x.k, x.k).Select(d => d.A)]));
+        var bySignal = signals.Select((s, k) => (s, k)).ToDictionary(x => x.s, x => SignalResult.From(metrics[x.s], [.. DayCounts(x.k, x.k).Select(d => d.A)]));
         var comparisons = new Dictionary<string, SignalComparison>();
         if (scored.Count > 0)
         {
             comparisons[$"{Model}-{PriceOnly}"] = SignalComparison.From(DayCounts(0, 1));
             comparisons[$"{Model}-{Persistence}"] = SignalComparison.From(DayCounts(0, 2));
+            if (withShipped) comparisons[$"{Model}-{Shipped}"] = SignalComparison.From(DayCounts(0, 4));
         }
         var model = metrics[Model];
         return new WalkForwardResult(model.Count, SignalResult.Round(model.Count == 0 ? 0 : model.Accuracy), SignalResult.Round(model.Mcc),
             SignalResult.Round(model.Count == 0 ? 0 : model.Brier), bySignal, comparisons, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"),
             byDay.Count, SignalResult.Round(scored.Count == 0 ? 0 : scored.Count(x => x.Up) / (double)scored.Count),
-            $"LightGbm {config} bag of {bag} (seeds {GbmPriceTrainer.DefaultSeed}..{GbmPriceTrainer.DefaultSeed + bag - 1}); refit monthly on "
-            + $"targets from {PriceTraining.TrainFrom:yyyy-MM-dd} to {CalibrationMonths} months before the month, Platt on those {CalibrationMonths} months",
+            $"{recipe.Name}: {recipe.Describe(config, bag)}",
             folds, Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 
-    /// <summary>The recipe on one fold: K seeds fitted on <paramref name="fit"/>, their mean score Platt-calibrated on <paramref name="cal"/>.</summary>
-    private static double[] FitAndPredict(PriceDataset fit, PriceDataset cal, PriceDataset test, GbmPriceTrainer.Config config, int bag, int[] masked,
-        Dictionary<string, int> sectors, string[] sectorNames, CancellationToken ct)
+    /// <summary>The samples a fold for <paramref name="month"/> fits and calibrates on: all with target days before the month.</summary>
+    private static (PriceDataset Fit, PriceDataset Calibrate) Split(PriceDataset all, DateOnly month, WalkForwardRecipe recipe)
+    {
+        var calibrateFrom = month.AddMonths(-recipe.CalibrationMonths);
+        var fitFrom = recipe.FitMonths is { } m ? calibrateFrom.AddMonths(-m) : DateOnly.MinValue;
+        var fit = all.Where(s => s.Target >= fitFrom && s.Target < calibrateFrom);
+        var cal = all.Where(s => s.Target >= calibrateFrom && s.Target < month);
+        if (fit.Rows < MinimumFitSamples)
+            throw new InvalidDataException($"{month:yyyy-MM}: only {fit.Rows} samples before {calibrateFrom:yyyy-MM-dd} to fit on (at least {MinimumFitSamples}); start the walk-forward later");
+        if (cal.Rows == 0) throw new InvalidDataException($"{month:yyyy-MM}: no samples in [{calibrateFrom:yyyy-MM-dd}, {month:yyyy-MM-dd}) to calibrate on");
+        return (fit, cal);
+    }
+
+    /// <summary>
+    /// The recipe on one fold: K LightGbm seeds (or the logistic regression) fitted on <paramref name="fit"/>, their mean
+    /// score Platt-calibrated on <paramref name="cal"/>.
+    /// </summary>
+    private static double[] FitAndPredict(PriceDataset fit, PriceDataset cal, PriceDataset test, GbmPriceTrainer.Config config, int bag, bool logistic,
+        int[] masked, Dictionary<string, int> sectors, string[] sectorNames, CancellationToken ct)
     {
         var fitMasked = fit.Masked(masked);
         var members = new List<byte[]>(bag);
         string input = "", output = "";
-        for (var k = 0; k < bag; k++)
+        for (var k = 0; k < (logistic ? 1 : bag); k++)
         {
             ct.ThrowIfCancellationRequested();
-            (var onnx, input, output) = new GbmPriceTrainer(GbmPriceTrainer.DefaultSeed + k).Train(fitMasked, config);
+            (var onnx, input, output) = logistic ? LogisticPriceTrainer.Train(fitMasked) : new GbmPriceTrainer(GbmPriceTrainer.DefaultSeed + k).Train(fitMasked, config);
             members.Add(onnx);
         }
-        var graph = bag == 1 ? members[0] : OnnxGraphAverage.Average(members, output);
+        var graph = members.Count == 1 ? members[0] : OnnxGraphAverage.Average(members, output);
         var card = new PriceModelCard
         {
-            Name = "price-gbm-walkforward", Version = PriceTraining.ModelVersion, Kind = "gbm", FeaturesInput = input, ScoreOutput = output,
+            Name = "price-walkforward", Version = PriceTraining.ModelVersion, Kind = logistic ? "logistic" : "gbm", FeaturesInput = input, ScoreOutput = output,
             FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fitMasked.FeatureMeans(), CalibrationA = 1, CalibrationB = 0,
             Sectors = sectors, SectorNames = sectorNames, TrainedOn = $"{fit.Rows} samples",
         };
