@@ -19,26 +19,15 @@ public sealed class TreeEnsemble
 {
     private enum Mode : byte { Leaf, Leq, Lt, Gte, Gt, Eq, Neq }
 
-    // One entry per node, all trees together; a leaf has Feature = -1 and its (weighted) value in LeafValue.
-    private readonly int[] _feature;
-    private readonly float[] _threshold;
-    private readonly Mode[] _mode;
-    private readonly bool[] _missingTrue;
-    private readonly int[] _trueChild;
-    private readonly int[] _falseChild;
-    private readonly double[] _leafValue;
+    // One entry per node, all trees together (one array of structs: a walk touches one cache line per node); a leaf has
+    // Feature = -1 and its (weighted) value in Value.
+    private readonly Node[] _nodes;
     private readonly int[] _roots;
     private readonly int[][] _treeFeatures;
 
     private TreeEnsemble(List<Node> nodes, List<int> roots, double bias, int featureCount)
     {
-        _feature = [.. nodes.Select(n => n.Mode == Mode.Leaf ? -1 : n.Feature)];
-        _threshold = [.. nodes.Select(n => n.Threshold)];
-        _mode = [.. nodes.Select(n => n.Mode)];
-        _missingTrue = [.. nodes.Select(n => n.MissingTrue)];
-        _trueChild = [.. nodes.Select(n => n.True)];
-        _falseChild = [.. nodes.Select(n => n.False)];
-        _leafValue = [.. nodes.Select(n => n.Value)];
+        _nodes = [.. nodes.Select(n => n.Mode == Mode.Leaf ? n with { Feature = -1 } : n)];
         _roots = [.. roots];
         Bias = bias;
         FeatureCount = featureCount;
@@ -49,10 +38,10 @@ public sealed class TreeEnsemble
             var stack = new Stack<int>([_roots[t]]);
             while (stack.TryPop(out var n))
             {
-                if (_feature[n] < 0) continue;
-                used.Add(_feature[n]);
-                stack.Push(_trueChild[n]);
-                stack.Push(_falseChild[n]);
+                if (_nodes[n].Feature < 0) continue;
+                used.Add(_nodes[n].Feature);
+                stack.Push(_nodes[n].True);
+                stack.Push(_nodes[n].False);
             }
             _treeFeatures[t] = [.. used];
         }
@@ -68,43 +57,43 @@ public sealed class TreeEnsemble
 
     /// <summary>The distinct thresholds the trees compare feature <paramref name="feature"/> with, ascending.</summary>
     public IReadOnlyList<float> Thresholds(int feature) =>
-        [.. Enumerable.Range(0, _feature.Length).Where(n => _feature[n] == feature).Select(n => _threshold[n]).Distinct().Order()];
+        [.. _nodes.Where(n => n.Feature == feature).Select(n => n.Threshold).Distinct().Order()];
 
     /// <summary>The score ONNX Runtime computes for this row (in double; the runtime sums in float).</summary>
     public double Score(ReadOnlySpan<float> x)
     {
         var sum = Bias;
-        foreach (var root in _roots) sum += _leafValue[Leaf(root, x)];
+        foreach (var root in _roots) sum += _nodes[Leaf(root, x)].Value;
         return sum;
     }
 
     /// <summary>The (weighted) value of the leaf tree <paramref name="tree"/> sends the row to.</summary>
-    public double TreeValue(int tree, ReadOnlySpan<float> x) => _leafValue[Leaf(_roots[tree], x)];
+    public double TreeValue(int tree, ReadOnlySpan<float> x) => _nodes[Leaf(_roots[tree], x)].Value;
 
     internal int Root(int tree) => _roots[tree];
-    internal bool IsLeaf(int node) => _feature[node] < 0;
-    internal int Feature(int node) => _feature[node];
-    internal double LeafValue(int node) => _leafValue[node];
+    internal bool IsLeaf(int node) => _nodes[node].Feature < 0;
+    internal int Feature(int node) => _nodes[node].Feature;
+    internal double LeafValue(int node) => _nodes[node].Value;
 
     /// <summary>The child a value of this node's feature goes to.</summary>
     internal int Child(int node, float value)
     {
-        var th = _threshold[node];
-        var goesTrue = _mode[node] switch
+        ref readonly var n = ref _nodes[node];
+        var goesTrue = n.Mode switch
         {
-            Mode.Leq => value <= th,
-            Mode.Lt => value < th,
-            Mode.Gte => value >= th,
-            Mode.Gt => value > th,
-            Mode.Eq => value == th,
-            _ => value != th,
-        } || (_missingTrue[node] && float.IsNaN(value));
-        return goesTrue ? _trueChild[node] : _falseChild[node];
+            Mode.Leq => value <= n.Threshold,
+            Mode.Lt => value < n.Threshold,
+            Mode.Gte => value >= n.Threshold,
+            Mode.Gt => value > n.Threshold,
+            Mode.Eq => value == n.Threshold,
+            _ => value != n.Threshold,
+        } || (n.MissingTrue && float.IsNaN(value));
+        return goesTrue ? n.True : n.False;
     }
 
     private int Leaf(int node, ReadOnlySpan<float> x)
     {
-        while (_feature[node] >= 0) node = Child(node, x[_feature[node]]);
+        while (_nodes[node].Feature >= 0) node = Child(node, x[_nodes[node].Feature]);
         return node;
     }
 
