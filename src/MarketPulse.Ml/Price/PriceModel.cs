@@ -33,6 +33,11 @@ public sealed class PriceModel : IDisposable
     public const string DefaultFileName = "price.onnx";
     private readonly InferenceSession _session;
     private readonly int _featureCount;
+    // Set for a tree-ensemble graph: its trees, and the explanations' reference row (training means, masked features 0).
+    private readonly TreeEnsemble? _trees;
+    private readonly float[] _reference = [];
+    private readonly double _referenceScore;
+    private readonly double _referenceProbability;
 
     public PriceModel(byte[] onnx, PriceModelCard card)
     {
@@ -51,11 +56,6 @@ public sealed class PriceModel : IDisposable
             _referenceProbability = Calibrate(_referenceScore);
         }
     }
-
-    private readonly TreeEnsemble? _trees;
-    private readonly float[] _reference = [];
-    private readonly double _referenceScore;
-    private readonly double _referenceProbability;
 
     public PriceExplanation Explanation => _trees is null ? PriceExplanation.Occlusion : PriceExplanation.Shapley;
     /// <summary>Why the model is explained by occlusion ("" when by Shapley values).</summary>
@@ -167,7 +167,7 @@ public sealed class PriceModel : IDisposable
     /// The probability comes from the runtime, as without the explanation; φ (score units, Σφ = s(x) − s(reference)) from
     /// the trees. p − p(reference) is split in proportion to φ with the secant slope of the calibration between the two
     /// scores, (p − p(reference)) / (s(x) − s(reference)) (its derivative when the scores are equal, so cancelling φ stay
-    /// visible). The trees sum in double and the runtime in float, so k·Σφ misses p − p(reference) by ~1e-7; that rest
+    /// visible). The trees sum in double and the runtime in float, so slope·Σφ misses p − p(reference) by ~1e-7; that rest
     /// goes to the features in proportion to |φ|, which keeps the shares exactly additive and a zero φ zero.
     /// </summary>
     private PricePrediction PredictExplainedByShapley(float[] features, int top)

@@ -42,6 +42,25 @@ public class PriceExplanationTests(StockNetFixture fixture)
     }
 
     [Fact]
+    public void MaskedFeaturesAreLeftOutAndTheRestAddUpToTheMaskedReference()
+    {
+        // The price-only baseline masks the 7 text features: 0 in the row and in the reference, so no share and no entry.
+        using var model = PriceModel.Load(Repo.Path("models", "price-baseline.onnx"));
+        Assert.Equal(PriceExplanation.Shapley, model.Explanation);
+        Assert.Equal(7, model.Card.MaskedFeatures.Length);
+        var reference = (float[])model.Card.FeatureMeans.Clone();
+        foreach (var i in model.Card.MaskedFeatures) reference[i] = 0;
+        var pReference = model.Calibrate(model.Scores(reference, null, 1)[0]);
+        foreach (var row in TreeShapleyTests.Rows(fixture, 10, 0))
+        {
+            var prediction = model.PredictRow(row, topContributions: F);
+            Assert.Equal(F - 7, prediction.TopContributions.Count);
+            Assert.DoesNotContain(prediction.TopContributions, c => model.Card.MaskedFeatures.Contains(Array.IndexOf(PriceFeatures.Names, c.Feature)));
+            Assert.True(Math.Abs(prediction.TopContributions.Sum(c => c.Contribution) - (prediction.ProbabilityUp - pReference)) < 1e-9);
+        }
+    }
+
+    [Fact]
     public void ShapleySharesFollowTheTreesValuesInProbabilityUnits()
     {
         // Small moves: p − p(reference) ≈ σ'·A·Σφ, so each share must be close to σ'·A·φ_j from the trees alone.
