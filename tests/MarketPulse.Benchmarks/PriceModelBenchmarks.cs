@@ -8,8 +8,9 @@ namespace MarketPulse.Benchmarks;
 
 /// <summary>
 /// Cost of one price prediction as the service makes it at a daily close: features from 60 real StockNet bars and the
-/// ticker's tweets, one ONNX Runtime run (one thread), calibration; and with the occlusion explanation (one batched run
-/// of 1 + 31 + 7 rows). The shipped model (<c>models/price.onnx</c>; <c>price-gbm-v4</c>, a 16-seed LightGbm bag in one graph, since the seed-bag retraining) and the
+/// ticker's tweets, one ONNX Runtime run (one thread), calibration; and with the explanation (for these tree ensembles:
+/// exact Shapley values walked from the trees read out of the graph, <c>TreeShapley</c>; occlusion before, one batched
+/// run of 1 + 31 rows). The shipped model (<c>models/price.onnx</c>; <c>price-gbm-v4</c>, a 16-seed LightGbm bag in one graph, since the seed-bag retraining) and the
 /// price-only GBM baseline (<c>models/price-baseline.onnx</c>).
 /// </summary>
 [MemoryDiagnoser]

@@ -117,7 +117,7 @@ public sealed record SignalPrediction(
     [property: Id(7)] DateOnly BasisDay,
     [property: Id(8)] IReadOnlyList<FeatureContributionDto>? TopFeatures = null);
 
-/// <summary>One input's share of a model's prediction (probability with the input as seen minus with it at its training mean).</summary>
+/// <summary>One input's share of a model's prediction: for the tree models its additive share of p − p(all inputs at their training means), else p minus p with this input alone at its mean.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.featurecontribution")]
 public sealed record FeatureContributionDto(
     [property: Id(0)] string Feature,

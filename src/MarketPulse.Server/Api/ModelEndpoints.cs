@@ -26,7 +26,7 @@ public static class ModelEndpoints
     [
         priceModel is null
             ? new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65].")
-            : new("price", "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by occlusion against training means (docs/models/price.md)."),
+            : new("price", "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by exact Shapley values from its trees against the training means, additive in probability (occlusion for a model that is not a tree ensemble; docs/models/price.md)."),
         sentimentTransformer is null
             ? new("sentiment", "lexicon", sentimentModel, "VADER lexicon scorer over the ticker's texts; the signal is their time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day).")
             : new("sentiment", "model", sentimentTransformer, $"Fine-tuned MiniLM-L6 transformer (Financial PhraseBank) served by ONNX Runtime, refining every text after the lexicon ({sentimentModel}) has scored it at once{TemperatureNote(sentimentTemperature)}; the signal is the texts' time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day) (docs/models/sentiment.md)."),

@@ -7,7 +7,7 @@ namespace MarketPulse.Ml.Tests.Price;
 public class PriceModelTests(StockNetFixture fixture)
 {
     [Fact]
-    public void ShippedModelExplainsEachPredictionByOcclusion()
+    public void ShippedModelExplainsEachPrediction()
     {
         using var model = Repo.ShippedPriceModel();
         var inputs = fixture.Data.Inputs("MSFT", new DateOnly(2015, 9, 22));
@@ -22,19 +22,8 @@ public class PriceModelTests(StockNetFixture fixture)
         Assert.True(explained.TopContributions.Zip(explained.TopContributions.Skip(1)).All(p => Math.Abs(p.First.Contribution) >= Math.Abs(p.Second.Contribution)));
         Assert.Contains(explained.TopContributions, c => c.Contribution != 0);
 
-        // Occlusion: setting the top feature to its training mean moves the probability by exactly its contribution.
-        var top = explained.TopContributions[0];
-        var index = Array.IndexOf(PriceFeatures.Names, top.Feature);
-        if (index >= 0)
-        {
-            var features = new float[PriceFeatures.Count];
-            var sequence = new float[PriceFeatures.SequenceDays * PriceFeatures.SequenceWidth];
-            PriceFeatures.TryCompute(inputs, features);
-            PriceFeatures.TryComputeSequence(inputs, sequence);
-            features[index] = model.Card.FeatureMeans[index];
-            var occluded = model.Calibrate(model.Scores(features, sequence, 1)[0]);
-            Assert.Equal(explained.ProbabilityUp - occluded, top.Contribution, 6);
-        }
+        // Shapley values against the training means (TreeShapleyTests): the top share is this feature's part of p - p(means).
+        Assert.Equal(PriceExplanation.Shapley, model.Explanation);
     }
 
     [Fact]
