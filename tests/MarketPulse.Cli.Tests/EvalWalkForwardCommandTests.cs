@@ -16,12 +16,12 @@ public sealed class EvalWalkForwardCommandTests
     public async Task Each_month_is_predicted_by_models_fitted_on_earlier_targets_only()
     {
         var data = SharedData.Path("stocknet");
-        var (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-09-01", "--bag", "1");
+        var (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-09-01", "--bag", "1", "--sentiment", "lexicon");
         Assert.True(exit == 0, stderr);
         var august = LastJson(stdout);
         // A second run that also loads and predicts September: August's fold must not change (September's samples are in
         // memory but must not reach a model that predicts August).
-        (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-10-01", "--bag", "1");
+        (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-10-01", "--bag", "1", "--sentiment", "lexicon");
         Assert.True(exit == 0, stderr);
         var both = LastJson(stdout);
 
@@ -43,13 +43,25 @@ public sealed class EvalWalkForwardCommandTests
         Assert.Equal(both.GetProperty("mcc").GetDouble(), bySignal.GetProperty("model").GetProperty("mcc").GetDouble());
         Assert.True(both.GetProperty("comparisons").TryGetProperty("model-price_only", out _));
         Assert.Contains("2015-09: fit", stderr);
+
+        // The service's backtest with the same monthly models gives the walk-forward's own price numbers (one model per
+        // target month through the live code path), and adds the ensemble on top.
+        var service = both.GetProperty("service");
+        var servicePrice = service.GetProperty("by_signal").GetProperty("price");
+        var model = bySignal.GetProperty("model");
+        foreach (var key in new[] { "n", "accuracy", "mcc", "brier" })
+            Assert.Equal(model.GetProperty(key).GetDouble(), servicePrice.GetProperty(key).GetDouble());
+        Assert.Equal(bySignal.GetProperty("price_only").GetProperty("mcc").GetDouble(),
+            service.GetProperty("by_signal").GetProperty("price_only").GetProperty("mcc").GetDouble());
+        Assert.Equal(2_555, service.GetProperty("by_signal").GetProperty("ensemble").GetProperty("n").GetInt64());
+        Assert.Equal("shipped walk-forward", service.GetProperty("price_model").GetString());
     }
 
     [Fact]
     public async Task A_candidate_recipe_is_compared_with_the_shipped_recipe_on_the_same_folds()
     {
         var data = SharedData.Path("stocknet");
-        string[] month = ["--data", data, "--from", "2015-07-01", "--to", "2015-08-01", "--bag", "1"];
+        string[] month = ["--data", data, "--from", "2015-07-01", "--to", "2015-08-01", "--bag", "1", "--sentiment", "lexicon"];
         var (exit, stdout, stderr) = await RunCliAsync(["eval", "walkforward", .. month]);
         Assert.True(exit == 0, stderr);
         var shipped = LastJson(stdout).GetProperty("folds")[0];
@@ -70,6 +82,9 @@ public sealed class EvalWalkForwardCommandTests
         (exit, _, stderr) = await RunCliAsync(["eval", "walkforward", .. month, "--recipe", "magic"]);
         Assert.Equal(2, exit);
         Assert.Contains("magic", stderr);
+        (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--sentiment", "vibes");
+        Assert.Equal(2, exit);
+        Assert.Contains("vibes", stderr);
     }
 
     [Fact]

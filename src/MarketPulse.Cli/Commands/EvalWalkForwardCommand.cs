@@ -30,12 +30,19 @@ public static class EvalWalkForwardCommand
             Description = "Training recipe: shipped (price-gbm-v4's), or a candidate (calibration-6m, rolling-12m, logistic), which is then compared with the shipped recipe on the same folds.",
         };
         recipe.AcceptOnlyFromAmong([.. WalkForwardRecipe.All.Select(r => r.Name)]);
+        var sentiment = new Option<string>("--sentiment")
+        {
+            DefaultValueFactory = _ => "transformer",
+            Description = "Scorer of the sentiment signal in the service backtest (\"service\" in the JSON): transformer (the production model; default) or lexicon (faster). The price model's text features always use the lexicon, as in training.",
+        };
+        sentiment.AcceptOnlyFromAmong("transformer", "lexicon");
         var command = new Command("walkforward", "Walk-forward evaluation of the price model's recipe on StockNet-layout data: refit monthly on earlier targets only, score every month out of sample.");
         command.Options.Add(data);
         command.Options.Add(from);
         command.Options.Add(to);
         command.Options.Add(bag);
         command.Options.Add(recipe);
+        command.Options.Add(sentiment);
         command.SetAction(async (parseResult, ct) =>
         {
             var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
@@ -48,8 +55,9 @@ public static class EvalWalkForwardCommand
             try
             {
                 StockNetData.RequireLayout(dir);
+                using var transformer = parseResult.GetValue(sentiment) == "transformer" ? EvalSentimentCommand.LoadShippedTransformer() : null;
                 result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, EvalSentimentCommand.LoadShippedScorer(), ct,
-                    WalkForwardRecipe.Find(parseResult.GetValue(recipe)!));
+                    WalkForwardRecipe.Find(parseResult.GetValue(recipe)!), transformer);
             }
             catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {

@@ -65,6 +65,13 @@ public sealed record WalkForwardResult(
     [property: JsonPropertyName("folds")] IReadOnlyList<WalkForwardFold> Folds,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>
+    /// The whole service's answer over the same period: the causal StockNet backtest (<see cref="StockNetEvaluation"/>:
+    /// sentiment, persistence, the per-ticker Hedge mix and the market-wide stacking ensemble, learning from realised
+    /// outcomes from <c>from</c> on) with each month's price call from that month's refitted models.
+    /// </summary>
+    [JsonPropertyName("service")] public StockNetEvalResult? Service { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 }
 
@@ -93,9 +100,11 @@ public sealed class StockNetWalkForward(TextWriter progress)
     public const string Persistence = StockNetEvaluation.Persistence;
     public const string AlwaysRise = StockNetEvaluation.AlwaysRise;
 
+    /// <param name="scorer">The lexicon behind the price model's text features (as in training).</param>
     /// <param name="recipe">Null: <see cref="WalkForwardRecipe.Shipped"/>.</param>
+    /// <param name="signalScorer">The sentiment signal's scorer in the service backtest (the production transformer); null: <paramref name="scorer"/>.</param>
     public WalkForwardResult Run(string dataDir, DateOnly from, DateOnly to, int bag, ISentimentScorer scorer, CancellationToken ct = default,
-        WalkForwardRecipe? recipe = null)
+        WalkForwardRecipe? recipe = null, IBatchSentimentScorer? signalScorer = null)
     {
         recipe ??= WalkForwardRecipe.Shipped;
         var withShipped = recipe != WalkForwardRecipe.Shipped;
@@ -105,71 +114,88 @@ public sealed class StockNetWalkForward(TextWriter progress)
         var clock = Stopwatch.StartNew();
         var config = PriceTraining.GbmGrid[0];
         var (sectors, sectorNames) = PriceTraining.LoadSectors(dataDir);
-        var data = StockNetData.Load(dataDir, scorer, s => sectors.GetValueOrDefault(s, -1), PriceTraining.TrainFrom.AddDays(-15), to, progress);
+        var data = StockNetData.Load(dataDir, scorer, s => sectors.GetValueOrDefault(s, -1), PriceTraining.TrainFrom.AddDays(-15), to, progress, signalScorer);
         var all = PriceDataset.Build(data, PriceTraining.TrainFrom, to);
         progress.WriteLine($"samples with target days in [{PriceTraining.TrainFrom:yyyy-MM-dd}, {to:yyyy-MM-dd}): {all.Rows}");
 
         var metrics = signals.ToDictionary(s => s, _ => new BinaryMetrics());
-        var scored = new List<(DateOnly Target, bool Up, double[] P)>();
+        var scored = new ScoredCalls(signals);
         var folds = new List<WalkForwardFold>();
-        for (var month = new DateOnly(from.Year, from.Month, 1); month < to; month = month.AddMonths(1))
+        // Each month's refitted models (with texts, price-only), kept for the service backtest below.
+        var models = new Dictionary<DateOnly, (PriceModel Model, PriceModel PriceOnly)>();
+        StockNetEvalResult? service;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var start = month < from ? from : month;
-            var end = month.AddMonths(1) < to ? month.AddMonths(1) : to;
-            var test = all.Where(s => s.Target >= start && s.Target < end);
-            if (test.Rows == 0) { progress.WriteLine($"{month:yyyy-MM}: no samples"); continue; }
-            var (fit, cal) = Split(all, month, recipe);
-            var withText = FitAndPredict(fit, cal, test, config, bag, recipe.Logistic, [], sectors, sectorNames, ct);
-            var priceOnly = FitAndPredict(fit, cal, test, config, bag, recipe.Logistic, PriceFeatures.TextFeatureIndices, sectors, sectorNames, ct);
-            double[]? shipped = null;
-            if (withShipped)
+            for (var month = new DateOnly(from.Year, from.Month, 1); month < to; month = month.AddMonths(1))
             {
-                var (shippedFit, shippedCal) = Split(all, month, WalkForwardRecipe.Shipped);
-                shipped = FitAndPredict(shippedFit, shippedCal, test, config, bag, false, [], sectors, sectorNames, ct);
+                ct.ThrowIfCancellationRequested();
+                var start = month < from ? from : month;
+                var end = month.AddMonths(1) < to ? month.AddMonths(1) : to;
+                var test = all.Where(s => s.Target >= start && s.Target < end);
+                var (fit, cal) = Split(all, month, recipe);
+                var fitted = (Model: Fit(fit, cal, config, bag, recipe.Logistic, [], sectors, sectorNames, ct),
+                    PriceOnly: Fit(fit, cal, config, bag, recipe.Logistic, PriceFeatures.TextFeatureIndices, sectors, sectorNames, ct));
+                models[month] = fitted;
+                // The backtest issues calls for every trading day, labelled or not, so a month without samples still needs its models.
+                if (test.Rows == 0) { progress.WriteLine($"{month:yyyy-MM}: no samples"); continue; }
+                var withText = Predict(fitted.Model, test);
+                var priceOnly = Predict(fitted.PriceOnly, test);
+                double[]? shipped = null;
+                if (withShipped)
+                {
+                    var (shippedFit, shippedCal) = Split(all, month, WalkForwardRecipe.Shipped);
+                    using var shippedModel = Fit(shippedFit, shippedCal, config, bag, false, [], sectors, sectorNames, ct);
+                    shipped = Predict(shippedModel, test);
+                }
+                var fold = new BinaryMetrics();
+                var foldPriceOnly = new BinaryMetrics();
+                var foldShipped = new BinaryMetrics();
+                for (var i = 0; i < test.Rows; i++)
+                {
+                    var sample = test.Samples[i];
+                    double[] p = [withText[i], priceOnly[i], SignalMix.Persistence(test.Features[i * PriceFeatures.Count]), SignalMix.AlwaysRise,
+                        .. shipped is null ? [] : new[] { shipped[i] }];
+                    for (var k = 0; k < signals.Length; k++)
+                        if (!double.IsNaN(p[k])) metrics[signals[k]].Add(p[k], sample.Up);
+                    fold.Add(p[0], sample.Up);
+                    foldPriceOnly.Add(p[1], sample.Up);
+                    if (shipped is not null) foldShipped.Add(shipped[i], sample.Up);
+                    scored.Add(sample.Target, sample.Up, p);
+                }
+                var days = test.Samples.Select(s => s.Target).Distinct().Count();
+                folds.Add(new WalkForwardFold($"{month:yyyy-MM}", fit.Rows, cal.Rows, test.Rows, days,
+                    SignalResult.Round(test.Samples.Count(s => s.Up) / (double)test.Rows), SignalResult.Round(fold.Accuracy), SignalResult.Round(fold.Mcc),
+                    SignalResult.Round(foldPriceOnly.Mcc), SignalResult.Round((double)(fold.TruePositive + fold.FalsePositive) / fold.Count),
+                    shipped is null ? null : SignalResult.Round(foldShipped.Mcc)));
+                progress.WriteLine($"{month:yyyy-MM}: fit {fit.Rows}, calibrate {cal.Rows}, test {test.Rows} on {days} days: "
+                    + $"accuracy {fold.Accuracy:P2}, MCC {fold.Mcc:F3} (price-only {foldPriceOnly.Mcc:F3}"
+                    + (shipped is null ? "" : $", shipped recipe {foldShipped.Mcc:F3}") + $") [{clock.Elapsed.TotalSeconds:F0} s]");
             }
-            var fold = new BinaryMetrics();
-            var foldPriceOnly = new BinaryMetrics();
-            var foldShipped = new BinaryMetrics();
-            for (var i = 0; i < test.Rows; i++)
-            {
-                var sample = test.Samples[i];
-                double[] p = [withText[i], priceOnly[i], SignalMix.Persistence(test.Features[i * PriceFeatures.Count]), SignalMix.AlwaysRise,
-                    .. shipped is null ? [] : new[] { shipped[i] }];
-                for (var k = 0; k < signals.Length; k++)
-                    if (!double.IsNaN(p[k])) metrics[signals[k]].Add(p[k], sample.Up);
-                fold.Add(p[0], sample.Up);
-                foldPriceOnly.Add(p[1], sample.Up);
-                if (shipped is not null) foldShipped.Add(shipped[i], sample.Up);
-                scored.Add((sample.Target, sample.Up, p));
-            }
-            var days = test.Samples.Select(s => s.Target).Distinct().Count();
-            folds.Add(new WalkForwardFold($"{month:yyyy-MM}", fit.Rows, cal.Rows, test.Rows, days,
-                SignalResult.Round(test.Samples.Count(s => s.Up) / (double)test.Rows), SignalResult.Round(fold.Accuracy), SignalResult.Round(fold.Mcc),
-                SignalResult.Round(foldPriceOnly.Mcc), SignalResult.Round((double)(fold.TruePositive + fold.FalsePositive) / fold.Count),
-                shipped is null ? null : SignalResult.Round(foldShipped.Mcc)));
-            progress.WriteLine($"{month:yyyy-MM}: fit {fit.Rows}, calibrate {cal.Rows}, test {test.Rows} on {days} days: "
-                + $"accuracy {fold.Accuracy:P2}, MCC {fold.Mcc:F3} (price-only {foldPriceOnly.Mcc:F3}"
-                + (shipped is null ? "" : $", shipped recipe {foldShipped.Mcc:F3}") + $") [{clock.Elapsed.TotalSeconds:F0} s]");
+
+            progress.WriteLine("the service's backtest with the refitted models (sentiment, Hedge, stacking ensemble):");
+            (PriceModel Model, PriceModel PriceOnly) For(DateOnly t) => models[new DateOnly(t.Year, t.Month, 1)];
+            service = models.Count == 0 ? null : StockNetEvaluation.Run(data,
+                new PriceModelSchedule(t => For(t).Model, t => For(t).PriceOnly, $"{recipe.Name} walk-forward"), from, to, progress, ct);
+        }
+        finally
+        {
+            foreach (var (withText, priceOnly) in models.Values) { withText.Dispose(); priceOnly.Dispose(); }
         }
 
-        var byDay = scored.GroupBy(x => x.Target).OrderBy(g => g.Key).ToList();
-        List<(Confusion A, Confusion B)> DayCounts(int a, int b) => [.. byDay.Select(g => g.Where(x => !double.IsNaN(x.P[a]) && !double.IsNaN(x.P[b]))
-            .Aggregate((A: default(Confusion), B: default(Confusion)), (c, x) => (c.A.With(x.P[a], x.Up), c.B.With(x.P[b], x.Up))))];
-        var bySignal = signals.Select((s, k) => (s, k)).ToDictionary(x => x.s, x => SignalResult.From(metrics[x.s], [.. DayCounts(x.k, x.k).Select(d => d.A)]));
+        var bySignal = signals.ToDictionary(x => x, x => scored.Result(x, metrics[x]));
         var comparisons = new Dictionary<string, SignalComparison>();
         if (scored.Count > 0)
         {
-            comparisons[$"{Model}-{PriceOnly}"] = SignalComparison.From(DayCounts(0, 1));
-            comparisons[$"{Model}-{Persistence}"] = SignalComparison.From(DayCounts(0, 2));
-            if (withShipped) comparisons[$"{Model}-{Shipped}"] = SignalComparison.From(DayCounts(0, 4));
+            comparisons[$"{Model}-{PriceOnly}"] = scored.Compare(Model, PriceOnly);
+            comparisons[$"{Model}-{Persistence}"] = scored.Compare(Model, Persistence);
+            if (withShipped) comparisons[$"{Model}-{Shipped}"] = scored.Compare(Model, Shipped);
         }
         var model = metrics[Model];
         return new WalkForwardResult(model.Count, SignalResult.Round(model.Count == 0 ? 0 : model.Accuracy), SignalResult.Round(model.Mcc),
             SignalResult.Round(model.Count == 0 ? 0 : model.Brier), bySignal, comparisons, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"),
-            byDay.Count, SignalResult.Round(scored.Count == 0 ? 0 : scored.Count(x => x.Up) / (double)scored.Count),
+            scored.Days, SignalResult.Round(scored.RiseFraction),
             $"{recipe.Name}: {recipe.Describe(config, bag)}",
-            folds, Math.Round(clock.Elapsed.TotalSeconds, 1));
+            folds, Math.Round(clock.Elapsed.TotalSeconds, 1)) { Service = service };
     }
 
     /// <summary>The samples a fold for <paramref name="month"/> fits and calibrates on: all with target days before the month.</summary>
@@ -185,11 +211,14 @@ public sealed class StockNetWalkForward(TextWriter progress)
         return (fit, cal);
     }
 
+    private static double[] Predict(PriceModel model, PriceDataset test) =>
+        [.. model.Scores(test.Masked(model.Card.MaskedFeatures).Features, null, test.Rows).Select(model.Calibrate)];
+
     /// <summary>
     /// The recipe on one fold: K LightGbm seeds (or the logistic regression) fitted on <paramref name="fit"/>, their mean
     /// score Platt-calibrated on <paramref name="cal"/>.
     /// </summary>
-    private static double[] FitAndPredict(PriceDataset fit, PriceDataset cal, PriceDataset test, GbmPriceTrainer.Config config, int bag, bool logistic,
+    private static PriceModel Fit(PriceDataset fit, PriceDataset cal, GbmPriceTrainer.Config config, int bag, bool logistic,
         int[] masked, Dictionary<string, int> sectors, string[] sectorNames, CancellationToken ct)
     {
         var fitMasked = fit.Masked(masked);
@@ -211,7 +240,6 @@ public sealed class StockNetWalkForward(TextWriter progress)
         double[] calScores;
         using (var raw = new PriceModel(graph, card)) calScores = raw.Scores(cal.Masked(masked).Features, null, cal.Rows);
         var (a, b) = Calibration.FitPlatt(calScores, [.. cal.Samples.Select(s => s.Up)]);
-        using var model = new PriceModel(graph, card with { CalibrationA = a, CalibrationB = b });
-        return [.. model.Scores(test.Masked(masked).Features, null, test.Rows).Select(model.Calibrate)];
+        return new PriceModel(graph, card with { CalibrationA = a, CalibrationB = b });
     }
 }

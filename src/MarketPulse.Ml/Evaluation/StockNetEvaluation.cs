@@ -66,6 +66,9 @@ public sealed record SignalComparison(
     }
 }
 
+/// <summary>The price models of a backtest by target day (one model for the whole period, or a walk-forward's refits), and their name.</summary>
+public sealed record PriceModelSchedule(Func<DateOnly, PriceModel> Price, Func<DateOnly, PriceModel>? PriceOnly, string Version);
+
 /// <summary>One day's calls in the backtest (for comparing with the live grains); NaN where a signal abstained.</summary>
 public readonly record struct BacktestCall(string Symbol, DateOnly Basis, DateOnly Target, double Price, double Sentiment, double Persistence,
     double Ensemble, double EnsembleHedge = double.NaN);
@@ -150,14 +153,23 @@ public static class StockNetEvaluation
     /// <param name="options">Stacking settings (null: the service's <see cref="SignalMix.StackingDefaults"/>).</param>
     public static StockNetEvalResult Run(StockNetData data, PriceModel price, PriceModel? priceOnly, DateOnly from, DateOnly to,
         TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null, StackingState? stacking = null,
+        StackingOptions? options = null) =>
+        Run(data, new PriceModelSchedule(_ => price, priceOnly is null ? null : _ => priceOnly, price.Version), from, to, progress, ct, onCall,
+            stacking, options);
+
+    /// <summary>
+    /// The backtest with the price models chosen per target day (a walk-forward's monthly refits): the call for target
+    /// day t comes from <c>schedule.Price(t)</c>, which must have been trained on data before t only.
+    /// </summary>
+    public static StockNetEvalResult Run(StockNetData data, PriceModelSchedule schedule, DateOnly from, DateOnly to,
+        TextWriter progress, CancellationToken ct = default, Action<BacktestCall>? onCall = null, StackingState? stacking = null,
         StackingOptions? options = null)
     {
         var samples = data.Samples(from, to);
         var labels = samples.ToDictionary(s => (s.Symbol, s.Target), s => s.Up);
         var names = new[] { Ensemble, EnsembleHedge, Price, PriceOnly, Sentiment, Persistence, AlwaysRise };
         var metrics = names.ToDictionary(n => n, _ => new BinaryMetrics());
-        // Every scored sample's calls (NaN: abstained), in `names` order, for the day-clustered intervals.
-        var scored = new List<(DateOnly Target, bool Up, double[] P)>(samples.Count);
+        var scored = new ScoredCalls(names);
         var weightSums = new double[Experts.Length];
         var hedgeSums = new double[Experts.Length];
         var weightCount = 0;
@@ -216,10 +228,10 @@ public static class StockNetEvaluation
                 var d = bars[i];
                 var inputs = data.Inputs(symbol, t);
                 inference.Start();
-                var pPrice = price.Predict(inputs)?.ProbabilityUp ?? double.NaN;
+                var pPrice = schedule.Price(t).Predict(inputs)?.ProbabilityUp ?? double.NaN;
                 inference.Stop();
                 predictions++;
-                var pPriceOnly = priceOnly?.Predict(inputs)?.ProbabilityUp ?? double.NaN;
+                var pPriceOnly = schedule.PriceOnly?.Invoke(t).Predict(inputs)?.ProbabilityUp ?? double.NaN;
                 var texts = data.Texts(symbol);
                 var cutoff = PriceFeatures.PredictionTimeUtc(t);
                 var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.SignalPolarity, cutoff, SentimentHalfLife, SentimentWindow);
@@ -240,7 +252,7 @@ public static class StockNetEvaluation
                 {
                     double[] calls = [pEnsemble, pHedge, pPrice, pPriceOnly, pSentiment, pPersistence, SignalMix.AlwaysRise];
                     for (var k = 0; k < names.Length; k++) Add(metrics[names[k]], calls[k], up);
-                    scored.Add((t, up, calls));
+                    scored.Add(t, up, calls);
                     var shares = LogisticStacking.CoefficientShares(model);
                     for (var k = 0; k < Experts.Length; k++)
                     {
@@ -252,10 +264,8 @@ public static class StockNetEvaluation
             }
             if (++dayCount % 100 == 0 || dayCount == days.Count) progress.WriteLine($"evaluated {dayCount}/{days.Count} days");
         }
-        if (priceOnly is null) metrics.Remove(PriceOnly);
-        var byDay = scored.GroupBy(x => x.Target).OrderBy(g => g.Key).ToList();
-        List<(Confusion A, Confusion B)> DayCounts(int a, int b) => [.. byDay.Select(g => g.Where(x => !double.IsNaN(x.P[a]) && !double.IsNaN(x.P[b]))
-            .Aggregate((A: default(Confusion), B: default(Confusion)), (c, x) => (c.A.With(x.P[a], x.Up), c.B.With(x.P[b], x.Up))))];
+        if (schedule.PriceOnly is null) metrics.Remove(PriceOnly);
+
         var ens = metrics[Ensemble];
         var rise = samples.Count == 0 ? 0 : samples.Count(s => s.Up) / (double)samples.Count;
         var final = stacker.Current;
@@ -263,12 +273,8 @@ public static class StockNetEvaluation
             .ToDictionary(x => x.e, x => Math.Round(x.w, 4));
         return new StockNetEvalResult(ens.Count, Math.Round(ens.Count == 0 ? 0 : ens.Accuracy, 4), Math.Round(ens.Mcc, 4),
             Math.Round(ens.Count == 0 ? 0 : ens.Brier, 4),
-            metrics.ToDictionary(kv => kv.Key, kv =>
-            {
-                var k = Array.IndexOf(names, kv.Key);
-                return SignalResult.From(kv.Value, [.. DayCounts(k, k).Select(d => d.A)]);
-            }),
-            from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count, Math.Round(rise, 4), price.Version,
+            metrics.ToDictionary(kv => kv.Key, kv => scored.Result(kv.Key, kv.Value)),
+            from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count, Math.Round(rise, 4), schedule.Version,
             predictions == 0 ? 0 : Math.Round(inference.Elapsed.TotalMicroseconds / predictions, 1),
             weightCount == 0
                 ? Experts.Select((e, k) => (e, k)).ToDictionary(x => x.e, x => Math.Round(LogisticStacking.CoefficientShares(final)[x.k], 4))
@@ -283,9 +289,9 @@ public static class StockNetEvaluation
             Texts = new Dictionary<string, long> { ["lines"] = data.TweetsRead, ["posts"] = data.Posts, ["kept"] = data.TweetCount, ["ticker_texts"] = data.TickerTexts }
                 .Concat(data.TextDrops.Select(kv => KeyValuePair.Create(kv.Key, (long)kv.Value)))
                 .ToDictionary(kv => kv.Key, kv => kv.Value),
-            Days = byDay.Count,
+            Days = scored.Days,
             Comparisons = Comparisons.Where(c => metrics.ContainsKey(c.A) && metrics.ContainsKey(c.B) && scored.Count > 0)
-                .ToDictionary(c => $"{c.A}-{c.B}", c => SignalComparison.From(DayCounts(Array.IndexOf(names, c.A), Array.IndexOf(names, c.B)))),
+                .ToDictionary(c => $"{c.A}-{c.B}", c => scored.Compare(c.A, c.B)),
         };
     }
 
