@@ -21,8 +21,19 @@ public sealed class EvalWalkForwardCommandTests
         var august = LastJson(stdout);
         // A second run that also loads and predicts September: August's fold must not change (September's samples are in
         // memory but must not reach a model that predicts August).
-        (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-10-01", "--bag", "1", "--sentiment", "lexicon");
-        Assert.True(exit == 0, stderr);
+        var report = Path.Combine(Path.GetTempPath(), $"mp-walkforward-{Guid.NewGuid():N}.json");
+        try
+        {
+            (exit, stdout, stderr) = await RunCliAsync("eval", "walkforward", "--data", data, "--from", "2015-08-01", "--to", "2015-10-01", "--bag", "1",
+                "--sentiment", "lexicon", "--out", report);
+            Assert.True(exit == 0, stderr);
+            // --out writes what stdout's last line says (the report /api/models reads).
+            Assert.Equal(stdout.TrimEnd().Split('\n')[^1], File.ReadAllText(report).TrimEnd());
+        }
+        finally
+        {
+            File.Delete(report);
+        }
         var both = LastJson(stdout);
 
         var folds = both.GetProperty("folds").EnumerateArray().ToList();
@@ -104,6 +115,15 @@ public sealed class EvalWalkForwardCommandTests
         var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", "/nonexistent", option, value);
         Assert.Equal(2, exit);
         Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task An_out_file_that_cannot_be_written_exits_2()
+    {
+        var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", SharedData.Path("stocknet"), "--from", "2015-09-01", "--to", "2015-10-01",
+            "--bag", "1", "--sentiment", "lexicon", "--out", "/nonexistent/dir/report.json");
+        Assert.Equal(2, exit);
+        Assert.Contains("--out /nonexistent/dir/report.json", stderr);
     }
 
     [Fact]

@@ -156,6 +156,15 @@ public class ApiTests(QuietServerFixture server) : IClassFixture<QuietServerFixt
         Assert.Contains("temperature-calibrated (T = ", catalog["sentiment"].GetProperty("description").GetString());
         Assert.Equal("stacking-v1", catalog["ensemble"].GetProperty("version").GetString());
         Assert.Equal("hedge-v1", catalog["ensemble_hedge"].GetProperty("version").GetString());
+        // The shipped out-of-sample report (models/price-walkforward.json), under the live signals' names.
+        var report = models.GetProperty("outOfSample");
+        Assert.Equal("2014-09-01", report.GetProperty("from").GetString());
+        Assert.Equal(273, report.GetProperty("days").GetInt32());
+        var measured = report.GetProperty("signals").EnumerateArray().ToDictionary(m => m.GetProperty("signal").GetString()!);
+        Assert.Equal(["ensemble", "price", "sentiment", "persistence", "ensemble_hedge", "always_rise"], measured.Keys);
+        var mcc = measured["price"].GetProperty("mccCi95").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.InRange(measured["price"].GetProperty("mcc").GetDouble(), mcc[0], mcc[1]);
+        Assert.Contains("Walk-forward", report.GetProperty("method").GetString());
     }
 }
 

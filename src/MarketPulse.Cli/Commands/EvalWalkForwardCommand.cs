@@ -36,6 +36,10 @@ public static class EvalWalkForwardCommand
             Description = "Scorer of the sentiment signal in the service backtest (\"service\" in the JSON): transformer (the production model; default) or lexicon (faster). The price model's text features always use the lexicon, as in training.",
         };
         sentiment.AcceptOnlyFromAmong("transformer", "lexicon");
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the JSON to this file (models/price-walkforward.json is the report GET /api/models shows beside the live scores).",
+        };
         var command = new Command("walkforward", "Walk-forward evaluation of the price model's recipe on StockNet-layout data: refit monthly on earlier targets only, score every month out of sample.");
         command.Options.Add(data);
         command.Options.Add(from);
@@ -43,6 +47,7 @@ public static class EvalWalkForwardCommand
         command.Options.Add(bag);
         command.Options.Add(recipe);
         command.Options.Add(sentiment);
+        command.Options.Add(output);
         command.SetAction(async (parseResult, ct) =>
         {
             var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
@@ -51,6 +56,9 @@ public static class EvalWalkForwardCommand
             var k = parseResult.GetValue(bag);
             if (k is < 1 or > 64) throw new CliInputException("--bag must be between 1 and 64");
             var dir = parseResult.GetValue(data)!;
+            // Fail before minutes of training, not after.
+            if (parseResult.GetValue(output) is { } target && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
+                throw new CliInputException($"--out {target}: the folder {folder} does not exist");
             WalkForwardResult result;
             try
             {
@@ -64,7 +72,19 @@ public static class EvalWalkForwardCommand
                 throw new CliInputException(ex.Message);
             }
             if (result.N == 0) parseResult.InvocationConfiguration.Error.WriteLine($"warning: no StockNet samples with target days in [{f:yyyy-MM-dd}, {t:yyyy-MM-dd})");
-            await parseResult.InvocationConfiguration.Output.WriteLineAsync(result.ToJson());
+            var json = result.ToJson();
+            if (parseResult.GetValue(output) is { } file)
+            {
+                try
+                {
+                    await File.WriteAllTextAsync(file, json + "\n", ct);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"--out {file}: {ex.Message}");
+                }
+            }
+            await parseResult.InvocationConfiguration.Output.WriteLineAsync(json);
             return 0;
         });
         return command;

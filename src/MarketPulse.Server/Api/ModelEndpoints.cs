@@ -12,7 +12,8 @@ namespace MarketPulse.Server.Api;
 
 public sealed record ModelInfo(string Name, string Kind, string Version, string Description);
 
-public sealed record ModelsResponse(IReadOnlyList<ModelInfo> Models, IReadOnlyList<SignalStats> Signals);
+/// <param name="OutOfSample">The signals' quality measured offline, out of sample (<see cref="OutOfSampleReport"/>); null when no report ships.</param>
+public sealed record ModelsResponse(IReadOnlyList<ModelInfo> Models, IReadOnlyList<SignalStats> Signals, OutOfSampleReport? OutOfSample = null);
 
 public static class ModelEndpoints
 {
@@ -39,16 +40,19 @@ public static class ModelEndpoints
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; its class probabilities (confidence, polarity) are temperature-calibrated (T = {v:0.###}, fitted on the held-out validation split)")
         : "";
 
-    public static void MapModelEndpoints(this IEndpointRouteBuilder app)
+    public static void MapModelEndpoints(this WebApplication app)
     {
+        // Read once: the report ships with the models and does not change while the gateway runs.
+        var outOfSample = OutOfSampleReport.Load(app.Configuration["MarketPulse:Models:Path"] ?? "models",
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OutOfSampleReport)));
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
             {
                 var refinement = services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>();
                 return TypedResults.Ok(new ModelsResponse(Catalog(services.GetService<ISentimentScorer>()?.Name ?? "served by the silos",
                     services.GetService<LivePriceModel>()?.Version, refinement?.Model, refinement?.Temperature),
-                    await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync()));
+                    await grains.GetGrain<IMarketDirectoryGrain>(0).GetSignalTotalsAsync(), outOfSample));
             })
-            .WithTags("Models").WithSummary("Models, versions and live hit rate / Brier per signal over all tickers.");
+            .WithTags("Models").WithSummary("Models, versions, live hit rate / Brier per signal over all tickers, and each signal's out-of-sample quality measured offline.");
 
         var sources = app.MapGroup("/api/sources").WithTags("Sources");
         sources.MapGet("/market/{name}", async (string name, IGrainFactory grains) =>

@@ -151,9 +151,30 @@ export interface ModelInfo {
   description: string | null;
 }
 
+/** One signal's quality measured offline, out of sample; intervals are 95 %, resampling whole target days. */
+export interface MeasuredSignal {
+  signal: string;
+  n: number;
+  accuracy: number;
+  accuracyCi95: number[] | null;
+  mcc: number;
+  mccCi95: number[] | null;
+  brier: number;
+}
+
+/** The shipped out-of-sample report (models/price-walkforward.json), or null when none ships. */
+export interface OutOfSampleReport {
+  method: string;
+  from: string;
+  to: string;
+  days: number;
+  signals: MeasuredSignal[];
+}
+
 export interface ModelsResponse {
   models: ModelInfo[] | null;
   signals: SignalStats[] | null;
+  outOfSample?: OutOfSampleReport | null;
 }
 
 /** RFC 9457 problem details as the gateway returns them. */

@@ -19,6 +19,33 @@ describe('ModelsPage', () => {
     expect(within(row).getByRole('img').getAttribute('aria-label')).toMatch(/^Reliability of Price model: forecast/);
   });
 
+  it('shows the shipped out-of-sample report with its intervals, and nothing when none ships', async () => {
+    const outOfSample = {
+      method: 'Walk-forward: refitted monthly.',
+      from: '2014-09-01',
+      to: '2015-10-01',
+      days: 273,
+      signals: [
+        { signal: 'ensemble', n: 14966, accuracy: 0.4935, accuracyCi95: [0.4535, 0.5339], mcc: -0.0178, mccCi95: [-0.0972, 0.0653], brier: 0.2541 },
+        { signal: 'always_rise', n: 14966, accuracy: 0.4856, accuracyCi95: [0.4448, 0.5309], mcc: 0, mccCi95: [0, 0], brier: 0.251 },
+      ],
+    };
+    mockFetch({ '/api/models': json({ ...fx.models, outOfSample }) });
+    const { unmount } = render(<ModelsPage />);
+    const oos = await screen.findByRole('region', { name: /Measured out of sample \(2014-09-01 – 2015-10-01, 273 trading days\)/ });
+    const ensemble = within(oos).getByRole('rowheader', { name: 'Ensemble' }).closest('tr')!;
+    expect(ensemble.textContent).toContain('49.4% [45.4%, 53.4%]');
+    expect(ensemble.textContent).toContain('−0.018 [−0.097, 0.065]');
+    expect(within(oos).getByRole('rowheader', { name: 'Always rise (baseline)' })).toBeTruthy();
+    expect(oos.textContent).toContain('Walk-forward: refitted monthly.');
+    unmount();
+
+    mockFetch({ '/api/models': json(fx.models) });
+    render(<ModelsPage />);
+    await screen.findByRole('region', { name: 'Loaded models' });
+    expect(screen.queryByRole('region', { name: /Measured out of sample/ })).toBeNull();
+  });
+
   it('shows empty and warm-up states', async () => {
     mockFetch({ '/api/models': json({ models: [], signals: [] }) });
     render(<ModelsPage />);

@@ -1,5 +1,5 @@
 import { getResource, keys, useModels } from '../api/live';
-import type { ReliabilityBin, SignalStats } from '../api/types';
+import type { OutOfSampleReport, ReliabilityBin, SignalStats } from '../api/types';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
 import { fmtInt, fmtNum, fmtProb, isNum, signalLabel } from '../format';
 import { brierClass, hitClass } from './TickerDetail';
@@ -81,6 +81,7 @@ export function ModelsPage() {
             diagonal is perfect calibration, dot size is the bin’s count.
           </p>
         </section>
+        {data?.outOfSample ? <OutOfSample report={data.outOfSample} /> : null}
       </>
     );
   }
@@ -94,6 +95,46 @@ export function ModelsPage() {
         </div>
       </div>
       {body}
+    </section>
+  );
+}
+
+const interval = (ci: number[] | null, fmt: (v: number) => string) =>
+  ci && ci.length === 2 ? ` [${fmt(ci[0])}, ${fmt(ci[1])}]` : '';
+
+/** How each signal did out of sample, measured offline over many months: the evidence to read live scores against. */
+export function OutOfSample({ report }: { report: OutOfSampleReport }) {
+  return (
+    <section className="card" aria-labelledby="oos-h">
+      <h2 id="oos-h" className="card-title">Measured out of sample ({report.from} – {report.to}, {fmtInt(report.days)} trading days)</h2>
+      <div className="table-wrap">
+        <table className="grid-table">
+          <thead>
+            <tr>
+              <th scope="col">Signal</th>
+              <th scope="col" className="n">Calls</th>
+              <th scope="col" className="n">Accuracy [95 %]</th>
+              <th scope="col" className="n" title="Matthews correlation of calls and outcomes: 0 is no skill">MCC [95 %]</th>
+              <th scope="col" className="n">Brier</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.signals.map((s) => (
+              <tr key={s.signal}>
+                <th scope="row">{s.signal === 'always_rise' ? 'Always rise (baseline)' : signalLabel(s.signal)}</th>
+                <td className="n num">{fmtInt(s.n)}</td>
+                <td className="n num">{fmtProb(s.accuracy)}{interval(s.accuracyCi95, (v) => fmtProb(v))}</td>
+                <td className="n num">{fmtNum(s.mcc, 3)}{interval(s.mccCi95, (v) => fmtNum(v, 3))}</td>
+                <td className={`n num ${brierClass(s.brier)}`}>{fmtNum(s.brier, 4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="footnote">
+        {report.method} An interval that contains 0 (MCC) or the always-rise accuracy means no skill was shown; most tickers move with the
+        market on a given day, so the evidence is the number of days, not of calls.
+      </p>
     </section>
   );
 }
