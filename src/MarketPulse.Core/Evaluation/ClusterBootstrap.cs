@@ -20,11 +20,8 @@ public static class ClusterBootstrap
 
     /// <summary>Intervals of accuracy and MCC over clusters given as their confusion counts.</summary>
     public static (BootstrapInterval Accuracy, BootstrapInterval Mcc) Intervals(IReadOnlyList<Confusion> clusters,
-        int resamples = DefaultResamples, int seed = DefaultSeed)
-    {
-        var paired = clusters.Select(c => (c, default(Confusion))).ToList();
-        return (Run(paired, (a, _) => a.Accuracy, resamples, seed), Run(paired, (a, _) => a.Mcc, resamples, seed));
-    }
+        int resamples = DefaultResamples, int seed = DefaultSeed) =>
+        Run([.. clusters.Select(c => (c, default(Confusion)))], (a, _) => a.Accuracy, (a, _) => a.Mcc, resamples, seed);
 
     /// <summary>
     /// Intervals of metric(A) − metric(B) for two signals' calls on the same samples, clusters resampled jointly (paired),
@@ -32,20 +29,23 @@ public static class ClusterBootstrap
     /// </summary>
     public static (BootstrapInterval Accuracy, BootstrapInterval Mcc) Difference(IReadOnlyList<(Confusion A, Confusion B)> clusters,
         int resamples = DefaultResamples, int seed = DefaultSeed) =>
-        (Run(clusters, (a, b) => a.Accuracy - b.Accuracy, resamples, seed), Run(clusters, (a, b) => a.Mcc - b.Mcc, resamples, seed));
+        Run(clusters, (a, b) => a.Accuracy - b.Accuracy, (a, b) => a.Mcc - b.Mcc, resamples, seed);
 
-    private static BootstrapInterval Run(IReadOnlyList<(Confusion A, Confusion B)> clusters, Func<Confusion, Confusion, double> statistic,
-        int resamples, int seed)
+    /// <summary>Both statistics over the same resamples: one pass draws the clusters once.</summary>
+    private static (BootstrapInterval, BootstrapInterval) Run(IReadOnlyList<(Confusion A, Confusion B)> clusters,
+        Func<Confusion, Confusion, double> first, Func<Confusion, Confusion, double> second, int resamples, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
         var totalA = default(Confusion);
         var totalB = default(Confusion);
         foreach (var (a, b) in clusters) { totalA += a; totalB += b; }
-        if (clusters.Count == 0 || totalA.Count == 0) return new BootstrapInterval(double.NaN, double.NaN, double.NaN);
-        var estimate = statistic(totalA, totalB);
+        if (clusters.Count == 0 || totalA.Count == 0)
+        {
+            var none = new BootstrapInterval(double.NaN, double.NaN, double.NaN);
+            return (none, none);
+        }
         var random = new Random(seed);
-        var values = new double[resamples];
-        var atOrBelowZero = 0;
+        var values = (First: new double[resamples], Second: new double[resamples]);
         for (var r = 0; r < resamples; r++)
         {
             var sumA = default(Confusion);
@@ -57,13 +57,19 @@ public static class ClusterBootstrap
                 sumB += b;
             }
             // A resample of only empty clusters has no statistic; it counts as no evidence either way (0).
-            values[r] = sumA.Count == 0 ? 0 : statistic(sumA, sumB);
-            if (values[r] <= 0) atOrBelowZero++;
+            values.First[r] = sumA.Count == 0 ? 0 : first(sumA, sumB);
+            values.Second[r] = sumA.Count == 0 ? 0 : second(sumA, sumB);
         }
+        return (Interval(first(totalA, totalB), values.First), Interval(second(totalA, totalB), values.Second));
+    }
+
+    private static BootstrapInterval Interval(double estimate, double[] values)
+    {
+        var atOrBelowZero = values.Count(v => v <= 0);
         Array.Sort(values);
         return new BootstrapInterval(estimate, Percentile(values, 0.025), Percentile(values, 0.975))
         {
-            ShareAtOrBelowZero = (double)atOrBelowZero / resamples,
+            ShareAtOrBelowZero = (double)atOrBelowZero / values.Length,
         };
     }
 
