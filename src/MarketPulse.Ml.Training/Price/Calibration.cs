@@ -1,3 +1,5 @@
+using MarketPulse.Ml.Price;
+
 namespace MarketPulse.Ml.Training.Price;
 
 /// <summary>
@@ -6,6 +8,18 @@ namespace MarketPulse.Ml.Training.Price;
 /// </summary>
 public static class Calibration
 {
+    /// <summary>
+    /// Fits Platt scaling of an exported model's raw score on a calibration slice (with the card's masked features zeroed,
+    /// and the day sequences for a model that reads them); returns the card with A and B set.
+    /// </summary>
+    public static PriceModelCard FitPlatt(byte[] onnx, PriceModelCard card, PriceDataset cal)
+    {
+        double[] scores;
+        using (var raw = new PriceModel(onnx, card)) scores = raw.Scores(cal.Masked(card.MaskedFeatures).Features, cal.Sequences, cal.Rows);
+        var (a, b) = FitPlatt(scores, [.. cal.Samples.Select(s => s.Up)]);
+        return card with { CalibrationA = a, CalibrationB = b };
+    }
+
     public static (double A, double B) FitPlatt(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
     {
         int pos = labels.Count(l => l), neg = labels.Count - pos;

@@ -65,11 +65,11 @@ public sealed class PriceTraining(TextWriter progress)
         var cal = train.Where(s => s.Target >= CalibrateFrom);
         progress.WriteLine($"samples: train {train.Rows} (fit {fit.Rows}, calibrate {cal.Rows}), dev {dev.Rows}");
 
-        PriceModelCard Card(string name, string kind, string input, string? seqInput, string output, int[] masked, double a, double b) => new()
+        PriceModelCard Card(string name, string kind, string input, string? seqInput, string output, int[] masked) => new()
         {
             Name = name, Version = ModelVersion, Kind = kind, FeaturesInput = input, SequenceInput = seqInput, ScoreOutput = output,
             FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fit.Masked(masked).FeatureMeans(),
-            SequenceMeans = fit.SequenceMeans(), CalibrationA = a, CalibrationB = b, Sectors = sectors, SectorNames = sectorNames,
+            SequenceMeans = fit.SequenceMeans(), CalibrationA = 1, CalibrationB = 0, Sectors = sectors, SectorNames = sectorNames,
             TrainedOn = $"StockNet {TrainFrom:yyyy-MM-dd}..{CalibrateFrom.AddDays(-1):yyyy-MM-dd} ({fit.Rows} samples)",
             CalibratedOn = $"StockNet {CalibrateFrom:yyyy-MM-dd}..{DevFrom.AddDays(-1):yyyy-MM-dd} ({cal.Rows} samples)",
         };
@@ -77,11 +77,8 @@ public sealed class PriceTraining(TextWriter progress)
         (byte[] Onnx, PriceModelCard Card, CandidateResult Result) Assess(string name, string kind, string config, byte[] onnx,
             string input, string? seqInput, string output, int[] masked)
         {
-            var card = Card(name, kind, input, seqInput, output, masked, 1, 0);
-            using var raw = new PriceModel(onnx, card);
-            var calScores = raw.Scores(cal.Masked(masked).Features, cal.Sequences, cal.Rows);
-            var (a, b) = Calibration.FitPlatt(calScores, cal.Samples.Select(s => s.Up).ToList());
-            card = card with { CalibrationA = a, CalibrationB = b };
+            var card = Calibration.FitPlatt(onnx, Card(name, kind, input, seqInput, output, masked), cal);
+            var (a, b) = (card.CalibrationA, card.CalibrationB);
             using var model = new PriceModel(onnx, card);
             var devScores = model.Scores(dev.Masked(masked).Features, dev.Sequences, dev.Rows);
             var m = new BinaryMetrics();

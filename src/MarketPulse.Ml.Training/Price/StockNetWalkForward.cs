@@ -237,9 +237,6 @@ public sealed class StockNetWalkForward(TextWriter progress)
             FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fitMasked.FeatureMeans(), CalibrationA = 1, CalibrationB = 0,
             Sectors = sectors, SectorNames = sectorNames, TrainedOn = $"{fit.Rows} samples",
         };
-        double[] calScores;
-        using (var raw = new PriceModel(graph, card)) calScores = raw.Scores(cal.Masked(masked).Features, null, cal.Rows);
-        var (a, b) = Calibration.FitPlatt(calScores, [.. cal.Samples.Select(s => s.Up)]);
-        return new PriceModel(graph, card with { CalibrationA = a, CalibrationB = b });
+        return new PriceModel(graph, Calibration.FitPlatt(graph, card, cal));
     }
 }
