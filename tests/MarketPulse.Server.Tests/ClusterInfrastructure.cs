@@ -53,6 +53,19 @@ public sealed class ExternalProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to shut down cleanly.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM (what <c>docker stop</c>, systemd and Ctrl+C's cousin send), then waits for the process to exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (SystemKill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SystemKill(int pid, int signal);
+
     private void Keep(string? line)
     {
         if (line is null) return;

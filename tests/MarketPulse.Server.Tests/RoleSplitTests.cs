@@ -19,7 +19,7 @@ public class RoleSplitTests
     {
         var siloPort = ServerFixture.FreePort();
         var gatewayPort = ServerFixture.FreePort();
-        string[] common = [$"--MarketPulse:Orleans:SiloPort={siloPort}", $"--MarketPulse:Orleans:GatewayPort={gatewayPort}", "--Logging:LogLevel:Default=Warning"];
+        string[] common = [$"--MarketPulse:Orleans:SiloPort={siloPort}", $"--MarketPulse:Orleans:GatewayPort={gatewayPort}", "--Logging:LogLevel:Default=Warning", "--MarketPulse:Local:Persist=false"];
         await using var silo = ServerApp.Build([.. common, "--urls", "http://127.0.0.1:0", "--MarketPulse:Role=silo", "--MarketPulse:Replay:Enabled=false"]);
         await silo.StartAsync();
         await using var gateway = ServerApp.Build([.. common, "--urls", "http://127.0.0.1:0", "--MarketPulse:Role=gateway", $"--MarketPulse:Api:Keys:0={ServerFixture.ApiKey}"]);

@@ -30,6 +30,8 @@ public abstract class ServerFixture : IAsyncLifetime
             $"--MarketPulse:Orleans:GatewayPort={FreePort()}",
             $"--MarketPulse:Api:Keys:0={ApiKey}",
             "--Logging:LogLevel:Default=Warning",
+            // In memory: no test depends on (or leaves anything in) a shared data directory.
+            "--MarketPulse:Local:Persist=false",
             .. ExtraArgs(),
         ];
         _app = ServerApp.Build(args);

@@ -17,15 +17,20 @@ namespace MarketPulse.Server.Tests;
 /// </summary>
 public class ShutdownTests
 {
-    [Fact]
-    public async Task Stopping_the_quick_start_service_mid_replay_logs_no_errors()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the default: grain state in the embedded store, which must outlive the silo's last writes
+    public async Task Stopping_the_quick_start_service_mid_replay_logs_no_errors(bool persist)
     {
+        var data = Directory.CreateTempSubdirectory("marketpulse-shutdown-").FullName;
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
             $"--MarketPulse:Orleans:SiloPort={ServerFixture.FreePort()}",
             $"--MarketPulse:Orleans:GatewayPort={ServerFixture.FreePort()}",
             "--MarketPulse:Replay:Enabled=true",
+            $"--MarketPulse:Local:Persist={persist}",
+            $"--MarketPulse:Local:DataPath={data}",
             "--Logging:LogLevel:Default=Warning",
         ];
         var app = ServerApp.Build(args);
@@ -52,6 +57,7 @@ public class ShutdownTests
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            Directory.Delete(data, recursive: true);
         }
         Assert.True(errors.Entries.IsEmpty, "errors logged while stopping:\n" + string.Join("\n---\n", errors.Entries.Take(5)));
     }

@@ -19,6 +19,12 @@ public static class SiloConfiguration
         silo.AddMemoryGrainStorage(MarketPulseNames.GrainStorage);
         silo.AddMemoryGrainStorage(MarketPulseNames.PubSubStorage);
         silo.Services.AddSingleton(GrainStateDurability.Volatile);
+        return silo.AddMarketPulseMemoryStreams();
+    }
+
+    /// <summary>Memory streams alone: the Local profile with its durable embedded store keeps these.</summary>
+    public static ISiloBuilder AddMarketPulseMemoryStreams(this ISiloBuilder silo)
+    {
         silo.AddMemoryStreams(MarketPulseNames.StreamProvider, streams =>
         {
             streams.ConfigurePartitioning(8);

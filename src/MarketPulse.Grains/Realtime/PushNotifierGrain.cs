@@ -1,5 +1,6 @@
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Realtime;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -12,7 +13,7 @@ namespace MarketPulse.Grains.Realtime;
 /// of one per ticker change.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
+public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger, IHostApplicationLifetime lifetime) : Grain, IPushNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan ObserverRefresh = TimeSpan.FromSeconds(2);
@@ -43,6 +44,14 @@ public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger) : Grain
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_tickers.Count == 0 && _alerts.Count == 0) return;
+        // Once the host stops, its gateways are unregistering or gone and grains finishing their last batches would push
+        // into a shutting-down silo's messaging (an error per push in the log): the last updates go nowhere instead.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            _tickers.Clear();
+            _alerts.Clear();
+            return;
+        }
         if (DateTime.UtcNow - _observersAt > ObserverRefresh)
         {
             try

@@ -29,8 +29,7 @@ public static class ClusterProviders
         silo.Configure<ClusterOptions>(c => { c.ClusterId = o.ClusterId; c.ServiceId = o.ServiceId; });
         silo.ConfigureEndpoints(AdvertisedAddress(o), o.SiloPort, o.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(c => c.ConfigurationOptions = RedisOptions(redis));
-        silo.AddRedisGrainStorage(MarketPulseNames.GrainStorage, s => s.ConfigurationOptions = RedisOptions(redis));
-        silo.AddRedisGrainStorage(MarketPulseNames.PubSubStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        silo.AddMarketPulseRedisStorage(redis);
         silo.AddAzureQueueStreams(MarketPulseNames.StreamProvider, streams =>
         {
             streams.ConfigureAzureQueue(q => q.Configure(a =>
@@ -44,6 +43,14 @@ public static class ClusterProviders
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             streams.ConfigurePullingAgent(p => p.Configure(a => a.GetQueueMsgsTimerPeriod = options.Streams.PollInterval));
         });
+    }
+
+    /// <summary>Grain state and stream pub-sub state in Redis: the Cluster profile's Redis, or the Local profile's embedded store.</summary>
+    public static ISiloBuilder AddMarketPulseRedisStorage(this ISiloBuilder silo, string redis)
+    {
+        silo.AddRedisGrainStorage(MarketPulseNames.GrainStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        silo.AddRedisGrainStorage(MarketPulseNames.PubSubStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        return silo;
     }
 
     public static void UseMarketPulseCluster(this IClientBuilder client, IConfiguration configuration, MarketPulseOptions options)

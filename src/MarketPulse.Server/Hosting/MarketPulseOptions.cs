@@ -15,6 +15,29 @@ public sealed class MarketPulseOptions
     public ReplaySettings Replay { get; set; } = new();
     public ApiSettings Api { get; set; } = new();
     public StreamSettings Streams { get; set; } = new();
+    public LocalSettings Local { get; set; } = new();
+}
+
+/// <summary>The Local profile's embedded store (<c>MarketPulse:Local</c>).</summary>
+public sealed class LocalSettings
+{
+    /// <summary>Keep grain state in the embedded store under <see cref="DataPath"/>; false: in memory, gone at exit.</summary>
+    public bool Persist { get; set; } = true;
+
+    /// <summary>The store's append-only file and checkpoints (relative: to the working directory).</summary>
+    public string DataPath { get; set; } = "data/local";
+
+    /// <summary>Loopback port of the embedded store; 0 picks a free one. Several local silos: set it, the same on all.</summary>
+    public int StorePort { get; set; }
+
+    /// <summary>Answer a write only once its log record is on disk (else it is on disk a moment later).</summary>
+    public bool WaitForCommit { get; set; } = true;
+
+    /// <summary>Log size after which the store checkpoints and truncates its log (bounds replay on start).</summary>
+    public string AofSizeLimit { get; set; } = "64m";
+
+    /// <summary>The store's memory for records (Garnet's <c>--memory</c>).</summary>
+    public string MemorySize { get; set; } = "512m";
 }
 
 /// <summary>Cluster profile stream provider (Azure Queue streams) settings.</summary>

@@ -5,15 +5,17 @@ using Orleans.Hosting;
 namespace MarketPulse.Server.Hosting;
 
 /// <summary>
-/// The one place where the profile picks Orleans providers: localhost clustering, memory streams and storage in
-/// Local; Redis membership and storage and durable Azure Queue streams in Cluster (see <see cref="ClusterProviders"/>).
+/// The one place where the profile picks Orleans providers: localhost clustering, memory streams and grain state in the
+/// embedded store (<see cref="EmbeddedStore"/>; in memory with <c>MarketPulse:Local:Persist=false</c>) in Local; Redis
+/// membership and storage and durable Azure Queue streams in Cluster (see <see cref="ClusterProviders"/>).
 /// </summary>
 public static class OrleansHosting
 {
     public static void AddMarketPulseSilo(this WebApplicationBuilder builder, MarketPulseOptions options)
     {
         var o = options.Orleans;
-        if (options.Profile == DeploymentProfile.Cluster)
+        var localStore = options.Profile == DeploymentProfile.Local && options.Local.Persist ? LocalStoreConnection(builder, options) : null;
+        if (options.Profile == DeploymentProfile.Cluster || localStore is not null)
         {
             // Nothing acknowledged may live only in a silo's memory: tickers write before their batch is acknowledged.
             builder.Configuration["MarketPulse:Persistence:WriteThrough"] ??= "true";
@@ -31,7 +33,8 @@ public static class OrleansHosting
             {
                 var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
                 silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
-                silo.AddMarketPulseMemoryProviders();
+                if (localStore is null) silo.AddMarketPulseMemoryProviders();
+                else silo.AddMarketPulseRedisStorage(localStore).AddMarketPulseMemoryStreams();
             }
             silo.AddActivityPropagation();
         });
@@ -41,6 +44,29 @@ public static class OrleansHosting
             builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(postgres));
             builder.Services.AddSingleton<MarketPulse.Abstractions.History.IHistoryStore, MarketPulse.Storage.PostgresHistoryStore>();
         }
+    }
+
+    /// <summary>
+    /// Local profile with persistence: the silo that owns the store (the only one, or the primary of several local silos)
+    /// runs it, registered before the silo so that it starts first and stops last; every silo connects to it.
+    /// </summary>
+    private static string LocalStoreConnection(WebApplicationBuilder builder, MarketPulseOptions options)
+    {
+        var o = options.Orleans;
+        var local = options.Local;
+        var secondary = o.PrimarySiloPort is { } p && p != o.SiloPort;
+        if (secondary)
+        {
+            return local.StorePort > 0
+                ? $"127.0.0.1:{local.StorePort}"
+                : throw new InvalidOperationException(
+                    "Several Local silos share the primary's embedded store: set MarketPulse:Local:StorePort (the same on every silo), or MarketPulse:Local:Persist=false.");
+        }
+        var path = Path.GetFullPath(local.DataPath);
+        var port = EmbeddedStore.ResolvePort(local.StorePort);
+        builder.Services.AddSingleton(sp => new EmbeddedStore(local, path, port, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedStore>());
+        return $"127.0.0.1:{port}";
     }
 
     public static void AddMarketPulseClient(this WebApplicationBuilder builder, MarketPulseOptions options)

@@ -23,6 +23,7 @@ public sealed class MarketPushRelay(
 
     private readonly string _id = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():n}";
     private IMarketPushObserver? _reference;
+    private volatile bool _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,12 +63,16 @@ public sealed class MarketPushRelay(
         {
             logger.LogDebug(ex, "Unregistering from pushes failed (the lease will run out)");
         }
-        if (_reference is not null) grains.DeleteObjectReference<IMarketPushObserver>(_reference);
+        // The reference stays valid until the process exits: a silo's push notifier keeps its gateway list for up to two
+        // seconds, and grains still finishing their last stream batches while the silo stops push to it. Deleting it now
+        // turned each of those pushes into an error in the log; the relay just drops them instead.
+        _stopping = true;
         await base.StopAsync(cancellationToken);
     }
 
     public async Task OnPushAsync(PushBatch batch)
     {
+        if (_stopping) return;
         var now = DateTime.UtcNow;
         logger.LogDebug("Push: {Tickers} ticker updates, {Alerts} alerts", batch.Tickers.Count, batch.Alerts.Count);
         var sends = new List<Task>(batch.Tickers.Count * 2 + batch.Alerts.Count * 2);
