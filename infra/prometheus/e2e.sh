@@ -19,7 +19,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 dotnet "$dll" --urls "http://127.0.0.1:$api" --MarketPulse:Orleans:SiloPort=$silo --MarketPulse:Orleans:GatewayPort=$gw \
-  --MarketPulse:Replay:Speed=864000 --Logging:LogLevel:Default=Warning > "$work/service.log" 2>&1 &
+  --MarketPulse:Replay:Speed=864000 --MarketPulse:Local:DataPath="$work/local" --Logging:LogLevel:Default=Warning > "$work/service.log" 2>&1 &
 pids+=($!)
 
 cat > "$work/prometheus.yml" <<YAML
