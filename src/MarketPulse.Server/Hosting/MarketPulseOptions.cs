@@ -16,6 +16,7 @@ public sealed class MarketPulseOptions
     public ApiSettings Api { get; set; } = new();
     public StreamSettings Streams { get; set; } = new();
     public LocalSettings Local { get; set; } = new();
+    public OrleansDashboardSettings OrleansDashboard { get; set; } = new();
 }
 
 /// <summary>The Local profile's embedded store (<c>MarketPulse:Local</c>).</summary>

@@ -37,6 +37,7 @@ public static class OrleansHosting
                 else silo.AddMarketPulseRedisStorage(localStore).AddMarketPulseMemoryStreams();
             }
             silo.AddActivityPropagation();
+            silo.AddMarketPulseDashboard(options);
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
         if (options.Profile == DeploymentProfile.Cluster && builder.Configuration.GetConnectionString(ClusterProviders.PostgresConnection) is { Length: > 0 } postgres)
@@ -77,6 +78,7 @@ public static class OrleansHosting
             if (options.Profile == DeploymentProfile.Cluster) client.UseMarketPulseCluster(builder.Configuration, options);
             else client.UseLocalhostClustering(o.GatewayPort, o.ServiceId, o.ClusterId);
             client.AddActivityPropagation();
+            client.AddMarketPulseDashboard(options);
         });
     }
 }

@@ -36,7 +36,7 @@ public static class ServerApp
         builder.AddMarketPulseTelemetry();
 
         var app = builder.Build();
-        if (hostsApi) MapApi(app);
+        if (hostsApi) MapApi(app, options);
         app.MapPrometheusScrapingEndpoint();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
@@ -56,7 +56,7 @@ public static class ServerApp
         });
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(authorization => authorization.AddOperatorDashboardPolicy(options));
         builder.Services.AddSignalR().AddJsonProtocol(json =>
         {
             json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -75,7 +75,7 @@ public static class ServerApp
         });
     }
 
-    private static void MapApi(WebApplication app)
+    private static void MapApi(WebApplication app, MarketPulseOptions options)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -90,6 +90,7 @@ public static class ServerApp
         app.MapModelEndpoints();
         app.MapAlertEndpoints();
         app.MapHub<MarketHub>(MarketHub.Path);
+        app.MapMarketPulseDashboard(options);
         app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found"));
         app.MapFallbackToFile("index.html");
     }
