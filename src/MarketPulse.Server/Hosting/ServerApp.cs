@@ -66,6 +66,9 @@ public static class ServerApp
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<PipelineMetrics>();
         builder.Services.AddHostedService<MarketPushRelay>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SystemMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SystemMonitor>());
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -89,6 +92,7 @@ public static class ServerApp
         app.MapIngestEndpoints();
         app.MapModelEndpoints();
         app.MapAlertEndpoints();
+        app.MapSystemEndpoints();
         app.MapHub<MarketHub>(MarketHub.Path);
         app.MapMarketPulseDashboard(options);
         app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found"));
