@@ -80,6 +80,27 @@ async function main() {
   log(`unknown symbol: "${(await page.getByRole('alert').textContent())?.replace(/\s+/g, ' ').trim().slice(0, 80)}"`);
   await shot('04-unknown-symbol');
 
+  // 5. System page: the service's own numbers, refreshed live (its timestamp moves).
+  await page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('link', { name: 'System' }).click();
+  await page.getByRole('heading', { level: 1, name: 'System' }).waitFor({ timeout: 10000 });
+  await page.waitForSelector('[data-testid="silos-active"]', { timeout: TIMEOUT });
+  const silos = (await page.getByTestId('silos-active').textContent())?.trim();
+  if (!/^[1-9]\d* of \d+$/.test(silos ?? '')) throw new Error(`System page: silos active "${silos}"`);
+  const at = await page.getByTestId('system-at').textContent();
+  await page.waitForFunction((before) => document.querySelector('[data-testid="system-at"]')?.textContent !== before, at, { timeout: 15000 });
+  log(`system page: silos ${silos}, grains ${(await page.getByTestId('grains-total').textContent())?.trim()}, latency ${(await page.getByTestId('latency').textContent())?.trim()}; updated live`);
+  await shot('05-system');
+
+  // 6. The Orleans dashboard on the real gateway (the fixture server has none): its overview with the silo's activations.
+  if (process.env.E2E_ORLEANS_DASHBOARD === '1') {
+    await page.goto(`${BASE_URL}/dashboard/`, { waitUntil: 'domcontentloaded' });
+    await page.getByText('Total Activations').first().waitFor({ timeout: 30000 });
+    if ((await page.title()) !== 'Orleans Dashboard') throw new Error(`dashboard title "${await page.title()}"`);
+    log('orleans dashboard: overview rendered');
+    await shot('06-orleans-dashboard');
+  }
+
   if (pageErrors.length) throw new Error(`page errors:\n  ${pageErrors.join('\n  ')}`);
 }
 

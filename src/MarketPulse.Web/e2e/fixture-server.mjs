@@ -25,6 +25,7 @@ function api(url, res) {
   const path = url.pathname;
   if (path === '/api/tickers') return json(res, 200, fixture('tickers.json'));
   if (path === '/api/models') return json(res, 200, fixture('models.json'));
+  if (path === '/api/system') return json(res, 200, { ...fixture('system.json'), atUtc: new Date().toISOString() });
   const m = /^\/api\/tickers\/([^/]+)(?:\/(bars|predictions|posts))?$/.exec(path);
   if (!m) return problem(res, 404, 'Not Found', `No API route for ${path}.`);
   const sym = decodeURIComponent(m[1]).toUpperCase();

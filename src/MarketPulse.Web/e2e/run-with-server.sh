@@ -29,7 +29,7 @@ done
 if [ -z "$ready" ]; then
   echo "[e2e] the server did not become ready; its log:"; tail -50 "$log"; exit 1
 fi
-(cd "$web" && BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="${SCREENSHOT_DIR:-$web/e2e/screenshots}" node e2e/dashboard.e2e.mjs)
+(cd "$web" && E2E_ORLEANS_DASHBOARD=1 BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="${SCREENSHOT_DIR:-$web/e2e/screenshots}" node e2e/dashboard.e2e.mjs)
 status=$?
 if [ $status -ne 0 ]; then echo "[e2e] server log (last 50 lines):"; tail -50 "$log"; fi
 rm -f "$log"

@@ -1,4 +1,5 @@
 import { ModelsPage } from './pages/Models';
+import { SystemPage } from './pages/System';
 import { Overview } from './pages/Overview';
 import { TickerDetailPage } from './pages/TickerDetail';
 import { Link, useRoute, type Route } from './router';
@@ -30,6 +31,7 @@ export function App() {
           <ul>
             <li><Link to="/" aria-current={route.name === 'overview' || route.name === 'ticker' ? 'page' : undefined}>Overview</Link></li>
             <li><Link to="/models" aria-current={route.name === 'models' ? 'page' : undefined}>Models</Link></li>
+            <li><Link to="/system" aria-current={route.name === 'system' ? 'page' : undefined}>System</Link></li>
           </ul>
         </nav>
         <span className="rt-status" data-status={status} title={STATUS_TITLE[status]} role="status">
@@ -54,6 +56,8 @@ function Page({ route }: { route: Route }) {
       return <TickerDetailPage key={route.symbol} symbol={route.symbol} />;
     case 'models':
       return <ModelsPage />;
+    case 'system':
+      return <SystemPage />;
     default:
       return (
         <Empty title="Page not found">

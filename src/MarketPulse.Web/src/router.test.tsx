@@ -6,6 +6,7 @@ describe('router', () => {
   it('parses the three routes', () => {
     expect(parseRoute('/')).toEqual({ name: 'overview' });
     expect(parseRoute('/models/')).toEqual({ name: 'models' });
+    expect(parseRoute('/system')).toEqual({ name: 'system' });
     expect(parseRoute('/t/aapl')).toEqual({ name: 'ticker', symbol: 'AAPL' });
     expect(parseRoute('/t/BRK.B')).toEqual({ name: 'ticker', symbol: 'BRK.B' });
     expect(parseRoute('/t/%E0%A4%A')).toEqual({ name: 'ticker', symbol: '%E0%A4%A' });

@@ -6,12 +6,14 @@ export type Route =
   | { name: 'overview' }
   | { name: 'ticker'; symbol: string }
   | { name: 'models' }
+  | { name: 'system' }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { name: 'overview' };
   if (path === '/models') return { name: 'models' };
+  if (path === '/system') return { name: 'system' };
   const m = /^\/t\/([^/]+)$/.exec(path);
   if (m) {
     let symbol: string;

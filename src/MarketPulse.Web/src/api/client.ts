@@ -1,4 +1,4 @@
-import type { Bar, ModelsResponse, Post, PredictionRecord, ProblemDetails, TickerDetail, TickerSummary } from './types';
+import type { Bar, ModelsResponse, SystemSummary, Post, PredictionRecord, ProblemDetails, TickerDetail, TickerSummary } from './types';
 
 /** An HTTP or network failure, carrying the server's ProblemDetails title/detail when it sent one. */
 export class ApiError extends Error {
@@ -92,4 +92,5 @@ export const api = {
   posts: (symbol: string, limit = 20, signal?: AbortSignal) =>
     getJson<Post[]>(`/api/tickers/${sym(symbol)}/posts${query({ limit })}`, signal),
   models: (signal?: AbortSignal) => getJson<ModelsResponse>('/api/models', signal),
+  system: (signal?: AbortSignal) => getJson<SystemSummary>('/api/system', signal),
 };

@@ -3,7 +3,7 @@
 // and lengthens the polling while it is connected, without touching any component.
 import { useSyncExternalStore } from 'react';
 import { api, ApiError } from './client';
-import type { Bar, ModelsResponse, Post, PredictionRecord, TickerDetail, TickerSummary } from './types';
+import type { Bar, ModelsResponse, SystemSummary, Post, PredictionRecord, TickerDetail, TickerSummary } from './types';
 
 export interface ResourceState<T> {
   /** Last good data; kept while a later refresh fails so the page does not blank out. */
@@ -35,6 +35,7 @@ export const POLL = {
   predictions: 10000,
   posts: 5000,
   models: 10000,
+  system: 2000,
 };
 
 function toApiError(e: unknown): ApiError {
@@ -156,6 +157,7 @@ export const keys = {
   predictions: (s: string) => `predictions:${s.toUpperCase()}`,
   posts: (s: string, limit: number) => `posts:${s.toUpperCase()}:${limit}`,
   models: () => 'models',
+  system: () => 'system',
 };
 
 export const useTickers = () =>
@@ -179,3 +181,6 @@ export const usePosts = (symbol: string, limit = 20) =>
 
 export const useModels = () =>
   useLive(resource<ModelsResponse>(keys.models(), () => createPolledResource((s) => api.models(s), POLL.models)));
+
+export const useSystem = () =>
+  useLive(resource<SystemSummary>(keys.system(), () => createPolledResource((s) => api.system(s), POLL.system)));

@@ -184,3 +184,16 @@ export interface ProblemDetails {
   status?: number;
   detail?: string;
 }
+
+/** GET /api/system: the service's own numbers (ingest, latency, rejections, streams, refine queue: this process's). */
+export interface SystemSummary {
+  atUtc: string;
+  scope: string;
+  ingest: { ticksTotal: number; textsTotal: number; ticksPerSecond: number; textsPerSecond: number; windowSeconds: number };
+  pipelineLatencyMs: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null; windowSeconds: number };
+  rejections: { kind: string; reason: string; count: number }[];
+  silos: { address: string; name: string; status: string; startedAtUtc: string }[];
+  grains: { total: number; byType: { type: string; activations: number }[] };
+  refineQueue: number | null;
+  streams: { namespace: string; published: number; delivered: number; backlog: number }[];
+}
