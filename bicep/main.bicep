@@ -1,5 +1,5 @@
 // MarketPulse on Azure Container Apps: N silo apps (one replica each) + a gateway app, with
-// Event Hubs (durable streams), Azure Cache for Redis (clustering + grain state), PostgreSQL
+// Azure Queue storage (durable streams), Azure Cache for Redis (clustering + grain state), PostgreSQL
 // flexible server (history store), Key Vault (API keys, connection strings), Log Analytics,
 // and one user-assigned identity for everything the apps reach.
 //

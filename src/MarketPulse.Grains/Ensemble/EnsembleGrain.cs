@@ -76,7 +76,7 @@ public sealed class EnsembleGrain(
             s.History = [];
             await state.WriteStateAsync(cancellationToken);
         }
-        this.RegisterGrainTimer(FlushHistoryAsync, HistoryFlushInterval, HistoryFlushInterval);
+        this.RegisterGrainTimer(ct => this.ShouldFlushPeriodically() ? FlushHistoryAsync(ct) : Task.CompletedTask, HistoryFlushInterval, HistoryFlushInterval);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

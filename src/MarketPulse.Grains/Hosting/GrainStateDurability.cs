@@ -24,4 +24,13 @@ public static class GrainStateDurabilityExtensions
     public static bool ShouldFlushOnDeactivate(this IGrainBase grain, DeactivationReason reason) =>
         grain.GrainContext.ActivationServices.GetService(typeof(GrainStateDurability)) is not GrainStateDurability durability
         || durability.ShouldFlushOnDeactivate(reason);
+
+    /// <summary>
+    /// False for a periodic write while the host stops and the storage dies with it: the in-memory storage grains may
+    /// already be gone, and the write would only fail (and be logged as an error) for state that is lost anyway.
+    /// </summary>
+    public static bool ShouldFlushPeriodically(this IGrainBase grain) =>
+        grain.GrainContext.ActivationServices.GetService(typeof(GrainStateDurability)) is not GrainStateDurability { OutlivesProcess: false }
+        || grain.GrainContext.ActivationServices.GetService(typeof(Microsoft.Extensions.Hosting.IHostApplicationLifetime)) is not Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime
+        || !lifetime.ApplicationStopping.IsCancellationRequested;
 }

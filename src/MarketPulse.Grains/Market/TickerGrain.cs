@@ -86,7 +86,7 @@ public sealed class TickerGrain(
             foreach (var m in state.State.MinuteBars.Where(m => m.TradingDay == open.Date && _calendar.SessionAt(m.Start) == MarketSession.Regular))
                 _vwap.Update(m.TradingDay, m.High, m.Low, m.Close, m.Volume);
         }
-        this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        this.RegisterGrainTimer(ct => this.ShouldFlushPeriodically() ? FlushAsync(ct) : Task.CompletedTask, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         ScheduleClose();
         ScheduleIssue();
         return Task.CompletedTask;

@@ -56,7 +56,7 @@ public sealed class SentimentGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(FlushAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        this.RegisterGrainTimer(ct => this.ShouldFlushPeriodically() ? FlushAsync(ct) : Task.CompletedTask, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         return Task.CompletedTask;
     }
 

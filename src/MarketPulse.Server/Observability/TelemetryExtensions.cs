@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.AspNetCore;
 using MarketPulse.Grains.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -9,6 +10,8 @@ namespace MarketPulse.Server.Observability;
 
 public static class TelemetryExtensions
 {
+    public const string AzureMonitorConnectionVariable = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     /// <summary>
     /// OpenTelemetry for metrics (MarketPulse, Orleans, ASP.NET Core, runtime), traces (HTTP → grain calls) and logs
     /// (with trace ids). Prometheus scrapes <c>/metrics</c>; setting <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (e.g. an Azure
@@ -34,5 +37,8 @@ public static class TelemetryExtensions
                 .AddSource(PipelineMetrics.ActivitySource.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics"));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
+        // Azure: Application Insights (traces, logs, metrics incl. MarketPulse's meter, added above) via the Azure Monitor
+        // distro, which reads the connection string from the same variable. Prometheus' /metrics stays as it is.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[AzureMonitorConnectionVariable])) otel.UseAzureMonitor();
     }
 }
