@@ -58,6 +58,13 @@ public sealed class SymbolWatchGrain(
                 if (AlertEvaluator.Threshold(rule, watch, price, out var previous))
                     fired.Add(Notification(rule, price, previous, marketTime, update.TraceParent));
             }
+            else if (AlertEvaluator.IsForecastKind(rule.Kind) && update.Forecast is { } forecast)
+            {
+                // The same forecast rides on every later ticker update; the rule fires once, when its condition starts to hold.
+                var value = AlertEvaluator.ForecastValue(rule.Kind, forecast);
+                if (AlertEvaluator.Threshold(rule, watch, value, out var previous))
+                    fired.Add(Notification(rule, value, previous, marketTime, update.TraceParent));
+            }
             else if (rule.Kind == AlertKinds.PredictionFlip && update.Ensemble is { } call)
             {
                 if (AlertEvaluator.Flip(watch, call.Direction, out var previous) && previous is not null)
