@@ -22,7 +22,6 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/api/ingest")
             .WithTags("Ingest")
-            .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicy);
         group.MapPost("/ticks", IngestTicksAsync)
             .Accepts<TickInput[]>("application/json")

@@ -19,8 +19,9 @@ public interface IMarketClient
 
 /// <summary>
 /// <c>/hubs/market</c>: clients subscribe to symbols (SignalR groups) and then receive <c>tickerUpdated</c> whenever
-/// such a ticker's state changes and <c>alertFired</c> for its alerts. The symbol <c>*</c> subscribes to every ticker
-/// and every alert (the overview page).
+/// such a ticker's state changes. The symbol <c>*</c> subscribes to every ticker (the overview page). Alerts are a
+/// principal's own: <c>alertFired</c> goes to the connections of the rule's owner and of admins, whatever they subscribed to.
+/// Connections authenticate like requests (an API key or token in the <c>access_token</c> query for websockets).
 /// </summary>
 public sealed class MarketHub : Hub<IMarketClient>
 {
@@ -28,7 +29,22 @@ public sealed class MarketHub : Hub<IMarketClient>
     public const string All = "*";
     public const int MaxSymbolsPerCall = 500;
 
+    public const string AdminsGroup = "admins";
+
     public static string GroupFor(string symbol) => symbol == All ? "tickers:*" : "ticker:" + symbol;
+
+    public static string OwnerGroup(string principal) => "owner:" + principal;
+
+    /// <summary>
+    /// An admin's connection joins the admins' group (every alert), anyone else's its principal's group (its own alerts):
+    /// one group each, so no alert reaches a connection twice.
+    /// </summary>
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User is { } user && Security.Principals.IdOf(user) is { } id)
+            await Groups.AddToGroupAsync(Context.ConnectionId, Security.Principals.IsAdmin(user) ? AdminsGroup : OwnerGroup(id));
+        await base.OnConnectedAsync();
+    }
 
     /// <summary>Joins the symbols' groups; answers the normalised symbols. A malformed symbol fails the whole call with a message.</summary>
     public async Task<string[]> Subscribe(string[] symbols)

@@ -1,0 +1,85 @@
+using MarketPulse.Server.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace MarketPulse.Server.Security;
+
+/// <summary>
+/// Completes the OpenAPI document for API consumers: the two ways to authenticate (API key header, bearer token), which
+/// scope each operation needs, and the error answers every operation can give (all ProblemDetails).
+/// </summary>
+public static class OpenApiSecurity
+{
+    public const string ApiKeyScheme = "ApiKey";
+    public const string BearerScheme = "Bearer";
+
+    public static void Configure(OpenApiOptions options, MarketPulseOptions settings)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "MarketPulse API";
+            document.Info.Description = "Near-real-time market analysis: tickers, indicators, sentiment, predictions, alerts and ingest. "
+                + "Authenticate with an API key (X-Api-Key header or Authorization: Bearer) or an identity-provider token. "
+                + "Scopes: read (reads, when closed by configuration), ingest, alerts, admin (everything). Every error is RFC 9457 ProblemDetails.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                [ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthenticationHandler.Header,
+                    Description = "A stored key (mpk_…, from `marketpulse keys create`) or a development key from MarketPulse:Api:Keys.",
+                },
+                [BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT or API key",
+                    Description = "An identity-provider token (scp/roles claims: read, ingest, alerts, admin) or an API key as the bearer token.",
+                },
+            };
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer(async (operation, context, ct) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).ToHashSet();
+            var needsCredential = policies.Any(p => p != Principals.ReadPolicy) || (policies.Contains(Principals.ReadPolicy) && settings.Api.RequireKeyForReads);
+            var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct);
+            operation.Responses ??= new OpenApiResponses();
+            void Add(string status, string description)
+            {
+                if (operation.Responses.ContainsKey(status)) return;
+                operation.Responses[status] = new OpenApiResponse
+                {
+                    Description = description,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
+                };
+            }
+            if (needsCredential)
+            {
+                var scope = policies.FirstOrDefault() ?? Principals.ReadPolicy;
+                operation.Security =
+                [
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [scope] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [scope] },
+                ];
+                operation.Description = $"Needs the `{scope}` scope (or `admin`). " + operation.Description;
+                Add("401", "No credential, or one that is invalid, expired or revoked.");
+                Add("403", $"The credential lacks the {scope} scope.");
+            }
+            var method = context.Description.HttpMethod ?? "GET";
+            if (method is "POST" or "PUT" or "PATCH")
+            {
+                Add("400", "The body or a field is invalid; the problem names the field.");
+                Add("413", "The body or batch is too large.");
+                Add("415", "The body is not application/json.");
+            }
+            else if (context.Description.ParameterDescriptions.Count > 0) Add("400", "A parameter is invalid; the problem names it.");
+            Add("429", "Rate limit reached (per principal, per IP, per endpoint); see Retry-After.");
+        });
+    }
+}
