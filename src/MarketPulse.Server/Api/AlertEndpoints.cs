@@ -84,7 +84,21 @@ public static class AlertEndpoints
         {
             return TypedResults.Problem($"body: not valid JSON ({ex.Message})", statusCode: 400, title: "Malformed body");
         }
-        var (rule, errors) = Parse(root, Principals.IdOf(user) ?? "unknown", alertOptions.Value);
+        catch (BadHttpRequestException ex)
+        {
+            return TypedResults.Problem($"body: {ex.Message}", statusCode: ex.StatusCode, title: "Bad request body");
+        }
+        AlertRule? rule;
+        Dictionary<string, string[]> errors;
+        try
+        {
+            (rule, errors) = Parse(root, Principals.IdOf(user) ?? "unknown", alertOptions.Value);
+        }
+        catch (InvalidOperationException)
+        {
+            // The JSON reader checks a string's UTF-8 only when it is read.
+            return TypedResults.Problem("body: a string is not valid UTF-8", statusCode: 400, title: "Malformed body");
+        }
         if (rule is null) return TypedResults.ValidationProblem(errors, "The alert rule is not valid.", title: "Invalid alert rule");
 
         var result = await grains.GetGrain<IAlertDirectoryGrain>(0).AddAsync(rule);

@@ -67,6 +67,11 @@ public static class IngestEndpoints
         {
             return (default, TypedResults.Problem($"body: not valid JSON ({ex.Message})", statusCode: 400, title: "Malformed body"));
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body size, read timeout) surface here while the body is read.
+            return (default, TypedResults.Problem($"body: {ex.Message}", statusCode: ex.StatusCode, title: "Bad request body"));
+        }
         var root = doc.RootElement.Clone();
         doc.Dispose();
         if (root.ValueKind != JsonValueKind.Array)

@@ -68,7 +68,7 @@ public static class ModelEndpoints
 
     /// <summary>Source names are short identifiers (<c>api</c>, <c>replay:stocknet</c>, <c>rss:sec</c>); anything else would only activate an empty grain.</summary>
     private static ProblemHttpResult? BadSourceName(string name) =>
-        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '.' or '_' or '-')
+        SourceNames.IsValid(name)
             ? null
             : TypedResults.Problem("name: a source name is 1 to 100 letters, digits or : . _ -", statusCode: 400, title: "Invalid request",
                 extensions: new Dictionary<string, object?> { ["field"] = "name" });

@@ -81,7 +81,7 @@ public static class ServerApp
         app.MapIngestEndpoints().RequireAuthorization(Principals.IngestPolicy);
         app.MapAlertEndpoints().RequireAuthorization(Principals.AlertsPolicy);
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Principals.ReadPolicy);
-        app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found"));
+        app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found")).ExcludeFromDescription();
         app.MapFallbackToFile("index.html");
     }
 }
