@@ -36,12 +36,14 @@ fail=0
 run() { # name, wrk args…
   local name=$1; shift
   local out; out=$(wrk --latency -t"$threads" -c"$connections" -d"$duration" "$@")
-  local rps p99 non2xx errors
+  local rps p50 p99 total non2xx errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
   errors=$(grep -oE 'Socket errors:.*' <<<"$out" || true)
-  echo "$name: ${rps} req/s, p99 ${p99}, non-2xx ${non2xx}${errors:+, $errors} ($threads threads, $connections connections, $duration)"
+  echo "$name: ${rps} req/s, p50 ${p50}, p99 ${p99}, ${total} requests, non-2xx ${non2xx}${errors:+, $errors} ($threads threads, $connections connections, $duration)"
   if [ "$non2xx" != 0 ] || [ -n "$errors" ] || [ -z "$rps" ]; then echo "$out"; fail=1; fi
 }
 run "GET /api/tickers/AAPL" "$base/api/tickers/AAPL"

@@ -21,7 +21,8 @@ public static class KeysCommands
         var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "The cluster's gateway port (MarketPulse:Orleans:GatewayPort)." };
         var clusterId = new Option<string>("--cluster-id") { DefaultValueFactory = _ => "marketpulse" };
         var serviceId = new Option<string>("--service-id") { DefaultValueFactory = _ => "marketpulse" };
-        Option[] connection = [gatewayPort, clusterId, serviceId];
+        var connectTimeout = new Option<double>("--connect-timeout") { DefaultValueFactory = _ => 15, Description = "Seconds to wait for the cluster's gateway." };
+        Option[] connection = [gatewayPort, clusterId, serviceId, connectTimeout];
 
         var name = new Option<string>("--name") { Required = true, Description = "What the key is for (e.g. ingest-bot)." };
         var owner = new Option<string>("--owner") { Required = true, Description = "The principal the key acts as (owner of its alert rules)." };
@@ -41,7 +42,7 @@ public static class KeysCommands
             {
                 throw new CliInputException(ex.Message);
             }
-            return await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, async grains =>
+            return await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, connectTimeout, async grains =>
             {
                 var (record, key) = await ApiKeyAdmin.CreateAsync(grains, args.Name, args.Owner, args.Scopes, args.Expires, now);
                 await parse.InvocationConfiguration.Error.WriteLineAsync("Store this key now: it is shown only once and cannot be recovered.");
@@ -52,7 +53,7 @@ public static class KeysCommands
 
         var list = new Command("list", "List the keys (never the secrets).");
         foreach (var o in connection) list.Options.Add(o);
-        list.SetAction(async (parse, ct) => await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, async grains =>
+        list.SetAction(async (parse, ct) => await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, connectTimeout, async grains =>
         {
             var now = DateTime.UtcNow;
             var keys = await grains.GetGrain<IApiKeyDirectoryGrain>(0).ListAsync();
@@ -64,7 +65,7 @@ public static class KeysCommands
         var revoke = new Command("revoke", "Revoke a key (it stops working within the gateways' key cache duration).");
         revoke.Arguments.Add(id);
         foreach (var o in connection) revoke.Options.Add(o);
-        revoke.SetAction(async (parse, ct) => await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, async grains =>
+        revoke.SetAction(async (parse, ct) => await WithClusterAsync(parse, gatewayPort, clusterId, serviceId, connectTimeout, async grains =>
         {
             var keyId = parse.GetValue(id)!;
             if (!await grains.GetGrain<IApiKeyDirectoryGrain>(0).RevokeAsync(keyId, DateTime.UtcNow))
@@ -84,7 +85,7 @@ public static class KeysCommands
     }
 
     private static async Task<int> WithClusterAsync(ParseResult parse, Option<int> gatewayPort, Option<string> clusterId, Option<string> serviceId,
-        Func<IGrainFactory, Task<int>> action, CancellationToken ct)
+        Option<double> connectTimeout, Func<IGrainFactory, Task<int>> action, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -94,7 +95,7 @@ public static class KeysCommands
         try
         {
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            connect.CancelAfter(TimeSpan.FromSeconds(15));
+            connect.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(connectTimeout)));
             await host.StartAsync(connect.Token);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
