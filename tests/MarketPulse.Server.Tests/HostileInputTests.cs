@@ -111,7 +111,14 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
         var rule = await (await SendOkAsync(http, HttpMethod.Post, "/api/alerts", victim, """{"symbol":"SAFE","kind":"price-above","threshold":1000,"name":"victim rule"}"""))
             .Content.ReadFromJsonAsync<JsonElement>();
         var ruleId = rule.GetProperty("id").GetString()!;
+        // Ingest is acknowledged once queued: wait until all 30 minute bars and the post have arrived.
         var before = await StateAsync(http, victim, ruleId);
+        for (var i = 0; i < 200 && (!before.Contains("\"id\":\"s1\"") || before.Split("\"trades\"").Length - 1 < 30); i++)
+        {
+            await Task.Delay(100);
+            before = await StateAsync(http, victim, ruleId);
+        }
+        Assert.Contains("\"id\":\"s1\"", before);
 
         var doc = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = Operations(doc);
@@ -196,7 +203,7 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
     }
 
-    /// <summary>The victim's data as JSON text: the ticker's 1-minute bars, its posts and the alert rule.</summary>
+    /// <summary>The victim's data as JSON text: the ticker's 1-minute bars, its posts (as accepted) and the alert rule.</summary>
     private static async Task<string> StateAsync(HttpClient http, string key, string ruleId)
     {
         var parts = new List<string>();
@@ -206,7 +213,16 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
             request.Headers.Add("X-Api-Key", key);
             using var response = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            parts.Add(await response.Content.ReadAsStringAsync());
+            var json = await response.Content.ReadAsStringAsync();
+            // A post's score is the lexicon's until the production model refines it, whenever that happens: compare
+            // what was accepted (source, id, time, text, author), not the derived score.
+            if (path.EndsWith("/posts", StringComparison.Ordinal))
+                json = JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement.EnumerateArray().Select(p => new
+                {
+                    source = p.GetProperty("source").GetString(), id = p.GetProperty("id").GetString(), time = p.GetProperty("time").GetString(),
+                    text = p.GetProperty("text").GetString(), author = p.GetProperty("author").ToString(),
+                }));
+            parts.Add(json);
         }
         Assert.Contains("\"close\"", parts[0]);
         return string.Join("\n", parts);
