@@ -25,6 +25,7 @@ public static class ServerApp
         else builder.AddMarketPulseClient(options);
 
         var health = builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
+        health.AddClusterDependencyChecks(builder.Configuration, options, hostsSilo);
         if (hostsSilo)
         {
             health.AddCheck<ModelsReadyCheck>("models", tags: ["ready"]);
