@@ -340,6 +340,43 @@ public sealed class RateLimitedServerFixture : ServerFixture
         ["--MarketPulse:Replay:Enabled=false", $"--MarketPulse:Api:RequestsPerMinutePerIp={PerIp}", "--MarketPulse:Api:RequestsPerMinutePerPrincipal=10"];
 }
 
+/// <summary>Two hub connections per principal.</summary>
+public sealed class HubLimitServerFixture : ServerFixture
+{
+    protected override IEnumerable<string> ExtraArgs() => ["--MarketPulse:Replay:Enabled=false", "--MarketPulse:Api:MaxConnectionsPerPrincipal=2"];
+}
+
+public sealed class HubConnectionLimitTests(HubLimitServerFixture server) : IClassFixture<HubLimitServerFixture>
+{
+    [Fact]
+    public async Task A_principal_holds_at_most_its_hub_connections_and_a_closed_one_frees_a_place()
+    {
+        var key = (await ApiKeyAdmin.CreateAsync(server.Services.GetRequiredService<IGrainFactory>(), "hub", "hub-user", ["read"], null, DateTime.UtcNow)).Key;
+        async Task<(HubConnection Connection, TaskCompletionSource Closed)> Connect()
+        {
+            var c = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, "/hubs/market"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key)).Build();
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+            await c.StartAsync();
+            return (c, closed);
+        }
+        var first = await Connect();
+        var second = await Connect();
+        var third = await Connect();
+        // The third is closed by the server at once; the first two stay usable.
+        await third.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["AAPL"], await second.Connection.InvokeAsync<string[]>("Subscribe", new[] { "aapl" }));
+        await first.Connection.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Services.GetRequiredService<MarketPulse.Server.Realtime.HubConnectionCounter>().Open("hub-user") > 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var fourth = await Connect();
+        Assert.Equal(["MSFT"], await fourth.Connection.InvokeAsync<string[]>("Subscribe", new[] { "msft" }));
+        await second.Connection.DisposeAsync();
+        await third.Connection.DisposeAsync();
+        await fourth.Connection.DisposeAsync();
+    }
+}
+
 public sealed class RateLimitTests(RateLimitedServerFixture server) : IClassFixture<RateLimitedServerFixture>
 {
     [Fact]

@@ -76,6 +76,9 @@ public sealed class ApiSettings
     /// <summary>Requests per client IP address per minute, authenticated or not (429 with Retry-After beyond).</summary>
     public int RequestsPerMinutePerIp { get; set; } = 6000;
 
+    /// <summary>SignalR connections one principal may hold open on one gateway; more are closed at once.</summary>
+    public int MaxConnectionsPerPrincipal { get; set; } = 20;
+
     /// <summary>How long a gateway trusts a stored key's record before asking the cluster again (revocation delay).</summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 

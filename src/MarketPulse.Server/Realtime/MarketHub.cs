@@ -23,8 +23,11 @@ public interface IMarketClient
 /// principal's own: <c>alertFired</c> goes to the connections of the rule's owner and of admins, whatever they subscribed to.
 /// Connections authenticate like requests (an API key or token in the <c>access_token</c> query for websockets).
 /// </summary>
-public sealed class MarketHub : Hub<IMarketClient>
+public sealed class MarketHub(HubConnectionCounter connections, Microsoft.Extensions.Options.IOptionsMonitor<MarketPulse.Server.Hosting.MarketPulseOptions> options)
+    : Hub<IMarketClient>
 {
+    private const string CountedKey = "marketpulse.counted";
+
     public const string Path = "/hubs/market";
     public const string All = "*";
     public const int MaxSymbolsPerCall = 500;
@@ -42,8 +45,22 @@ public sealed class MarketHub : Hub<IMarketClient>
     public override async Task OnConnectedAsync()
     {
         if (Context.User is { } user && Security.Principals.IdOf(user) is { } id)
+        {
+            if (!connections.TryAdd(id, options.CurrentValue.Api.MaxConnectionsPerPrincipal))
+            {
+                Context.Abort();
+                return;
+            }
+            Context.Items[CountedKey] = id;
             await Groups.AddToGroupAsync(Context.ConnectionId, Security.Principals.IsAdmin(user) ? AdminsGroup : OwnerGroup(id));
+        }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(CountedKey, out var id) && id is string principal) connections.Remove(principal);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>Joins the symbols' groups; answers the normalised symbols. A malformed symbol fails the whole call with a message.</summary>
@@ -72,5 +89,35 @@ public sealed class MarketHub : Hub<IMarketClient>
             result[i] = Symbols.Normalize(symbols[i]) ?? throw new HubException($"symbols[{i}]: '{symbols[i]}' is not a well-formed ticker symbol");
         }
         return result.Distinct(StringComparer.Ordinal).ToArray();
+    }
+}
+
+/// <summary>Open hub connections per principal on this gateway (the cap is per gateway process).</summary>
+public sealed class HubConnectionCounter
+{
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    public bool TryAdd(string principal, int max)
+    {
+        lock (_open)
+        {
+            var n = _open.GetValueOrDefault(principal);
+            if (n >= max) return false;
+            _open[principal] = n + 1;
+            return true;
+        }
+    }
+
+    public void Remove(string principal)
+    {
+        lock (_open)
+        {
+            if (_open.TryGetValue(principal, out var n)) { if (n <= 1) _open.Remove(principal); else _open[principal] = n - 1; }
+        }
+    }
+
+    public int Open(string principal)
+    {
+        lock (_open) return _open.GetValueOrDefault(principal);
     }
 }

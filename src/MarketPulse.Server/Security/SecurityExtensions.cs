@@ -26,6 +26,7 @@ public static class SecurityExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IUserIdProvider, PrincipalUserIdProvider>();
+        services.AddSingleton<Realtime.HubConnectionCounter>();
 
         var jwt = options.Api.Jwt;
         var jwtOn = !string.IsNullOrWhiteSpace(jwt.Authority);
