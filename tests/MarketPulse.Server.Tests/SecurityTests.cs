@@ -288,6 +288,8 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
         Assert.Equal("http", schemes.GetProperty("Bearer").GetProperty("type").GetString());
         var post = doc.GetProperty("paths").GetProperty("/api/ingest/ticks").GetProperty("post");
         foreach (var status in new[] { "400", "401", "403", "413", "415", "429" }) Assert.True(post.GetProperty("responses").TryGetProperty(status, out _), status);
+        Assert.Equal("ACME", post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")[0].GetProperty("symbol").GetString());
+        Assert.Equal("problem+json", post.GetProperty("responses").GetProperty("401").GetProperty("content").EnumerateObject().Single().Name.Split('/')[1]);
     }
 }
 

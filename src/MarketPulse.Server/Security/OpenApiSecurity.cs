@@ -15,6 +15,14 @@ public static class OpenApiSecurity
     public const string ApiKeyScheme = "ApiKey";
     public const string BearerScheme = "Bearer";
 
+    /// <summary>Request examples a reader can send as they are (the /scalar "try it" pre-fills them).</summary>
+    private static readonly Dictionary<string, string> Examples = new()
+    {
+        ["POST api/ingest/ticks"] = """[{"symbol":"ACME","time":"2024-05-01T14:30:00Z","price":10.5,"size":100},{"symbol":"ACME","time":"2024-05-01T14:30:01Z","price":10.52,"size":40,"bid":10.51,"ask":10.53,"source":"my-feed","sequence":2}]""",
+        ["POST api/ingest/posts"] = """[{"source":"newswire","id":"n-1","time":"2024-05-01T14:31:00Z","text":"$ACME beats estimates and raises guidance","symbols":["ACME"],"author":"desk"}]""",
+        ["POST api/alerts"] = """{"symbol":"ACME","kind":"price-above","threshold":11,"webhookUrl":"https://hooks.example.com/marketpulse","name":"ACME breakout"}""",
+    };
+
     public static void Configure(OpenApiOptions options, MarketPulseOptions settings)
     {
         options.AddDocumentTransformer((document, _, _) =>
@@ -80,6 +88,9 @@ public static class OpenApiSecurity
             }
             else if (context.Description.ParameterDescriptions.Count > 0) Add("400", "A parameter is invalid; the problem names it.");
             Add("429", "Rate limit reached (per principal, per IP, per endpoint); see Retry-After.");
+            if (operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json)
+                && Examples.TryGetValue($"{method} {context.Description.RelativePath?.TrimEnd('/')}", out var example))
+                json.Example = System.Text.Json.Nodes.JsonNode.Parse(example);
         });
     }
 }
