@@ -163,6 +163,24 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(Request(HttpMethod.Delete, $"/api/alerts/{id}", key: admin))).StatusCode);
     }
 
+    [Fact]
+    public async Task One_principal_cannot_fill_the_rule_directory()
+    {
+        var directory = server.Services.GetRequiredService<IGrainFactory>().GetGrain<MarketPulse.Abstractions.Alerts.IAlertDirectoryGrain>(0);
+        for (var i = 0; i < AlertDirectoryGrain.MaxRulesPerOwner; i++)
+        {
+            var added = await directory.AddAsync(new MarketPulse.Abstractions.Alerts.AlertRule($"cap{i}", $"CAP{i % 50}", "prediction-flip", null, null, null, "hoarder", DateTime.UtcNow));
+            Assert.Null(added.Error);
+        }
+        var (_, hoarder) = await server.CreateKeyAsync("hoarder", "alerts");
+        var refused = await SendAsync(Request(HttpMethod.Post, "/api/alerts", """{"symbol":"CAPX","kind":"prediction-flip"}""", hoarder));
+        var errors = (await AssertProblemAsync(refused, HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Contains("per principal", errors.GetProperty("rule")[0].GetString());
+        var (_, other) = await server.CreateKeyAsync("someone-else", "alerts");
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(Request(HttpMethod.Post, "/api/alerts", """{"symbol":"CAPX","kind":"prediction-flip"}""", other))).StatusCode);
+        foreach (var i in Enumerable.Range(0, AlertDirectoryGrain.MaxRulesPerOwner)) await directory.RemoveAsync($"cap{i}");
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:9/")]
     [InlineData("https://169.254.169.254/latest/meta-data/")]
