@@ -75,7 +75,7 @@ public static class OpenApiSecurity
                     new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [scope] },
                     new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [scope] },
                 ];
-                operation.Description = $"Needs the `{scope}` scope (or `admin`). " + operation.Description;
+                operation.Description = ($"Needs the `{scope}` scope (or `admin`). " + operation.Description).TrimEnd();
                 Add("401", "No credential, or one that is invalid, expired or revoked.");
                 Add("403", $"The credential lacks the {scope} scope.");
             }
@@ -87,6 +87,7 @@ public static class OpenApiSecurity
                 Add("415", "The body is not application/json.");
             }
             else if (context.Description.ParameterDescriptions.Count > 0) Add("400", "A parameter is invalid; the problem names it.");
+            if (context.Description.RelativePath?.Contains('{') == true) Add("404", "Nothing with that id or symbol (or, for an alert rule, it is another principal's).");
             Add("429", "Rate limit reached (per principal, per IP, per endpoint); see Retry-After.");
             if (operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json)
                 && Examples.TryGetValue($"{method} {context.Description.RelativePath?.TrimEnd('/')}", out var example))
