@@ -30,7 +30,8 @@ public sealed record AlertRule(
     [property: Id(4)] string? WebhookUrl,
     [property: Id(5)] string? Name,
     [property: Id(6)] string Owner,
-    [property: Id(7)] DateTime CreatedAtUtc);
+    [property: Id(7)] DateTime CreatedAtUtc,
+    [property: Id(8)] string? WebhookSecret = null);
 
 /// <summary>A rule as the API lists it, with how often and when it last fired.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.alertrulestatus")]
@@ -54,4 +55,5 @@ public sealed record AlertNotification(
     [property: Id(8)] DateTime FiredAtUtc,
     [property: Id(9)] DateTime? MarketTimeUtc,
     [property: Id(10)] string? WebhookUrl,
-    [property: Id(11)] string? TraceParent);
+    [property: Id(11)] string? TraceParent,
+    [property: Id(12)] string? Owner = null);

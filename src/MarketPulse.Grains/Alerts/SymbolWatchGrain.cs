@@ -129,7 +129,7 @@ public sealed class SymbolWatchGrain(
             metrics.AlertFired(alert.Kind);
             logger.LogInformation("Alert {RuleId} fired: {Message}", alert.RuleId, alert.Message);
             await directory.RecordFiredAsync(alert.RuleId, alert.FiredAtUtc, alert.Value);
-            if (alert.WebhookUrl is not null) webhooks.Enqueue(alert);
+            if (alert.WebhookUrl is not null) webhooks.Enqueue(alert, _rules.Rules.FirstOrDefault(r => r.Id == alert.RuleId)?.WebhookSecret);
         }
         await notifier.PushAlertsAsync(fired);
         // Written only when something fired: the armed/active flags between firings are cheap to re-learn.
@@ -139,7 +139,7 @@ public sealed class SymbolWatchGrain(
     private static AlertNotification Notification(AlertRule rule, double value, double? previous, DateTime? marketTime, string? traceParent,
         string? message = null) =>
         new(Guid.NewGuid().ToString("n"), rule.Id, rule.Symbol, rule.Kind, rule.Threshold, value, previous,
-            message ?? AlertEvaluator.Describe(rule, value), DateTime.UtcNow, marketTime, rule.WebhookUrl, traceParent);
+            message ?? AlertEvaluator.Describe(rule, value), DateTime.UtcNow, marketTime, rule.WebhookUrl, traceParent, rule.Owner);
 
     /// <summary>An activity continuing the ingest request's trace across the stream hop (streams do not carry it).</summary>
     internal static Activity? StartActivity(string name, string? traceParent) =>

@@ -68,13 +68,13 @@ public static class ModelEndpoints
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; its class probabilities (confidence, polarity) are temperature-calibrated (T = {v:0.###}, fitted on the held-out validation split)")
         : "";
 
-    public static void MapModelEndpoints(this WebApplication app)
+    public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         // Read once: the report ships with the models and does not change while the gateway runs.
-        var outOfSample = OutOfSampleReport.Load(app.Configuration["MarketPulse:Models:Path"] ?? "models",
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OutOfSampleReport)));
-        var forecastEvidence = LoadForecastEvidence(app.Configuration["MarketPulse:Models:Path"] ?? "models",
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelEndpoints)));
+        var modelsPath = app.ServiceProvider.GetRequiredService<IConfiguration>()["MarketPulse:Models:Path"] ?? "models";
+        var loggers = app.ServiceProvider.GetRequiredService<ILoggerFactory>();
+        var outOfSample = OutOfSampleReport.Load(modelsPath, loggers.CreateLogger(typeof(OutOfSampleReport)));
+        var forecastEvidence = LoadForecastEvidence(modelsPath, loggers.CreateLogger(typeof(ModelEndpoints)));
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
             {
                 var refinement = services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>();
@@ -89,14 +89,21 @@ public static class ModelEndpoints
             .WithTags("Models").WithSummary("Models, versions, live hit rate / Brier per signal over all tickers, and each signal's out-of-sample quality measured offline.");
 
         var sources = app.MapGroup("/api/sources").WithTags("Sources");
-        sources.MapGet("/market/{name}", async (string name, IGrainFactory grains) =>
-                TypedResults.Ok(await grains.GetGrain<IMarketSourceGrain>(name).GetStatsAsync()))
+        sources.MapGet("/market/{name}", async Task<Results<Ok<SourceStats>, ProblemHttpResult>> (string name, IGrainFactory grains) =>
+                BadSourceName(name) ?? (Results<Ok<SourceStats>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<IMarketSourceGrain>(name).GetStatsAsync()))
             .WithSummary("A market source's counters: received, accepted, rejected by reason.");
-        sources.MapGet("/text/{name}", async (string name, IGrainFactory grains) =>
-                TypedResults.Ok(await grains.GetGrain<ITextSourceGrain>(name).GetStatsAsync()))
+        sources.MapGet("/text/{name}", async Task<Results<Ok<SourceStats>, ProblemHttpResult>> (string name, IGrainFactory grains) =>
+                BadSourceName(name) ?? (Results<Ok<SourceStats>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<ITextSourceGrain>(name).GetStatsAsync()))
             .WithSummary("A text source's counters: received, accepted, rejected by reason.");
         app.MapGet("/api/replay", async Task<Ok<ReplayStatus>> (IGrainFactory grains, IOptions<MarketPulseOptions> options) =>
                 TypedResults.Ok(await grains.GetGrain<IReplayGrain>(options.Value.Replay.Name).GetStatusAsync()))
             .WithTags("Sources").WithSummary("The configured replay's progress.");
     }
+
+    /// <summary>Source names are short identifiers (<c>api</c>, <c>replay:stocknet</c>, <c>rss:sec</c>); anything else would only activate an empty grain.</summary>
+    private static ProblemHttpResult? BadSourceName(string name) =>
+        SourceNames.IsValid(name)
+            ? null
+            : TypedResults.Problem("name: a source name is 1 to 100 letters, digits or : . _ -", statusCode: 400, title: "Invalid request",
+                extensions: new Dictionary<string, object?> { ["field"] = "name" });
 }
