@@ -14,6 +14,13 @@ dotnet test MarketPulse.sln -c Release 2>&1 | tee "$log"
 while read -r f p; do failed=$((failed + f)); passed=$((passed + p)); done < <(
   grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\1 \2/')
 
+# A short load smoke run with wrk against the Release build that dotnet test just made (the full run: tests/load/run.sh).
+if command -v wrk >/dev/null; then
+  if tests/load/run.sh --smoke; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+else
+  echo "SKIPPED: load smoke run (wrk not installed)"
+fi
+
 if [ -f src/MarketPulse.Web/package.json ]; then
   if command -v npm >/dev/null; then
     (cd src/MarketPulse.Web && npm ci --no-audit --no-fund && npx vitest run --reporter=default) 2>&1 | tee "$log"

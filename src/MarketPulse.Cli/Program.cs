@@ -7,4 +7,5 @@ root.Subcommands.Add(TrainCommands.Create());
 root.Subcommands.Add(EvalCommands.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BenchCommands.Create());
+root.Subcommands.Add(KeysCommands.Create());
 return await CliRunner.RunAsync(root, args);

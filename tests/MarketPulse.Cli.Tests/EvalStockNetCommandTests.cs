@@ -38,10 +38,10 @@ public sealed class EvalStockNetCommandTests
             Assert.True(bySignal.TryGetProperty(signal, out _), signal);
         Assert.Equal(n, bySignal.GetProperty("ensemble").GetProperty("n").GetInt64());
         Assert.Equal(n, bySignal.GetProperty("ensemble_hedge").GetProperty("n").GetInt64());
-        // The stacking model the run ended with learnt from the realised outcomes of the period (no bias in the service's settings).
+        // The stacking model the run ended with learnt from the realised outcomes of the period; its bias stays the base rate's.
         var stacking = root.GetProperty("stacking");
         Assert.True(stacking.GetProperty("outcomes").GetDouble() >= n, "every scored sample's outcome reached the stacker");
-        Assert.Equal(0, stacking.GetProperty("bias").GetDouble());
+        Assert.Equal(Math.Round(Core.Ensemble.LogisticStacking.Logit(Core.Ensemble.SignalMix.AlwaysRise), 4), stacking.GetProperty("bias").GetDouble());
         // The sentiment signal comes from the shipped transformer, whichever version models/ holds.
         using var sentimentCard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Checkout, "models", "sentiment-minilm.json")));
         Assert.Equal(sentimentCard.RootElement.GetProperty("version").GetString(), root.GetProperty("sentiment_scorer").GetString());

@@ -116,12 +116,12 @@ public class PipelineTests(ClusterFixture fixture)
         Assert.Equal(1.0, es.Signals.Where(s => s.Signal is "price" or "sentiment" or "persistence").Sum(s => s.Weight), 9);
         Assert.All(es.Signals.Where(s => s.Signal is "price" or "sentiment" or "persistence"), s => Assert.NotNull(s.Coefficient));
 
-        // The ensemble is the stacking model: σ(Σ coefficient·logit(p)) over the signals that spoke (no bias), explained per signal.
+        // The ensemble is the stacking model: σ(logit(base rate) + Σ coefficient·logit(p)) over the signals that spoke, explained per signal.
         var latest = es.Latest!;
         Assert.Equal("ensemble", latest.Prediction.Signal);
         Assert.Contains(latest.Explanation!, c => c.Signal == "price");
         Assert.Equal(1.0, latest.Explanation!.Sum(c => c.Weight), 9);
-        var z = latest.Explanation!.Sum(c => c.Coefficient!.Value * LogisticStacking.Feature(c.ProbabilityUp));
+        var z = LogisticStacking.Logit(SignalMix.AlwaysRise) + latest.Explanation!.Sum(c => c.Coefficient!.Value * LogisticStacking.Feature(c.ProbabilityUp));
         Assert.Equal(LogisticStacking.Sigmoid(z), latest.Prediction.ProbabilityUp, 12);
         Assert.Equal(price.TopFeatures, latest.Prediction.TopFeatures);   // the ensemble's explanation carries the model's features
 

@@ -20,6 +20,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _attempts = new();
 
     public ConcurrentQueue<(string DeliveryId, JsonElement Body)> Received { get; } = new();
+
+    /// <summary>Per delivery id: the signature header and the raw body as received (the bytes that were signed).</summary>
+    public ConcurrentDictionary<string, (string? Signature, byte[] RawBody)> Raw { get; } = new();
     public Uri Url { get; }
 
     private WebhookReceiver(WebApplication app, Uri url)
@@ -42,7 +45,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var id = request.Headers["X-MarketPulse-Delivery"].ToString();
             var attempt = self!._attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
             if (attempt <= failFirst) return Results.StatusCode(503);
-            self.Received.Enqueue((id, await request.ReadFromJsonAsync<JsonElement>()));
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            self.Raw[id] = (request.Headers["X-MarketPulse-Signature"].FirstOrDefault(), buffer.ToArray());
+            self.Received.Enqueue((id, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
             return Results.Ok();
         });
         await app.StartAsync();
@@ -110,6 +116,7 @@ public class AlertTests(AlertServerFixture server) : IClassFixture<AlertServerFi
     [InlineData("""{"symbol":"AAPL","kind":"sentiment-above","threshold":2}""", "threshold", "[-1, 1]")]
     [InlineData("""{"symbol":"AAPL","kind":"prediction-flip","threshold":0.5}""", "threshold", "takes no threshold")]
     [InlineData("""{"symbol":"AAPL","kind":"price-above","threshold":1,"webhookUrl":"ftp://x/y"}""", "webhookUrl", "http or https")]
+    [InlineData("""{"symbol":"AAPL","kind":"price-above","threshold":1,"webhookUrl":"https://u:p@example.com/y"}""", "webhookUrl", "without credentials")]
     [InlineData("""{"symbol":"AAPL","kind":"price-above","threshold":1,"treshold":2}""", "treshold", "unknown field")]
     [InlineData("""{"symbol":"not a symbol","kind":"price-above","threshold":1}""", "symbol", "well-formed")]
     [InlineData("""[1,2]""", "body", "JSON object")]
@@ -144,7 +151,7 @@ public class AlertTests(AlertServerFixture server) : IClassFixture<AlertServerFi
     public async Task A_price_alert_fires_once_per_crossing_to_signalr_and_to_its_webhook_which_is_retried()
     {
         await using var receiver = await WebhookReceiver.StartAsync(failFirst: 2);
-        await using var client = await MarketHubClient.ConnectAsync(server.BaseAddress);
+        await using var client = await MarketHubClient.ConnectAsync(server.BaseAddress, ServerFixture.ApiKey);
         await client.SubscribeAsync("ALRT");
         var rule = await CreateAsync($$"""{"symbol":"ALRT","kind":"price-above","threshold":100,"webhookUrl":"{{receiver.Url}}"}""");
         var id = rule.GetProperty("id").GetString()!;
@@ -175,13 +182,25 @@ public class AlertTests(AlertServerFixture server) : IClassFixture<AlertServerFi
         Assert.Equal(3, receiver.Attempts(first.DeliveryId));
         Assert.Equal("ALRT", first.Body.GetProperty("symbol").GetString());
         Assert.Equal("price-above", first.Body.GetProperty("kind").GetString());
+
+        // Signed as docs/security.md tells receivers to verify: HMAC-SHA256 keyed with the secret shown at creation, over "t.body".
+        var secret = rule.GetProperty("webhookSecret").GetString()!;
+        var (signature, raw) = receiver.Raw[first.DeliveryId];
+        Assert.True(WebhookSignature.Verify(secret, signature, raw, TimeSpan.FromMinutes(5)), $"signature {signature} does not verify");
+        Assert.False(WebhookSignature.Verify("whsec_wrong", signature, raw, TimeSpan.FromMinutes(5)));
+        var tampered = (byte[])raw.Clone();
+        tampered[^2] ^= 1;
+        Assert.False(WebhookSignature.Verify(secret, signature, tampered, TimeSpan.FromMinutes(5)));
+        // The secret is shown once: reading the rule back does not show it.
+        var again = await (await _http.SendAsync(Request(HttpMethod.Get, $"/api/alerts/{id}"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(again.TryGetProperty("webhookSecret", out _));
         Assert.False(client.Alerts.Reader.TryRead(out var extra), $"only two firings, got also {extra}");
     }
 
     [Fact]
     public async Task A_sentiment_alert_fires_when_posts_push_the_score_over_its_threshold()
     {
-        await using var client = await MarketHubClient.ConnectAsync(server.BaseAddress);
+        await using var client = await MarketHubClient.ConnectAsync(server.BaseAddress, ServerFixture.ApiKey);
         await client.SubscribeAsync("SNTA");
         var rule = await CreateAsync("""{"symbol":"SNTA","kind":"sentiment-above","threshold":0.3}""");
         var request = Request(HttpMethod.Post, "/api/ingest/posts", """
@@ -191,5 +210,20 @@ public class AlertTests(AlertServerFixture server) : IClassFixture<AlertServerFi
         var alert = await MarketHubClient.WaitForAsync(client.Alerts, a => a.GetProperty("ruleId").GetString() == rule.GetProperty("id").GetString());
         Assert.Equal("sentiment-above", alert.GetProperty("kind").GetString());
         Assert.True(alert.GetProperty("value").GetDouble() > 0.3);
+    }
+}
+
+/// <summary>What a receiver does to check a delivery (the recipe in docs/security.md), written independently of the server's code.</summary>
+public static class WebhookSignature
+{
+    public static bool Verify(string secret, string? header, byte[] body, TimeSpan tolerance)
+    {
+        if (header is null) return false;
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1) || !long.TryParse(t, out var seconds)) return false;
+        if (Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > tolerance.TotalSeconds) return false;
+        var signed = Encoding.UTF8.GetBytes(t + ".").Concat(body).ToArray();
+        var expected = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(v1));
     }
 }

@@ -83,6 +83,11 @@ public class ClusterProfileTests
         await WaitReadyAsync(probe, silo2Http, Diagnostics);
         await WaitReadyAsync(probe, silo3Http, Diagnostics);
 
+        // Readiness names each dependency: Redis, the stream queues and PostgreSQL on a silo.
+        var ready = await probe.GetFromJsonAsync<JsonElement>(new Uri(silo1Http, "/health/ready"));
+        foreach (var check in new[] { "cluster", "models", "redis", "queues", "postgres" })
+            Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty(check).GetProperty("status").GetString());
+
         await using var gateway = ServerApp.Build(
         [
             "--urls", "http://127.0.0.1:0", "--MarketPulse:Role=gateway", $"--MarketPulse:Api:Keys:0={ServerFixture.ApiKey}",

@@ -20,9 +20,12 @@ public sealed class MarketHubClient : IAsyncDisposable
         connection.On<JsonElement>("AlertFired", e => Alerts.Writer.TryWrite(e));
     }
 
-    public static async Task<MarketHubClient> ConnectAsync(Uri baseAddress)
+    /// <param name="key">An API key or token, sent as SignalR does for websockets (the <c>access_token</c> query parameter).</param>
+    public static async Task<MarketHubClient> ConnectAsync(Uri baseAddress, string? key = null)
     {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, "/hubs/market")).Build();
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, "/hubs/market"), o => { if (key is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(key); })
+            .Build();
         var client = new MarketHubClient(connection);
         await connection.StartAsync();
         return client;

@@ -19,9 +19,12 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public Uri BaseAddress => Http.BaseAddress!;
 
+    /// <summary>The running service's container (its grain factory, to store API keys as the CLI does).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     protected abstract IEnumerable<string> ExtraArgs();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         string[] args =
         [
@@ -40,7 +43,7 @@ public abstract class ServerFixture : IAsyncLifetime
         Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_app is not null)
@@ -70,9 +73,15 @@ public sealed class ReplayServerFixture : ServerFixture
     protected override IEnumerable<string> ExtraArgs() => ["--MarketPulse:Replay:Enabled=true"];
 }
 
-/// <summary>No replay, and webhook retries fast enough for a test to watch them.</summary>
+/// <summary>
+/// No replay, webhook retries fast enough for a test to watch them, and webhooks allowed to reach the loopback receiver
+/// over plain http (both are refused by default).
+/// </summary>
 public sealed class AlertServerFixture : ServerFixture
 {
     protected override IEnumerable<string> ExtraArgs() =>
-        ["--MarketPulse:Replay:Enabled=false", "--MarketPulse:Alerts:WebhookRetryDelay=00:00:00.050", "--MarketPulse:Alerts:WebhookRetries=3"];
+    [
+        "--MarketPulse:Replay:Enabled=false", "--MarketPulse:Alerts:WebhookRetryDelay=00:00:00.050", "--MarketPulse:Alerts:WebhookRetries=3",
+        "--MarketPulse:Alerts:AllowPrivateTargets=true", "--MarketPulse:Alerts:AllowHttpTargets=true",
+    ];
 }

@@ -9,12 +9,18 @@ public static class AlertKinds
     public const string SentimentBelow = "sentiment-below";
     public const string PredictionFlip = "prediction-flip";
 
-    public static readonly IReadOnlyList<string> All = [PriceAbove, PriceBelow, SentimentAbove, SentimentBelow, PredictionFlip];
+    /// <summary>The next day's 80 % expected move (half the band's width, in percent of the price) is above the threshold.</summary>
+    public const string ExpectedMoveAbove = "expected-move-above";
+
+    /// <summary>The next day's volume forecast is more than threshold × the mean volume of the last 22 trading days.</summary>
+    public const string VolumeSpike = "volume-spike";
+
+    public static readonly IReadOnlyList<string> All = [PriceAbove, PriceBelow, SentimentAbove, SentimentBelow, PredictionFlip, ExpectedMoveAbove, VolumeSpike];
 
     public static bool HasThreshold(string kind) => kind != PredictionFlip;
 }
 
-/// <summary>An alert rule: a threshold on a ticker's price or sentiment, or any flip of its ensemble call.</summary>
+/// <summary>An alert rule: a threshold on a ticker's price, sentiment, expected move or volume forecast, or any flip of its ensemble call.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.alertrule")]
 public sealed record AlertRule(
     [property: Id(0)] string Id,
@@ -24,7 +30,8 @@ public sealed record AlertRule(
     [property: Id(4)] string? WebhookUrl,
     [property: Id(5)] string? Name,
     [property: Id(6)] string Owner,
-    [property: Id(7)] DateTime CreatedAtUtc);
+    [property: Id(7)] DateTime CreatedAtUtc,
+    [property: Id(8)] string? WebhookSecret = null);
 
 /// <summary>A rule as the API lists it, with how often and when it last fired.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.alertrulestatus")]
@@ -48,4 +55,5 @@ public sealed record AlertNotification(
     [property: Id(8)] DateTime FiredAtUtc,
     [property: Id(9)] DateTime? MarketTimeUtc,
     [property: Id(10)] string? WebhookUrl,
-    [property: Id(11)] string? TraceParent);
+    [property: Id(11)] string? TraceParent,
+    [property: Id(12)] string? Owner = null);

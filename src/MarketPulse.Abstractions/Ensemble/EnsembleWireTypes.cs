@@ -79,7 +79,10 @@ public sealed record TickerSummary(
     [property: Id(4)] double? SentimentScore,
     [property: Id(5)] string? EnsembleDirection,
     [property: Id(6)] double? EnsembleProbabilityUp,
-    [property: Id(7)] long TicksApplied);
+    [property: Id(7)] long TicksApplied,
+    [property: Id(8)] double? ExpectedMove80 = null,
+    [property: Id(9)] double? ForecastVolatility = null,
+    [property: Id(10)] double? VolumeRatio = null);
 
 /// <summary>One realised outcome for the market-wide ensemble model: what each expert said (NaN = abstained) and what happened.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.ensembleoutcome")]

@@ -19,4 +19,8 @@ public interface IMarketDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Every signal's live quality summed over all tickers.</summary>
     [ReadOnly]
     Task<IReadOnlyList<SignalStats>> GetSignalTotalsAsync();
+
+    /// <summary>The volatility, expected-move and volume forecasts' live score summed over all tickers.</summary>
+    [ReadOnly]
+    Task<Forecasts.ForecastScorecardDto> GetForecastTotalsAsync();
 }

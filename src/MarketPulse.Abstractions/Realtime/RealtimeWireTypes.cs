@@ -12,7 +12,8 @@ namespace MarketPulse.Abstractions.Realtime;
 public sealed record TickerUpdate(
     [property: Id(0)] TickerSnapshot Ticker,
     [property: Id(1)] SignalPrediction? Ensemble,
-    [property: Id(2)] string? TraceParent);
+    [property: Id(2)] string? TraceParent,
+    [property: Id(3)] Forecasts.ForecastDto? Forecast = null);
 
 /// <summary>What one flush of a silo's push notifier sends to each gateway: the newest update per ticker, and alerts.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.pushbatch")]

@@ -11,6 +11,7 @@ public static class EvalCommands
         eval.Subcommands.Add(EvalStockNetCommand.Create());
         eval.Subcommands.Add(EvalIntradayCommand.Create());
         eval.Subcommands.Add(EvalWalkForwardCommand.Create());
+        eval.Subcommands.Add(EvalForecastsCommand.Create());
         return eval;
     }
 }

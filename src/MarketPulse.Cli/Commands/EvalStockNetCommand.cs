@@ -26,7 +26,7 @@ public static class EvalStockNetCommand
             DefaultValueFactory = _ => "service",
             Description = "Ensemble stacking variant: service (the served settings: per-day evidence, no bias), day-bias, outcome, outcome-no-bias (the variants compared on the train period).",
         };
-        stacking.AcceptOnlyFromAmong("service", "day-bias", "outcome", "outcome-no-bias");
+        stacking.AcceptOnlyFromAmong("service", "day-bias", "outcome", "outcome-no-bias", "price-prior");
         var command = new Command("stocknet", "Causal evaluation of the shipped models and the ensemble on StockNet-layout data.");
         command.Options.Add(data);
         command.Options.Add(from);
@@ -47,6 +47,7 @@ public static class EvalStockNetCommand
                 "day-bias" => SignalMix.StackingDefaults with { FitBias = true },
                 "outcome" => SignalMix.StackingDefaults with { FitBias = true, WeighByDay = false },
                 "outcome-no-bias" => SignalMix.StackingDefaults with { WeighByDay = false },
+                "price-prior" => SignalMix.StackingDefaults with { PriorWeights = [1, 0, 0], Bias = 0 },
                 _ => SignalMix.StackingDefaults,
             };
             var result = Run(dir, f, t, modelPath, config.Error, ct, parseResult.GetValue(sentiment) == "transformer", variant);

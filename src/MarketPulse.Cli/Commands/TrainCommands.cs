@@ -9,6 +9,7 @@ public static class TrainCommands
         var train = new Command("train", "Reproduce the shipped models from the data sets.");
         train.Subcommands.Add(TrainSentimentCommand.Create());
         train.Subcommands.Add(TrainPriceCommand.Create());
+        train.Subcommands.Add(TrainForecastsCommand.Create());
         return train;
     }
 }

@@ -21,8 +21,12 @@ namespace MarketPulse.Core.Ensemble;
 /// Each outcome counts 1 / (outcomes of its target day): one trading day is one piece of evidence, however many tickers
 /// closed on it (their moves are strongly correlated, mostly one market move).
 /// </param>
+/// <param name="Bias">
+/// The bias the fit starts from (and keeps, without <paramref name="FitBias"/>): the logit of the long-run base rate, so
+/// that with no expert trusted the ensemble says what the always-rise baseline says.
+/// </param>
 public sealed record StackingOptions(double[] PriorWeights, double PriorPrecision = 10, int Window = 10_000, bool FitBias = true,
-    bool WeighByDay = false)
+    bool WeighByDay = false, double Bias = 0)
 {
     /// <summary>Expert probabilities are clamped to [ε, 1 − ε] before taking their logit.</summary>
     public const double Epsilon = 0.01;
@@ -72,7 +76,7 @@ public sealed class LogisticStacking
         if (!(options.PriorPrecision > 0)) throw new ArgumentOutOfRangeException(nameof(options), "prior precision must be > 0");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Window, 1);
         _options = options;
-        _model = new StackingModel(0, [.. options.PriorWeights], null, 0);
+        _model = new StackingModel(options.Bias, [.. options.PriorWeights], null, 0);
         if (state is null) return;
         _used.AddRange(state.Used);
         _pending.AddRange(state.Pending);
@@ -156,10 +160,11 @@ public sealed class LogisticStacking
         var k = Experts;
         var d = k + 1; // bias first
         var prior = new double[d];
+        prior[0] = _options.Bias;
         Array.Copy(_options.PriorWeights, 0, prior, 1, k);
         var theta = (double[])prior.Clone();
         var n = _used.Count;
-        if (n == 0) return new StackingModel(0, [.. _options.PriorWeights], fittedBefore, 0);
+        if (n == 0) return new StackingModel(_options.Bias, [.. _options.PriorWeights], fittedBefore, 0);
         var x = new double[n * d];
         var y = new double[n];
         for (var i = 0; i < n; i++)
@@ -204,7 +209,7 @@ public sealed class LogisticStacking
             for (var a = 0; a < d; a++) for (var b = a + 1; b < d; b++) hess[a * d + b] = hess[b * d + a];
             if (!_options.FitBias)
             {
-                // The bias stays at 0: no gradient, and a unit row/column so the system stays solvable.
+                // The bias stays at its prior: no gradient, and a unit row/column so the system stays solvable.
                 grad[0] = 0;
                 for (var a = 0; a < d; a++) hess[a] = hess[a * d] = 0;
                 hess[0] = 1;

@@ -20,11 +20,16 @@ public sealed class AlertDirectoryGrain(
     public const int MaxRulesPerSymbol = 100;
     public const int MaxRules = 10_000;
 
+    /// <summary>So that one principal cannot use up the whole directory.</summary>
+    public const int MaxRulesPerOwner = 1_000;
+
     public async Task<AlertAddResult> AddAsync(AlertRule rule)
     {
         var rules = state.State.Rules;
         if (rules.ContainsKey(rule.Id)) return new AlertAddResult(null, $"id: a rule with id '{rule.Id}' exists");
         if (rules.Count >= MaxRules) return new AlertAddResult(null, $"limit: at most {MaxRules} alert rules in all");
+        if (rules.Values.Count(r => r.Rule.Owner == rule.Owner) >= MaxRulesPerOwner)
+            return new AlertAddResult(null, $"limit: at most {MaxRulesPerOwner} alert rules per principal");
         if (rules.Values.Count(r => r.Rule.Symbol == rule.Symbol) >= MaxRulesPerSymbol)
             return new AlertAddResult(null, $"limit: at most {MaxRulesPerSymbol} alert rules per symbol");
         var status = new AlertRuleStatus(rule, 0, null, null);

@@ -27,13 +27,20 @@ public static class AlertEvaluator
 
     public static bool IsSentimentKind(string kind) => kind is AlertKinds.SentimentAbove or AlertKinds.SentimentBelow;
 
+    public static bool IsForecastKind(string kind) => kind is AlertKinds.ExpectedMoveAbove or AlertKinds.VolumeSpike;
+
+    /// <summary>The value a forecast rule watches: the 80 % expected move in percent, or the volume forecast's ratio to the 22-day mean.</summary>
+    public static double ForecastValue(string kind, Abstractions.Forecasts.ForecastDto forecast) =>
+        kind == AlertKinds.ExpectedMoveAbove ? 100 * forecast.ExpectedMove80 : forecast.VolumeRatio;
+
     /// <summary>Applies one observed value to a threshold rule; returns true when the rule fires.</summary>
     public static bool Threshold(AlertRule rule, RuleWatch watch, double value, out double? previous)
     {
         previous = watch.LastValue;
         watch.LastValue = value;
         if (!double.IsFinite(value) || rule.Threshold is not { } t) return false;
-        var holds = rule.Kind is AlertKinds.PriceAbove or AlertKinds.SentimentAbove ? value > t : value < t;
+        var holds = rule.Kind is AlertKinds.PriceAbove or AlertKinds.SentimentAbove or AlertKinds.ExpectedMoveAbove or AlertKinds.VolumeSpike
+            ? value > t : value < t;
         var fires = holds && !watch.Active;
         watch.Active = holds;
         return fires;
@@ -54,6 +61,8 @@ public static class AlertEvaluator
         AlertKinds.PriceBelow => $"{rule.Symbol} price {value:0.####} is below {rule.Threshold:0.####}",
         AlertKinds.SentimentAbove => $"{rule.Symbol} sentiment {value:0.###} is above {rule.Threshold:0.###}",
         AlertKinds.SentimentBelow => $"{rule.Symbol} sentiment {value:0.###} is below {rule.Threshold:0.###}",
+        AlertKinds.ExpectedMoveAbove => $"{rule.Symbol} expected move (80 %) for the next session is ±{value:0.##} %, above {rule.Threshold:0.##} %",
+        AlertKinds.VolumeSpike => $"{rule.Symbol} volume forecast for the next session is {value:0.##}× its 22-day average, above {rule.Threshold:0.##}×",
         _ => $"{rule.Symbol} {rule.Kind} at {value:0.####}",
     };
 }

@@ -19,6 +19,18 @@ public static class AlertServiceCollectionExtensions
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var allowPrivate = sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowPrivateTargets;
+                // Addresses are checked where the socket is opened, after name resolution; no proxy (it would be the
+                // address checked) and no redirects (a public target must not bounce the request inside).
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    ConnectCallback = (context, ct) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+                };
+            })
             .AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<AlertOptions>>().Value;
@@ -29,6 +41,10 @@ public static class AlertServiceCollectionExtensions
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
+                    // A refused target stays refused.
+                    ShouldHandle = args => args.Outcome.Exception is HttpRequestException { InnerException: WebhookTargetRefusedException }
+                        ? ValueTask.FromResult(false)
+                        : ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 });
                 pipeline.AddTimeout(o.WebhookAttemptTimeout);
             });

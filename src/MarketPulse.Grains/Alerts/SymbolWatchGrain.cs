@@ -3,6 +3,7 @@ using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Realtime;
 using MarketPulse.Grains.Telemetry;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Grains.Alerts;
@@ -27,7 +28,8 @@ public sealed class SymbolWatchGrain(
     WebhookDispatcher webhooks,
     History.HistoryRecorder history,
     PipelineMetrics metrics,
-    ILogger<SymbolWatchGrain> logger)
+    ILogger<SymbolWatchGrain> logger,
+    IHostApplicationLifetime lifetime)
     : Grain, ISymbolWatchGrain
 {
     private RuleSet _rules = new(-1, []);
@@ -58,6 +60,13 @@ public sealed class SymbolWatchGrain(
                 if (AlertEvaluator.Threshold(rule, watch, price, out var previous))
                     fired.Add(Notification(rule, price, previous, marketTime, update.TraceParent));
             }
+            else if (AlertEvaluator.IsForecastKind(rule.Kind) && update.Forecast is { } forecast)
+            {
+                // The same forecast rides on every later ticker update; the rule fires once, when its condition starts to hold.
+                var value = AlertEvaluator.ForecastValue(rule.Kind, forecast);
+                if (AlertEvaluator.Threshold(rule, watch, value, out var previous))
+                    fired.Add(Notification(rule, value, previous, marketTime, update.TraceParent));
+            }
             else if (rule.Kind == AlertKinds.PredictionFlip && update.Ensemble is { } call)
             {
                 if (AlertEvaluator.Flip(watch, call.Direction, out var previous) && previous is not null)
@@ -66,7 +75,9 @@ public sealed class SymbolWatchGrain(
             }
         }
         var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
-        await notifier.PushTickerAsync(update);
+        // While the host stops, the silo refuses messages even to its local push notifier (an error per push in the
+        // log), and gateways are going away: the last updates of batches still in flight are not pushed.
+        if (!lifetime.ApplicationStopping.IsCancellationRequested) await notifier.PushTickerAsync(update);
         await DeliverAsync(notifier, fired);
         if (history.Enabled && update.Ticker.LastClosedDay is { } closed && (state.State.HistoryDay is not { } last || closed > last))
             await RecordHistoryAsync(closed);
@@ -122,9 +133,9 @@ public sealed class SymbolWatchGrain(
             metrics.AlertFired(alert.Kind);
             logger.LogInformation("Alert {RuleId} fired: {Message}", alert.RuleId, alert.Message);
             await directory.RecordFiredAsync(alert.RuleId, alert.FiredAtUtc, alert.Value);
-            if (alert.WebhookUrl is not null) webhooks.Enqueue(alert);
+            if (alert.WebhookUrl is not null) webhooks.Enqueue(alert, _rules.Rules.FirstOrDefault(r => r.Id == alert.RuleId)?.WebhookSecret);
         }
-        await notifier.PushAlertsAsync(fired);
+        if (!lifetime.ApplicationStopping.IsCancellationRequested) await notifier.PushAlertsAsync(fired);
         // Written only when something fired: the armed/active flags between firings are cheap to re-learn.
         await state.WriteStateAsync();
     }
@@ -132,7 +143,7 @@ public sealed class SymbolWatchGrain(
     private static AlertNotification Notification(AlertRule rule, double value, double? previous, DateTime? marketTime, string? traceParent,
         string? message = null) =>
         new(Guid.NewGuid().ToString("n"), rule.Id, rule.Symbol, rule.Kind, rule.Threshold, value, previous,
-            message ?? AlertEvaluator.Describe(rule, value), DateTime.UtcNow, marketTime, rule.WebhookUrl, traceParent);
+            message ?? AlertEvaluator.Describe(rule, value), DateTime.UtcNow, marketTime, rule.WebhookUrl, traceParent, rule.Owner);
 
     /// <summary>An activity continuing the ingest request's trace across the stream hop (streams do not carry it).</summary>
     internal static Activity? StartActivity(string name, string? traceParent) =>

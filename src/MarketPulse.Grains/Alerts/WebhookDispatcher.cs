@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Threading.Channels;
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Grains.Telemetry;
@@ -24,20 +25,35 @@ public sealed class AlertOptions
 
     /// <summary>Alerts waiting for delivery in this silo; beyond it new ones are dropped (counted and logged).</summary>
     public int WebhookQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Lets webhooks reach loopback, private, link-local, multicast and metadata addresses (off: such targets are refused
+    /// when a rule is created and again, after name resolution, when a delivery connects). For development and tests.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Lets webhooks use plain http (off: https only).</summary>
+    public bool AllowHttpTargets { get; set; }
 }
 
 /// <summary>
 /// Delivers fired alerts to their webhooks from a background loop, so a slow receiver never holds up a grain.
 /// Retries, backoff and per-attempt timeouts come from Microsoft.Extensions.Http.Resilience (Polly) on the named
 /// client <see cref="HttpClientName"/>. Delivery is at least once: a receiver deduplicates by the
-/// <c>X-MarketPulse-Delivery</c> header.
+/// <c>X-MarketPulse-Delivery</c> header. Every delivery is signed (<see cref="SignatureHeader"/>, see
+/// <see cref="WebhookTargets.Sign"/>) with its rule's secret; the client's handler refuses inside addresses after name
+/// resolution and follows no redirects.
 /// </summary>
 public sealed class WebhookDispatcher : BackgroundService
 {
     public const string HttpClientName = "marketpulse-webhooks";
     public const string DeliveryHeader = "X-MarketPulse-Delivery";
+    public const string SignatureHeader = "X-MarketPulse-Signature";
 
-    private readonly Channel<AlertNotification> _queue;
+    private readonly Channel<(AlertNotification Alert, string? Secret)> _queue;
+    private readonly AlertOptions _options;
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     private readonly IHttpClientFactory _http;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger<WebhookDispatcher> _logger;
@@ -47,16 +63,18 @@ public sealed class WebhookDispatcher : BackgroundService
         _http = http;
         _metrics = metrics;
         _logger = logger;
-        _queue = Channel.CreateBounded<AlertNotification>(new BoundedChannelOptions(options.Value.WebhookQueueCapacity)
+        _options = options.Value;
+        _queue = Channel.CreateBounded<(AlertNotification, string?)>(new BoundedChannelOptions(options.Value.WebhookQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = false,
         });
     }
 
-    public void Enqueue(AlertNotification alert)
+    /// <summary>Queues a delivery, signed with <paramref name="secret"/> (the rule's; rules from before signing have none).</summary>
+    public void Enqueue(AlertNotification alert, string? secret)
     {
-        if (_queue.Writer.TryWrite(alert)) return;
+        if (_queue.Writer.TryWrite((alert, secret))) return;
         _metrics.WebhookDelivery("dropped");
         _logger.LogError("Webhook queue full: alert {DeliveryId} for rule {RuleId} dropped", alert.DeliveryId, alert.RuleId);
     }
@@ -69,19 +87,31 @@ public sealed class WebhookDispatcher : BackgroundService
     {
         try
         {
-            await foreach (var alert in _queue.Reader.ReadAllAsync(stoppingToken)) await DeliverAsync(alert, stoppingToken);
+            await foreach (var (alert, secret) in _queue.Reader.ReadAllAsync(stoppingToken)) await DeliverAsync(alert, secret, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    private async Task DeliverAsync(AlertNotification alert, CancellationToken ct)
+    private async Task DeliverAsync(AlertNotification alert, string? secret, CancellationToken ct)
     {
+        // Rules made before a setting was tightened are held to today's settings.
+        if (alert.WebhookUrl is null || !Uri.TryCreate(alert.WebhookUrl, UriKind.Absolute, out var target)
+            || (target.Scheme != Uri.UriSchemeHttps && !_options.AllowHttpTargets))
+        {
+            _metrics.WebhookDelivery("refused");
+            _logger.LogWarning("Webhook for rule {RuleId} refused: only https targets are allowed; alert {DeliveryId} not delivered", alert.RuleId, alert.DeliveryId);
+            return;
+        }
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, alert.WebhookUrl) { Content = JsonContent.Create(alert) };
+            var body = JsonSerializer.SerializeToUtf8Bytes(alert, JsonOptions);
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
             request.Headers.Add(DeliveryHeader, alert.DeliveryId);
+            if (secret is not null) request.Headers.Add(SignatureHeader, WebhookTargets.Sign(secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
             using var response = await _http.CreateClient(HttpClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {
@@ -91,6 +121,11 @@ public sealed class WebhookDispatcher : BackgroundService
             _metrics.WebhookDelivery("failed");
             _logger.LogWarning("Webhook for rule {RuleId} answered {Status} after retries; alert {DeliveryId} not delivered",
                 alert.RuleId, (int)response.StatusCode, alert.DeliveryId);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex.InnerException is WebhookTargetRefusedException refused)
+        {
+            _metrics.WebhookDelivery("refused");
+            _logger.LogWarning("Webhook for rule {RuleId} refused: {Reason}; alert {DeliveryId} not delivered", alert.RuleId, refused.Message, alert.DeliveryId);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {

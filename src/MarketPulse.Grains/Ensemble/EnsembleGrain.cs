@@ -150,7 +150,7 @@ public sealed class EnsembleGrain(
             // call only, and says so.
             logger.LogWarning(ex, "Ensemble pool unavailable for {Symbol}'s call for {Target}; issuing with the last known stacking model", call.Symbol, call.TargetDay);
             var prior = SignalMix.StackingDefaults.PriorWeights;
-            model = _model ?? new EnsembleModelDto(Experts, 0, [.. prior], null, 0, 0);
+            model = _model ?? new EnsembleModelDto(Experts, SignalMix.StackingDefaults.Bias, [.. prior], null, 0, 0);
         }
 
         var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(call.Symbol).GetSignalAsync(call.IssuedAtUtc);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Forecasting;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Price;
@@ -113,7 +114,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
 /// </summary>
 public sealed class MarketBoard
 {
-    private readonly ConcurrentDictionary<DateOnly, ConcurrentDictionary<string, (int Sector, double Ret1, double? Ret5)>> _days = new();
+    private readonly ConcurrentDictionary<DateOnly, ConcurrentDictionary<string, (int Sector, double Ret1, double? Ret5, double LogVariance)>> _days = new();
 
     public void Report(string symbol, int sector, IReadOnlyList<DayBar> bars)
     {
@@ -121,10 +122,22 @@ public sealed class MarketBoard
         {
             if (bars[i].Close <= 0 || bars[i - 1].Close <= 0) continue;
             double? r5 = i >= 5 && bars[i - 5].Close > 0 ? Math.Log(bars[i].Close / bars[i - 5].Close) : null;
-            _days.GetOrAdd(bars[i].Date, _ => new())[symbol] = (sector, Math.Log(bars[i].Close / bars[i - 1].Close), r5);
+            var gk = RealizedMeasures.GarmanKlass(bars[i].Open, bars[i].High, bars[i].Low, bars[i].Close);
+            _days.GetOrAdd(bars[i].Date, _ => new())[symbol] = (sector, Math.Log(bars[i].Close / bars[i - 1].Close), r5,
+                double.IsNaN(gk) ? double.NaN : RealizedMeasures.LogVariance(gk));
         }
         if (bars.Count > 0 && _days.Count > 40)
             foreach (var old in _days.Keys.Where(d => d < bars[^1].Date.AddDays(-30))) _days.TryRemove(old, out _);
+    }
+
+    /// <summary>The mean ln Garman–Klass variance of the day over the tickers that reported it, and of the sector's (the forecasts' market inputs).</summary>
+    public MarketVariance? Variance(DateOnly day, int sector)
+    {
+        if (!_days.TryGetValue(day, out var entries) || entries.IsEmpty) return null;
+        var all = entries.Values.Where(e => !double.IsNaN(e.LogVariance)).ToList();
+        if (all.Count == 0) return null;
+        var inSector = all.Where(e => e.Sector == sector && sector >= 0).ToList();
+        return new MarketVariance(all.Average(e => e.LogVariance), inSector.Count > 0 ? inSector.Average(e => e.LogVariance) : double.NaN);
     }
 
     public MarketDay? Market(DateOnly day, int sector)

@@ -56,6 +56,17 @@ public static class GrainServiceCollectionExtensions
             else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
             return new LivePriceModel(model, LexiconSentimentScorer.LoadShipped(dir), logger);
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
+            var path = Path.Combine(dir, MarketPulse.Ml.Forecasting.ForecastModelFile.DefaultFileName);
+            MarketPulse.Core.Forecasting.ForecastModel? model = null;
+            if (File.Exists(path)) model = MarketPulse.Ml.Forecasting.ForecastModelFile.Load(path);
+            else sp.GetRequiredService<ILogger<MarketPulse.Grains.Forecasts.LiveForecaster>>().LogWarning(
+                "No forecast model at {Path}: no volatility, expected-move or volume forecasts are issued", path);
+            return new MarketPulse.Grains.Forecasts.LiveForecaster(model, LexiconSentimentScorer.LoadShipped(dir));
+        });
         // The price model keeps the VADER-only lexicon: its sentiment features were computed with it in training.
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();

@@ -1,3 +1,5 @@
+using MarketPulse.Abstractions.Forecasts;
+using MarketPulse.Core.Forecasting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -32,13 +34,36 @@ public sealed class MarketDirectoryGrain(
             var ticker = GrainFactory.GetGrain<ITickerGrain>(symbol).GetSnapshotAsync();
             var sentiment = GrainFactory.GetGrain<ISentimentGrain>(symbol).GetSnapshotAsync();
             var ensemble = GrainFactory.GetGrain<IEnsembleGrain>(symbol).GetSnapshotAsync();
-            await Task.WhenAll(ticker, sentiment, ensemble);
+            var forecasts = GrainFactory.GetGrain<IForecastGrain>(symbol).GetSnapshotAsync();
+            await Task.WhenAll(ticker, sentiment, ensemble, forecasts);
             var t = ticker.Result;
             var latest = ensemble.Result.Latest?.Prediction;
+            var next = forecasts.Result.Next ?? forecasts.Result.LastScored?.Forecast;
             return new TickerSummary(symbol, t.LastPrice, t.ChangePercent, t.LastTime,
-                sentiment.Result.PostsInWindow > 0 ? sentiment.Result.Score : null, latest?.Direction, latest?.ProbabilityUp, t.TicksApplied);
+                sentiment.Result.PostsInWindow > 0 ? sentiment.Result.Score : null, latest?.Direction, latest?.ProbabilityUp, t.TicksApplied,
+                next?.ExpectedMove80, next?.Volatility, next is { VolumeRatio: var r } && double.IsFinite(r) ? r : null);
         }));
         return rows;
+    }
+
+    public async Task<ForecastScorecardDto> GetForecastTotalsAsync()
+    {
+        var cards = (await Task.WhenAll(state.State.Symbols.Select(s => GrainFactory.GetGrain<IForecastGrain>(s).GetSnapshotAsync())))
+            .Select(s => s.Scorecard).ToList();
+        var total = new ForecastScorecard();
+        foreach (var c in cards)
+        {
+            total.Scored += c.Scored;
+            total.QlikeSum += (c.MeanQlike ?? 0) * c.Scored;
+            total.QlikeHarSum += (c.MeanQlikeHar ?? 0) * c.Scored;
+            total.Hits80 += (long)Math.Round((c.Band80Coverage ?? 0) * c.Scored);
+            total.Hits95 += (long)Math.Round((c.Band95Coverage ?? 0) * c.Scored);
+            total.VolumeScored += c.VolumeScored;
+            total.VolumeSquaredErrorSum += (c.VolumeMse ?? 0) * c.VolumeScored;
+            total.VolumeSquaredErrorHarSum += (c.VolumeMseHar ?? 0) * c.VolumeScored;
+            total.SkippedNoRange += c.SkippedNoRange;
+        }
+        return MarketPulse.Grains.Forecasts.ForecastGrain.Scorecard(total);
     }
 
     public async Task<IReadOnlyList<SignalStats>> GetSignalTotalsAsync()

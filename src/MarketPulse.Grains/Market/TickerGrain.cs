@@ -4,6 +4,8 @@ using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Realtime;
+using MarketPulse.Abstractions.Forecasts;
+using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
@@ -30,12 +32,14 @@ public sealed class TickerGrain(
     PipelineMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Hosting.PersistenceOptions> persistence,
     ILogger<TickerGrain> logger,
-    LivePriceModel priceModel)
+    LivePriceModel priceModel,
+    Forecasts.LiveForecaster forecaster)
     : Grain, ITickerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<MarketBatch>
 {
     public const int MaxDailyBars = 1000;
     public const int MaxMinuteBars = 2000;
     public const string PriceSignal = "price";
+    public const string ForecastSignal = "volatility";
     public const int RememberedBatches = 4096;
 
     /// <summary>How long after the regular close (by the feed's clock) the close timer waits for late prints.</summary>
@@ -55,6 +59,7 @@ public sealed class TickerGrain(
     private DateTime _issueTimerWallDue;
     private bool _dirty;
     private SignalPrediction? _ensembleCall;
+    private Abstractions.Forecasts.ForecastDto? _forecast;
     private HashSet<Guid>? _recentBatches;
 
     private string Symbol => this.GetPrimaryKeyString();
@@ -179,7 +184,7 @@ public sealed class TickerGrain(
     private async Task PushAsync(string? traceParent)
     {
         var snapshot = await GetSnapshotAsync();
-        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent));
+        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast));
     }
 
     /// <summary>False for a batch already applied (durable streams deliver at least once); remembers the id otherwise.</summary>
@@ -305,6 +310,22 @@ public sealed class TickerGrain(
         if (signal is not null) metrics.PredictionEmitted(PriceSignal);
         var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
+        await IssueForecastAsync(call.Basis, target, at);
+    }
+
+    /// <summary>The volatility, expected-move and volume forecasts for <paramref name="target"/>, from the same inputs' cut-off.</summary>
+    private async Task IssueForecastAsync(DateOnly basis, DateOnly target, DateTime at)
+    {
+        if (forecaster.Model is null) return;
+        var posts = await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
+        var sector = priceModel.Model?.Card.SectorOf(Symbol) ?? -1;
+        var forecast = forecaster.Forecast(Symbol, state.State.DailyBars, basis, target, at, posts, priceModel.Board.Variance(basis, sector));
+        if (forecast is null) return;
+        if (await GrainFactory.GetGrain<IForecastGrain>(Symbol).IssueAsync(forecast))
+        {
+            _forecast = forecast;
+            metrics.PredictionEmitted(ForecastSignal);
+        }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -370,6 +391,9 @@ public sealed class TickerGrain(
             _indicators.Update(dto);
             await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _calendar.NextTradingDay(day.Date));
             await ensemble.OnDailyCloseAsync(new DailyClose(Symbol, day.Date, _calendar.CloseUtc(day.Date), day.Close, previousClose));
+            if (forecaster.Model is not null)
+                await GrainFactory.GetGrain<IForecastGrain>(Symbol).OnDailyCloseAsync(
+                    new ForecastClose(day.Date, day.Open, day.High, day.Low, day.Close, day.Volume, previousClose));
             // The predictions for the next trading day wait for its prediction time (ScheduleIssue / IssueDue).
             s.UnissuedBasis = day.Date;
         }

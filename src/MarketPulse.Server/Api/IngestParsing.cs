@@ -27,7 +27,17 @@ public static class IngestParsing
         var i = 0;
         foreach (var e in root.EnumerateArray())
         {
-            var error = parse(e, out var item);
+            string? error;
+            T? item;
+            try
+            {
+                error = parse(e, out item);
+            }
+            catch (InvalidOperationException)
+            {
+                // The JSON reader checks a string's UTF-8 only when it is read.
+                (error, item) = ("item: a string is not valid UTF-8", default);
+            }
             if (error is null) items.Add((i, item!));
             else rejected.Add(new Rejection(i, error));
             i++;
@@ -46,6 +56,7 @@ public static class IngestParsing
         if (!Decimal(e, "bid", out var bid, required: false, out err)) return err;
         if (!Decimal(e, "ask", out var ask, required: false, out err)) return err;
         if (!String(e, "source", out var source, required: false, out err)) return err;
+        if (source is not null && !SourceNames.IsValid(source)) return SourceNames.Rule;
         long? sequence = null;
         if (e.TryGetProperty("sequence", out var seq) && seq.ValueKind != JsonValueKind.Null)
         {
@@ -61,6 +72,7 @@ public static class IngestParsing
         post = null;
         if (e.ValueKind != JsonValueKind.Object) return "item: expected an object";
         if (!String(e, "source", out var source, required: true, out var err)) return err;
+        if (!SourceNames.IsValid(source!)) return SourceNames.Rule;
         if (!String(e, "id", out var id, required: true, out err)) return err;
         if (!Time(e, out var time, out err)) return err;
         if (!String(e, "text", out var text, required: true, out err)) return err;
@@ -135,4 +147,17 @@ public static class IngestParsing
         time = dto.UtcDateTime;
         return true;
     }
+}
+
+/// <summary>
+/// Source names key grains (<c>api</c>, <c>replay:stocknet</c>, <c>reddit:stocks</c>): short identifiers only, so a
+/// request cannot make an empty, huge or odd grain key.
+/// </summary>
+public static class SourceNames
+{
+    public const int MaxLength = 100;
+    public const string Rule = "source: 1 to 100 letters, digits or : . _ -";
+
+    public static bool IsValid(string name) =>
+        name.Length is > 0 and <= MaxLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '.' or '_' or '-');
 }

@@ -26,7 +26,7 @@ public sealed record SystemSummary(
 
 public static class SystemEndpoints
 {
-    public static void MapSystemEndpoints(this WebApplication app)
+    public static void MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/system", GetAsync).WithTags("System")
             .WithSummary("The service's health at a glance: ingest rates, pipeline latency percentiles, rejections, silos, grains, queues.");

@@ -1,3 +1,4 @@
+using MarketPulse.Abstractions.Forecasts;
 using System.Globalization;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
@@ -8,7 +9,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MarketPulse.Server.Api;
 
 /// <summary>Everything the API knows about one ticker, composed from its three grains.</summary>
-public sealed record TickerDetail(string Symbol, TickerSnapshot Ticker, SentimentSnapshot Sentiment, EnsembleSnapshot Ensemble);
+/// <param name="Forecasts">The next trading day's volatility, expected-move bands and volume forecast, the last scored one and the live score.</param>
+public sealed record TickerDetail(string Symbol, TickerSnapshot Ticker, SentimentSnapshot Sentiment, EnsembleSnapshot Ensemble,
+    ForecastSnapshot? Forecasts = null);
 
 public static class TickerEndpoints
 {
@@ -21,6 +24,8 @@ public static class TickerEndpoints
         group.MapGet("/{symbol}", GetTickerAsync).WithSummary("Snapshot: price, indicators, sentiment, predictions and weights.");
         group.MapGet("/{symbol}/bars", GetBarsAsync).WithSummary("Bars of 1m or 1d with start in [from, to).");
         group.MapGet("/{symbol}/predictions", GetPredictionsAsync).WithSummary("Predictions with their realised outcome once known.");
+        group.MapGet("/{symbol}/forecasts", GetForecastsAsync)
+            .WithSummary("Volatility, expected-move and volume forecasts with target day in [from, to) and, once the day closed, how each fared.");
         group.MapGet("/{symbol}/posts", GetPostsAsync).WithSummary("The most recent scored texts, newest first.");
         return group;
     }
@@ -32,8 +37,9 @@ public static class TickerEndpoints
         var ticker = grains.GetGrain<ITickerGrain>(s).GetSnapshotAsync();
         var sentiment = grains.GetGrain<ISentimentGrain>(s).GetSnapshotAsync();
         var ensemble = grains.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync();
-        await Task.WhenAll(ticker, sentiment, ensemble);
-        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result));
+        var forecasts = grains.GetGrain<IForecastGrain>(s).GetSnapshotAsync();
+        await Task.WhenAll(ticker, sentiment, ensemble, forecasts);
+        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result, forecasts.Result));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<BarDto>>, ProblemHttpResult>> GetBarsAsync(
@@ -56,6 +62,17 @@ public static class TickerEndpoints
         var (s, problem) = await ResolveAsync(symbol, grains);
         if (problem is not null) return problem;
         return TypedResults.Ok(await grains.GetGrain<IEnsembleGrain>(s).GetPredictionsAsync(f, t, signal));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ForecastRecordDto>>, ProblemHttpResult>> GetForecastsAsync(
+        string symbol, IGrainFactory grains, string? from, string? to)
+    {
+        if (!TryTime(from, out var f)) return Bad("from", "from: must be an ISO-8601 date or time");
+        if (!TryTime(to, out var t)) return Bad("to", "to: must be an ISO-8601 date or time");
+        var (s, problem) = await ResolveAsync(symbol, grains);
+        if (problem is not null) return problem;
+        return TypedResults.Ok(await grains.GetGrain<IForecastGrain>(s).GetHistoryAsync(
+            f is { } a ? DateOnly.FromDateTime(a) : null, t is { } b ? DateOnly.FromDateTime(b) : null));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ScoredPost>>, ProblemHttpResult>> GetPostsAsync(

@@ -16,9 +16,8 @@ public static class OperatorDashboard
     public const string Path = "/dashboard";
 
     /// <summary>
-    /// The one policy the dashboard's endpoints require. Today: a caller authenticated by an API key (header or bearer)
-    /// — or, in the Local profile only, any request from this machine, since a browser cannot send the key header.
-    /// Restricting it to an operator scope is a change to <see cref="AddOperatorDashboardPolicy"/> alone.
+    /// The one policy the dashboard's endpoints require: a principal with the <c>admin</c> scope (an API key or token that
+    /// holds it) — or, in the Local profile only, any request from this machine, since a browser cannot send the key header.
     /// </summary>
     public const string Policy = "operator-dashboard";
 
@@ -39,7 +38,7 @@ public static class OperatorDashboard
     {
         var localLoopback = options.Profile == DeploymentProfile.Local && options.OrleansDashboard.AllowLoopbackWithoutKey;
         authorization.AddPolicy(Policy, policy => policy.RequireAssertion(context =>
-            context.User.Identity?.IsAuthenticated == true
+            MarketPulse.Server.Security.Principals.IsAdmin(context.User)
             || (localLoopback && context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip))));
     }
 

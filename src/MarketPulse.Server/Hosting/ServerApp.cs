@@ -1,13 +1,12 @@
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using MarketPulse.Server.Api;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Server.Observability;
 using MarketPulse.Server.Realtime;
+using MarketPulse.Server.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.RateLimiting;
+using Scalar.AspNetCore;
 
 namespace MarketPulse.Server.Hosting;
 
@@ -26,6 +25,7 @@ public static class ServerApp
         else builder.AddMarketPulseClient(options);
 
         var health = builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
+        health.AddClusterDependencyChecks(builder.Configuration, options, hostsSilo);
         if (hostsSilo)
         {
             health.AddCheck<ModelsReadyCheck>("models", tags: ["ready"]);
@@ -39,7 +39,7 @@ public static class ServerApp
         if (hostsApi) MapApi(app, options);
         app.MapPrometheusScrapingEndpoint();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
         return app;
     }
 
@@ -47,15 +47,14 @@ public static class ServerApp
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => OpenApiSecurity.Configure(o, options));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             // A NaN that slips through must not turn a whole response into a 500.
             json.SerializerOptions.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.AddMarketPulseSecurity(options);
         builder.Services.AddAuthorization(authorization => authorization.AddOperatorDashboardPolicy(options));
         builder.Services.AddSignalR().AddJsonProtocol(json =>
         {
@@ -69,13 +68,6 @@ public static class ServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SystemMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SystemMonitor>());
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(IngestEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User.Identity?.Name ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Api.IngestRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
     }
 
     private static void MapApi(WebApplication app, MarketPulseOptions options)
@@ -84,18 +76,19 @@ public static class ServerApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UseMarketPulseSecurity();
         app.MapOpenApi();
-        app.MapTickerEndpoints();
-        app.MapIngestEndpoints();
-        app.MapModelEndpoints();
-        app.MapAlertEndpoints();
-        app.MapSystemEndpoints();
-        app.MapHub<MarketHub>(MarketHub.Path);
+        app.MapScalarApiReference("/scalar", scalar => scalar.WithTitle("MarketPulse API").AddPreferredSecuritySchemes(ApiKeyAuthenticationHandler.SchemeName));
+        // Reads are open unless MarketPulse:Api:RequireKeyForReads; writes need their scope (see Principals).
+        var reads = app.MapGroup("").RequireAuthorization(Principals.ReadPolicy);
+        reads.MapTickerEndpoints();
+        reads.MapModelEndpoints();
+        reads.MapSystemEndpoints();
+        app.MapIngestEndpoints().RequireAuthorization(Principals.IngestPolicy);
+        app.MapAlertEndpoints().RequireAuthorization(Principals.AlertsPolicy);
+        app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Principals.ReadPolicy);
         app.MapMarketPulseDashboard(options);
-        app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found"));
+        app.Map("/api/{**rest}", () => TypedResults.Problem("No such API endpoint.", statusCode: 404, title: "Not found")).ExcludeFromDescription();
         app.MapFallbackToFile("index.html");
     }
 }

@@ -88,8 +88,9 @@ public sealed class MarketPushRelay(
         foreach (var alert in batch.Alerts)
         {
             using var activity = StartActivity("marketpulse.push.alert", alert.TraceParent);
-            sends.Add(hub.Clients.Group(MarketHub.GroupFor(alert.Symbol)).AlertFired(alert));
-            sends.Add(hub.Clients.Group(MarketHub.GroupFor(MarketHub.All)).AlertFired(alert));
+            // A rule is its owner's: its firings go to the owner's connections and to admins', not to every subscriber.
+            if (alert.Owner is { } owner) sends.Add(hub.Clients.Group(MarketHub.OwnerGroup(owner)).AlertFired(alert));
+            sends.Add(hub.Clients.Group(MarketHub.AdminsGroup).AlertFired(alert));
         }
         metrics.Pushed("ticker", batch.Tickers.Count);
         metrics.Pushed("alert", batch.Alerts.Count);

@@ -152,12 +152,13 @@ public class LogisticStackingTests
         for (var k = 0; k < 3; k++) Assert.Equal(a.Coefficients[k], b.Coefficients[k], 9);
 
         // Weighted per outcome instead, 40 copies move the model much further than one.
-        var eager = new LogisticStacking(PerOutcome);
+        var eager = new LogisticStacking(SignalMix.StackingDefaults with { WeighByDay = false });
         for (var d = 0; d < 5; d++)
             for (var s = 0; s < 40; s++)
                 eager.Add(new StackingOutcome(Start.AddDays(d), $"S{s:D2}", [0.62, 0.4, d % 2 == 0 ? 0.55 : 0.45], WentUp: d % 3 == 0));
         var c = eager.ModelFor(Start.AddDays(5));
-        Assert.True(Math.Abs(c.Coefficients[0] - 1) > 5 * Math.Abs(a.Coefficients[0] - 1), $"{c.Coefficients[0]} vs {a.Coefficients[0]}");
+        var prior = SignalMix.StackingDefaults.PriorWeights[0];
+        Assert.True(Math.Abs(c.Coefficients[0] - prior) > 5 * Math.Abs(a.Coefficients[0] - prior), $"{c.Coefficients[0]} vs {a.Coefficients[0]}");
     }
 
     [Fact]
@@ -173,7 +174,27 @@ public class LogisticStackingTests
             pinned.Add(o);
         }
         Assert.True(free.ModelFor(Start.AddDays(10)).Bias < -1);
-        Assert.Equal(0, pinned.ModelFor(Start.AddDays(10)).Bias);
-        Assert.Equal(0.5, LogisticStacking.Predict(pinned.Current, [double.NaN, double.NaN, double.NaN]));
+        Assert.Equal(LogisticStacking.Logit(SignalMix.AlwaysRise), pinned.ModelFor(Start.AddDays(10)).Bias, 12);
+        Assert.Equal(SignalMix.AlwaysRise, LogisticStacking.Predict(pinned.Current, [double.NaN, double.NaN, double.NaN]), 12);
+    }
+
+    [Fact]
+    public void The_service_ensemble_starts_at_the_base_rate_and_trusts_an_expert_only_as_far_as_outcomes_show_skill()
+    {
+        var stacking = new LogisticStacking(SignalMix.StackingDefaults);
+        // Before any outcome: whatever the experts say, the ensemble says the base rate.
+        Assert.Equal(SignalMix.AlwaysRise, LogisticStacking.Predict(stacking.Current, [0.9, 0.2, 0.55]), 12);
+
+        // An expert that called 200 days right moves the ensemble its way; one that was a coin flip does not.
+        var random = new Random(11);
+        for (var d = 0; d < 200; d++)
+        {
+            var up = random.Next(2) == 0;
+            stacking.Add(new StackingOutcome(Start.AddDays(d), "AAA", [up ? 0.7 : 0.3, random.Next(2) == 0 ? 0.6 : 0.4, double.NaN], up));
+        }
+        var model = stacking.ModelFor(Start.AddDays(200));
+        Assert.True(model.Coefficients[0] > 0.5, $"skilled expert's coefficient {model.Coefficients[0]}");
+        Assert.True(Math.Abs(model.Coefficients[1]) < 0.2, $"coin-flip expert's coefficient {model.Coefficients[1]}");
+        Assert.True(LogisticStacking.Predict(model, [0.7, 0.5, double.NaN]) > 0.6);
     }
 }

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MarketPulse.Core.Evaluation;
+using MarketPulse.Core.Forecasting;
+
+namespace MarketPulse.Ml.Forecasting;
+
+/// <summary>One scored forecast, as <c>eval forecasts --out</c> writes it (a JSON line), so that every number can be recomputed.</summary>
+public sealed record ForecastRecord(
+    [property: JsonPropertyName("symbol")] string Symbol,
+    [property: JsonPropertyName("target_day")] string TargetDay,
+    [property: JsonPropertyName("realized_var")] double RealizedVariance,
+    [property: JsonPropertyName("realized_return")] double RealizedReturn,
+    [property: JsonPropertyName("var_forecast")] double VarianceForecast,
+    [property: JsonPropertyName("var_har")] double VarianceHar,
+    [property: JsonPropertyName("band80")] double[] Band80,
+    [property: JsonPropertyName("band95")] double[] Band95,
+    [property: JsonPropertyName("log_volume")] double? LogVolume,
+    [property: JsonPropertyName("logvol_forecast")] double LogVolumeForecast,
+    [property: JsonPropertyName("logvol_har")] double LogVolumeHar,
+    [property: JsonPropertyName("p_up")] double? ProbabilityUp)
+{
+    [JsonPropertyName("var_ewma")] public double VarianceEwma { get; init; }
+    [JsonPropertyName("var_no_text")] public double VarianceWithoutText { get; init; }
+}
+
+public sealed record LossTriple(
+    [property: JsonPropertyName("model")] double Model,
+    [property: JsonPropertyName("har")] double Har,
+    [property: JsonPropertyName("ewma")] double? Ewma)
+{
+    [JsonPropertyName("trailing_mean")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TrailingMean { get; init; }
+    [JsonPropertyName("model_without_text")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ModelWithoutText { get; init; }
+}
+
+public sealed record VolatilityResult(
+    [property: JsonPropertyName("qlike")] LossTriple Qlike,
+    [property: JsonPropertyName("mse_log")] LossTriple MseLog,
+    [property: JsonPropertyName("qlike_gain_vs_har")] double QlikeGainVsHar,
+    [property: JsonPropertyName("qlike_gain_vs_har_ci95_days")] double[] QlikeGainVsHarCi95,
+    [property: JsonPropertyName("band80_coverage")] double Band80Coverage,
+    [property: JsonPropertyName("band95_coverage")] double Band95Coverage)
+{
+    [JsonPropertyName("qlike_gain_vs_ewma")] public double QlikeGainVsEwma { get; init; }
+    [JsonPropertyName("qlike_gain_vs_ewma_ci95_days")] public double[] QlikeGainVsEwmaCi95 { get; init; } = [];
+    /// <summary>What the text inputs add: QLIKE gain of the model over its twin without them, paired by day.</summary>
+    [JsonPropertyName("text_qlike_gain")] public double TextQlikeGain { get; init; }
+    [JsonPropertyName("text_qlike_gain_ci95_days")] public double[] TextQlikeGainCi95 { get; init; } = [];
+    /// <summary>Target days skipped because High = Low (no realised variance).</summary>
+    [JsonPropertyName("skipped_no_range")] public int SkippedNoRange { get; init; }
+}
+
+public sealed record VolumeResult(
+    [property: JsonPropertyName("mse_log")] LossTriple MseLog,
+    [property: JsonPropertyName("gain_vs_har")] double GainVsHar,
+    [property: JsonPropertyName("gain_vs_har_ci95_days")] double[] GainVsHarCi95)
+{
+    [JsonPropertyName("n")] public int N { get; init; }
+}
+
+public sealed record DirectionResult(
+    [property: JsonPropertyName("brier")] Dictionary<string, double> Brier)
+{
+    [JsonPropertyName("n")] public long N { get; init; }
+}
+
+/// <summary>The JSON of <c>eval forecasts</c> (the contract's fields first, then context).</summary>
+public sealed record ForecastEvalResult(
+    [property: JsonPropertyName("n")] int N,
+    [property: JsonPropertyName("days")] int Days,
+    [property: JsonPropertyName("volatility")] VolatilityResult Volatility,
+    [property: JsonPropertyName("volume")] VolumeResult Volume,
+    [property: JsonPropertyName("direction")] DirectionResult? Direction)
+{
+    [JsonPropertyName("from")] public string From { get; init; } = "";
+    [JsonPropertyName("to")] public string To { get; init; } = "";
+    [JsonPropertyName("model")] public string Model { get; init; } = "";
+    [JsonPropertyName("har_refits")] public int HarRefits { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+}
+
+/// <summary>
+/// The causal evaluation of the volatility, expected-move and volume forecasts: for each target day in [from, to) and
+/// each symbol that traded it, the model's forecasts from data before the prediction time, against HAR (refitted at the
+/// start of each month on earlier target days only, per-ticker intercepts), EWMA (λ = 0.94) and the trailing mean,
+/// scored on the target day's Garman–Klass variance and ln volume. Intervals resample whole target days.
+/// </summary>
+public static class ForecastEvaluation
+{
+    /// <param name="model">The model for a target day (the shipped one, or a walk-forward's refit trained before it).</param>
+    /// <param name="probabilityUp">The ensemble's direction call for (symbol, target), where one was issued.</param>
+    public static ForecastEvalResult Run(ForecastPanel panel, Func<DateOnly, ForecastModel> model, DateOnly from, DateOnly to,
+        TextWriter progress, Func<string, DateOnly, double?>? probabilityUp = null, Action<ForecastRecord>? onRecord = null)
+    {
+        var samples = panel.Samples(from, to);
+        var history = panel.Samples(DateOnly.MinValue, from);
+        var har = (Variance: (HarModel?)null, Volume: (HarModel?)null, Month: (DateOnly?)null);
+        var refits = 0;
+        var volDays = new SortedDictionary<DateOnly, DayLosses>();
+        int n = 0, skipped = 0, hits80 = 0, hits95 = 0, volumeN = 0;
+        var features = new double[ForecastFeatures.Count];
+        var i0 = 0;
+        foreach (var s in samples)
+        {
+            var month = new DateOnly(s.Target.Year, s.Target.Month, 1);
+            if (har.Month != month)
+            {
+                // Refit the baselines on every target day before this month (the evaluated period's earlier months included).
+                while (i0 < samples.Count && samples[i0].Target < month) history.Add(samples[i0++]);
+                har = (FitHar(HarModel.VarianceInputs, history, x => Math.Log(Math.Max(x.RealizedVariance, RealizedMeasures.VarianceFloor)), x => x.RealizedVariance > 0),
+                    FitHar(HarModel.VolumeInputs, history, x => x.LogVolume, x => !double.IsNaN(x.LogVolume)), month);
+                refits++;
+                progress.WriteLine($"{month:yyyy-MM}: HAR refitted on {har.Variance?.Rows ?? 0:N0} earlier target days");
+            }
+            s.Features.CopyTo(features, 0);
+            var f = model(s.Target).Forecast(features, s.Symbol);
+            var harVar = har.Variance?.PredictLevel(s.Symbol, features) ?? double.NaN;
+            var harVol = har.Volume?.PredictLog(s.Symbol, features) ?? double.NaN;
+            var ewma = EwmaVariance.Forecast(panel.Bars(s.Symbol), s.Target);
+            var trailing = EwmaVariance.TrailingMean(panel.Bars(s.Symbol), s.Target);
+            var pUp = probabilityUp?.Invoke(s.Symbol, s.Target);
+            onRecord?.Invoke(new ForecastRecord(s.Symbol, s.Target.ToString("yyyy-MM-dd"), s.RealizedVariance, s.RealizedReturn, f.Variance, harVar,
+                [f.Band80.Low, f.Band80.High], [f.Band95.Low, f.Band95.High], double.IsNaN(s.LogVolume) ? null : s.LogVolume, f.LogVolume, harVol, pUp)
+            { VarianceEwma = ewma, VarianceWithoutText = f.VarianceWithoutText });
+
+            if (!volDays.TryGetValue(s.Target, out var day)) volDays[s.Target] = day = new DayLosses();
+            if (!(s.RealizedVariance > 0) || double.IsNaN(harVar) || double.IsNaN(ewma))
+            {
+                skipped++;
+            }
+            else
+            {
+                n++;
+                day.Add(0, RealizedMeasures.Qlike(s.RealizedVariance, f.Variance), RealizedMeasures.SquaredLogError(s.RealizedVariance, f.Variance));
+                day.Add(1, RealizedMeasures.Qlike(s.RealizedVariance, harVar), RealizedMeasures.SquaredLogError(s.RealizedVariance, harVar));
+                day.Add(2, RealizedMeasures.Qlike(s.RealizedVariance, ewma), RealizedMeasures.SquaredLogError(s.RealizedVariance, ewma));
+                day.Add(3, RealizedMeasures.Qlike(s.RealizedVariance, trailing), RealizedMeasures.SquaredLogError(s.RealizedVariance, trailing));
+                day.Add(4, RealizedMeasures.Qlike(s.RealizedVariance, f.VarianceWithoutText), RealizedMeasures.SquaredLogError(s.RealizedVariance, f.VarianceWithoutText));
+                if (!double.IsNaN(s.RealizedReturn))
+                {
+                    if (f.Band80.Contains(s.RealizedReturn)) hits80++;
+                    if (f.Band95.Contains(s.RealizedReturn)) hits95++;
+                }
+            }
+            if (!double.IsNaN(s.LogVolume) && !double.IsNaN(harVol))
+            {
+                volumeN++;
+                day.AddVolume((s.LogVolume - f.LogVolume) * (s.LogVolume - f.LogVolume), (s.LogVolume - harVol) * (s.LogVolume - harVol));
+            }
+        }
+
+        var days = volDays.Values.Where(d => d.Count > 0).ToList();
+        double Mean(int k, bool q) => n == 0 ? double.NaN : R(days.Sum(d => q ? d.Qlike[k] : d.Mse[k]) / n);
+        LossTriple Losses(bool q) => new(Mean(0, q), Mean(1, q), Mean(2, q)) { TrailingMean = Mean(3, q), ModelWithoutText = Mean(4, q) };
+        var gainHar = DayBootstrap.Gain(days.Select(d => (d.Qlike[0], d.Qlike[1])).ToList());
+        var gainEwma = DayBootstrap.Gain(days.Select(d => (d.Qlike[0], d.Qlike[2])).ToList());
+        var gainText = DayBootstrap.Gain(days.Select(d => (d.Qlike[0], d.Qlike[4])).ToList());
+        var volumeDays = volDays.Values.Where(d => d.VolumeCount > 0).ToList();
+        var gainVolume = DayBootstrap.Gain(volumeDays.Select(d => (d.VolumeMse[0], d.VolumeMse[1])).ToList());
+        return new ForecastEvalResult(n, days.Count,
+            new VolatilityResult(Losses(true), Losses(false), R(gainHar.Estimate), [R(gainHar.Low), R(gainHar.High)],
+                n == 0 ? double.NaN : R(hits80 / (double)n), n == 0 ? double.NaN : R(hits95 / (double)n))
+            {
+                QlikeGainVsEwma = R(gainEwma.Estimate), QlikeGainVsEwmaCi95 = [R(gainEwma.Low), R(gainEwma.High)],
+                TextQlikeGain = R(gainText.Estimate), TextQlikeGainCi95 = [R(gainText.Low), R(gainText.High)],
+                SkippedNoRange = skipped,
+            },
+            new VolumeResult(new LossTriple(volumeN == 0 ? double.NaN : R(volumeDays.Sum(d => d.VolumeMse[0]) / volumeN),
+                    volumeN == 0 ? double.NaN : R(volumeDays.Sum(d => d.VolumeMse[1]) / volumeN), null),
+                R(gainVolume.Estimate), [R(gainVolume.Low), R(gainVolume.High)]) { N = volumeN },
+            null)
+        {
+            From = from.ToString("yyyy-MM-dd"), To = to.ToString("yyyy-MM-dd"), HarRefits = refits,
+            Model = samples.Count == 0 ? "" : model(samples[0].Target).Version,
+        };
+    }
+
+    private static HarModel? FitHar(string[] inputs, List<ForecastSample> history, Func<ForecastSample, double> target, Func<ForecastSample, bool> usable)
+    {
+        var idx = inputs.Select(ForecastFeatures.IndexOf).ToArray();
+        var rows = history.Where(usable).Select(s => new PanelRow(s.Symbol, idx.Select(k => s.Features[k]).ToArray(), target(s))).ToList();
+        return rows.Count < 100 ? null : HarModel.Fit(inputs, rows);
+    }
+
+    private static double R(double v) => Math.Round(v, 6);
+
+    private sealed class DayLosses
+    {
+        public readonly double[] Qlike = new double[5];
+        public readonly double[] Mse = new double[5];
+        public readonly double[] VolumeMse = new double[2];
+        public int Count;
+        public int VolumeCount;
+
+        public void Add(int k, double qlike, double mse)
+        {
+            Qlike[k] += qlike;
+            Mse[k] += mse;
+            if (k == 0) Count++;
+        }
+
+        public void AddVolume(double model, double har)
+        {
+            VolumeMse[0] += model;
+            VolumeMse[1] += har;
+            VolumeCount++;
+        }
+    }
+}
