@@ -43,7 +43,8 @@ public class SystemEndpointTests(QuietServerFixture server) : IClassFixture<Quie
 
         var ticks = s.GetProperty("streams").EnumerateArray().Single(n => n.GetProperty("namespace").GetString() == "ticks");
         Assert.True(ticks.GetProperty("delivered").GetInt64() >= 2, ticks.GetRawText());
-        // No text has been ingested: this process has no refine queue yet (it starts with the first text).
-        Assert.Equal(JsonValueKind.Null, s.GetProperty("refineQueue").ValueKind);
+        // The silo's refine queue (null only in a process without one): nothing waits in it, no text was ingested.
+        var refine = s.GetProperty("refineQueue");
+        Assert.True(refine.ValueKind == JsonValueKind.Null || refine.GetInt64() == 0, refine.GetRawText());
     }
 }
