@@ -58,7 +58,7 @@ public class BacktestParityTests(ClusterFixture fixture)
     /// <summary>One ticker's bars in [First, Last] and its tweets from five days before (every line, duplicates included).</summary>
     private static string Slice(bool afterHoursPosts = true)
     {
-        var sample = Path.Combine(RepoPaths.Find("data"), "sample", "stocknet");
+        var sample = Path.Combine(RepoPaths.Path("data"), "sample", "stocknet");
         var dir = Directory.CreateTempSubdirectory("mp-parity").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "price", "raw"));
         var lines = File.ReadAllLines(Path.Combine(sample, "price", "raw", Symbol + ".csv"));
@@ -83,7 +83,7 @@ public class BacktestParityTests(ClusterFixture fixture)
     public async Task Replaying_a_ticker_through_the_grains_reproduces_the_backtest_probabilities()
     {
         var dir = Slice();
-        var models = RepoPaths.Find("models");
+        var models = RepoPaths.Models;
         using var model = PriceModel.Load(Path.Combine(models, PriceModel.DefaultFileName));
         var lexicon = LexiconSentimentScorer.LoadShipped(models);
         using var transformer = TransformerSentimentScorer.LoadShipped(models);

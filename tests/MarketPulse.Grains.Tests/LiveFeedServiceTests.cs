@@ -2,7 +2,6 @@ using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Ingestion.Live;
-using MarketPulse.Ingestion.Tests.Live;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -22,7 +21,7 @@ public class LiveFeedServiceTests
             await Task.Delay(Timeout.Infinite, ct);
         });
         var builder = new InProcessTestClusterBuilder(1);
-        var models = RepoPaths.Find("models");
+        var models = RepoPaths.Models;
         builder.ConfigureSilo((_, silo) =>
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

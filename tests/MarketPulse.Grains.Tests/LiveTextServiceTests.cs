@@ -1,7 +1,6 @@
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Grains.Hosting;
-using MarketPulse.Ingestion.Tests.Text.Live;
 using MarketPulse.Ingestion.Text.Live;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Configuration;
@@ -19,8 +18,8 @@ public class LiveTextServiceTests
         await using var server = await HttpReplayServer.StartAsync((ctx, req) =>
             HttpReplayServer.SendFileAsync(ctx, req.Number switch { 1 => "edgar-8k-1.xml", 2 => "malformed.xml", _ => "edgar-8k-2.xml" }, "application/atom+xml"));
         var builder = new InProcessTestClusterBuilder(1);
-        var models = RepoPaths.Find("models");
-        var stockTable = Path.Combine(RepoPaths.Find("data"), "sample", "stocknet", "StockTable");
+        var models = RepoPaths.Models;
+        var stockTable = Path.Combine(RepoPaths.Path("data"), "sample", "stocknet", "StockTable");
         builder.ConfigureSilo((_, silo) =>
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -4,7 +4,6 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Ingestion.Lean;
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.Validation;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -32,7 +31,7 @@ public class MarketReplayTests(ClusterFixture fixture)
         }
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public async Task A_SPY_tick_day_replays_into_minute_bars_a_daily_bar_and_indicators_that_match_a_batch_computation()
     {
         var usa = SharedData.Path("lean", "Data", "equity", "usa");

@@ -67,7 +67,7 @@ public class PipelineTests(ClusterFixture fixture)
 
         // The price signal is the shipped model, and live it computes exactly what the offline path computes from the same
         // bars: same features, same ONNX session maths (no texts here; the market context is this ticker alone).
-        using var model = PriceModel.Load(Path.Combine(RepoPaths.Find("models"), PriceModel.DefaultFileName));
+        using var model = PriceModel.Load(Path.Combine(RepoPaths.Models, PriceModel.DefaultFileName));
         var dayBars = LinearBars(symbol).Select(b => new DayBar(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume)).ToList();
         MarketDay? Own(DateOnly day)
         {

@@ -47,12 +47,12 @@ public class SentimentRefinementTests(ClusterFixture fixture)
 [Collection(ClusterCollection.Name)]
 public class BenzingaReplayTests(ClusterFixture fixture)
 {
-    [Fact]
+    [SharedDataFact("news_benzinga")]
     public async Task Headlines_go_through_the_text_pipeline_and_every_accepted_one_is_refined()
     {
         var rejectedRows = new List<MarketPulse.Ingestion.Text.BenzingaRowRejection>();
         var headlines = MarketPulse.Ingestion.Text.BenzingaCsvReader
-            .Read(MarketPulse.Tests.Shared.SharedData.Path("news_benzinga", "analyst_ratings_processed.csv"), rejectedRows.Add)
+            .Read(SharedData.Path("news_benzinga", "analyst_ratings_processed.csv"), rejectedRows.Add)
             .Where(p => p.Symbols[0] == "ABX").Take(300).ToList();
         Assert.Equal(300, headlines.Count);
 

@@ -1,7 +1,6 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Sentiment;
 using MarketPulse.Ml.Tests.Price;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
 
@@ -10,7 +9,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 {
     public sealed class Model : IDisposable
     {
-        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(Repo.Path("models"));
+        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(RepoPaths.Path("models"));
 
         public void Dispose() => Scorer.Dispose();
     }
@@ -19,7 +18,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 
     public ShippedSentimentModelTests(Model model) => _scorer = model.Scorer;
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public void ScoresTheHeldOutValidationSplitAtTheLevelTheModelCardStates()
     {
         var dir = SharedData.Path("phrasebank");
