@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Cli.Commands;
 
-/// <summary>The design's §4 result of <c>bench pipeline</c> (first four fields are the contract; the rest explain them).</summary>
+/// <summary>The CLI contract's result of <c>bench pipeline</c> (first four fields are the contract; the rest explain them).</summary>
 public sealed record PipelineBenchResult(
     [property: JsonPropertyName("ticks_per_sec")] double TicksPerSec,
     [property: JsonPropertyName("latency_p50_ms")] double LatencyP50Ms,

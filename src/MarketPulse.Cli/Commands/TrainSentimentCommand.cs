@@ -146,7 +146,7 @@ public static class TrainSentimentCommand
     }
 
     /// <summary>
-    /// One seed's fine-tuning run: its best epoch's weights, the epoch table and (runs kept since session 4) every epoch's
+    /// One seed's fine-tuning run: its best epoch's weights, the epoch table and (in runs that kept them) every epoch's
     /// weights, index = epoch − 1. All weights are as stored (encoder fp16), so a fresh run and a reused one soup identically.
     /// </summary>
     public sealed record SeedRun(int Seed, TunedWeights Weights, IReadOnlyList<EpochResult> Epochs, int BestEpoch, int TrainCount, double WallSeconds, bool Reused,
@@ -523,7 +523,7 @@ public static class TrainSentimentCommand
                 return null;
             }
             var epochs = JsonSerializer.Deserialize<List<EpochResult>>(e)!;
-            // Runs kept before session 4 have only the best epoch; then soups over epochs are not available.
+            // Runs kept by older versions have only the best epoch; then soups over epochs are not available.
             var epochPaths = epochs.Select(x => EpochWeightsPath(runDir, x.Epoch)).ToList();
             List<TunedWeights>? epochWeights = epochPaths.All(File.Exists) ? [.. epochPaths.Select(TunedWeights.Load)] : null;
             var run = new SeedRun(options.Seed, TunedWeights.Load(weightsPath), epochs, int.Parse(t["best_epoch"], CultureInfo.InvariantCulture),

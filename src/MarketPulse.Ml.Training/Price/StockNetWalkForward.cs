@@ -11,7 +11,7 @@ using MarketPulse.Ml.Price;
 namespace MarketPulse.Ml.Training.Price;
 
 /// <summary>
-/// A training recipe the walk-forward can re-run (docs/models/price.md, "Session 6"): <c>shipped</c> is
+/// A training recipe the walk-forward can re-run (docs/models/price.md, "Walk-forward over 13 months"): <c>shipped</c> is
 /// <c>price-gbm-v4</c>'s; the others change one thing each.
 /// </summary>
 public sealed record WalkForwardRecipe(string Name, int CalibrationMonths, int? FitMonths, bool Logistic)
