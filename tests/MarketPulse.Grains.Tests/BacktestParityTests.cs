@@ -184,13 +184,6 @@ public class BacktestParityTests(ClusterFixture fixture)
         Assert.True(poolAfter.Outcomes > poolBefore.Used.Count, "the pool must have learnt from the replayed outcomes");
     }
 
-    private static async Task Until(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the cluster did not catch up");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Until(Func<Task<bool>> done) =>
+        Eventually.True(done, "the cluster to catch up", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
 }

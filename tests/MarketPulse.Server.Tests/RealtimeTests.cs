@@ -78,8 +78,7 @@ public class RealtimeTests(QuietServerFixture server) : IClassFixture<QuietServe
         await Ingest.TicksAsync(server.Http, $"[{Ingest.Tick("TRCE", "2024-05-01T14:30:00Z", 5)}]", traceParent);
         await MarketHubClient.WaitForAsync(client.Tickers, p => p.GetProperty("symbol").GetString() == "TRCE");
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!seen.Any(s => s.Name == "marketpulse.push") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.Last(() => Task.FromResult(seen.Any(s => s.Name == "marketpulse.push")), pushed => pushed, TimeSpan.FromSeconds(10));
         var names = seen.Select(s => $"{s.Source}:{s.Name}").ToList();
         Assert.Contains(names, n => n.StartsWith("Microsoft.AspNetCore:", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && n.Contains("MarketSourceGrain", StringComparison.Ordinal));

@@ -13,30 +13,4 @@ public static class Loopback
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    /// <summary>Waits until something listens on the port; on timeout the message ends with <paramref name="diagnostics"/>
-    /// (e.g. the starting server's output).</summary>
-    public static async Task WaitForPortAsync(int port, Func<string> diagnostics, TimeSpan? timeout = null)
-    {
-        try
-        {
-            await Eventually.True(async () =>
-            {
-                try
-                {
-                    using var tcp = new TcpClient();
-                    await tcp.ConnectAsync(IPAddress.Loopback, port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    return false;
-                }
-            }, $"port {port} to listen", timeout ?? TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}\n{diagnostics()}", e);
-        }
-    }
 }
