@@ -111,12 +111,8 @@ public class ReplayPushTests(ReplayServerFixture server) : IClassFixture<ReplayS
             @"marketpulse_stream_batches_published_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
             @"marketpulse_stream_batches_delivered_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
         ];
-        var metrics = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            metrics = await server.Http.GetStringAsync("/metrics");
-            if (patterns.All(p => System.Text.RegularExpressions.Regex.IsMatch(metrics, p))) break;
-        }
+        var metrics = await Eventually.Last(() => server.Http.GetStringAsync("/metrics"),
+            m => patterns.All(p => System.Text.RegularExpressions.Regex.IsMatch(m, p)), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250));
         foreach (var pattern in patterns) Assert.Matches(pattern, metrics);
     }
 }

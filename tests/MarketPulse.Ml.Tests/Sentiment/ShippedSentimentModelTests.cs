@@ -81,15 +81,14 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
         RefineRequest Request(int i) => new("ACME", "test", i.ToString(), $"Net sales increased by {i} % .");
         Assert.True(queue.TryEnqueue(Request(0)));
         // The worker takes #0 and then waits on the gate inside delivery, so the queue holds exactly its capacity.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Pending), pending => pending == 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         Assert.True(queue.TryEnqueue(Request(1)));
         Assert.True(queue.TryEnqueue(Request(2)));
         Assert.False(queue.TryEnqueue(Request(3)));
         Assert.Equal(1, queue.Degraded);
 
         gate.Release(3);
-        while (queue.Refined < 3 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Refined), refined => refined >= 3, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         Assert.Equal(3, queue.Refined);
         Assert.Equal(["0", "1", "2"], delivered.Select(r => r.Request.Id));
         Assert.All(delivered, r => Assert.Equal(SentimentLabel.Positive, r.Score.Label));
@@ -109,8 +108,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 
         RefineRequest Request(int i) => new("ACME", "test", i.ToString(), $"Net sales increased by {i} % .");
         Assert.True(queue.TryEnqueue(Request(0)));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Pending), pending => pending == 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         for (var i = 1; i <= 5; i++) Assert.True(queue.TryEnqueue(Request(i)));
 
         var closed = queue.CloseAsync();

@@ -66,14 +66,6 @@ internal sealed class PipelineSink
         lock (_gate) return Dropped.GetValueOrDefault(reason);
     }
 
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(20);
-        }
-        return true;
-    }
+    public static Task<bool> EventuallyAsync(Func<bool> condition, double seconds = 10) =>
+        Eventually.Last(() => Task.FromResult(condition()), ok => ok, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(20));
 }
