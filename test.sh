@@ -26,6 +26,14 @@ if [ "$skipped" -gt 0 ]; then
       sort | uniq -c | sort -rn | sed -E 's/^ *([0-9]+) (.*)/\1 × \2/')
 fi
 
+# Formatting and the import order of .editorconfig (the .NET runtime's conventions): a file dotnet format would change
+# fails the run; `dotnet format MarketPulse.sln` fixes it.
+if dotnet format MarketPulse.sln --verify-no-changes --no-restore; then
+  passed=$((passed + 1))
+else
+  echo "FAILED: dotnet format --verify-no-changes (run: dotnet format MarketPulse.sln)"; failed=$((failed + 1)); status=1
+fi
+
 if [ -f src/MarketPulse.Web/package.json ]; then
   if command -v npm >/dev/null; then
     (cd src/MarketPulse.Web && npm ci --no-audit --no-fund && npx vitest run --reporter=default) 2>&1 | tee "$log"

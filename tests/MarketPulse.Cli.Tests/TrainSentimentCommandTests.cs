@@ -109,7 +109,10 @@ public sealed class TrainSentimentCommandTests
             // Sentence i (1-based) is in AllAgree for i ≤ 2, 75Agree for i ≤ 4, 66Agree for i ≤ 6, else only 50Agree.
             double Expected(string text) => int.Parse(text.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture) switch
             {
-                <= 2 => 1.0, <= 4 => 0.87, <= 6 => 0.70, _ => 0.575,
+                <= 2 => 1.0,
+                <= 4 => 0.87,
+                <= 6 => 0.70,
+                _ => 0.575,
             };
             Assert.Equal(train.Select(r => Expected(r.Text)), masses);
             Assert.Contains("AllAgree", log.ToString());

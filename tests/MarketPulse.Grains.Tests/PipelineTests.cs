@@ -1,8 +1,8 @@
-using MarketPulse.Core.Ensemble;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Validation;
 using MarketPulse.Ml.Price;

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;

@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
-using MarketPulse.Server.Api;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Server.Api;
 using MarketPulse.Server.Observability;
 using MarketPulse.Server.Realtime;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MarketPulse.Server.Hosting;
 

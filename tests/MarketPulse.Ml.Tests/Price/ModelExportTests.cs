@@ -10,9 +10,19 @@ public class ModelExportTests(StockNetFixture fixture)
 {
     private static PriceModelCard Card(string kind, string input, string? seq, string output) => new()
     {
-        Name = "test", Version = "v0", Kind = kind, FeaturesInput = input, SequenceInput = seq, ScoreOutput = output,
-        FeatureNames = PriceFeatures.Names, FeatureMeans = new float[PriceFeatures.Count], CalibrationA = 1, CalibrationB = 0,
-        Sectors = [], SectorNames = [], TrainedOn = "test",
+        Name = "test",
+        Version = "v0",
+        Kind = kind,
+        FeaturesInput = input,
+        SequenceInput = seq,
+        ScoreOutput = output,
+        FeatureNames = PriceFeatures.Names,
+        FeatureMeans = new float[PriceFeatures.Count],
+        CalibrationA = 1,
+        CalibrationB = 0,
+        Sectors = [],
+        SectorNames = [],
+        TrainedOn = "test",
     };
 
     [SharedDataFact("stocknet")]

@@ -99,9 +99,20 @@ public class PriceExplanationTests(StockNetFixture fixture)
         trainer.Train(data, data);
         var card = new PriceModelCard
         {
-            Name = "test", Version = "v0", Kind = "gru", FeaturesInput = GruPriceTrainer.FeaturesInput, SequenceInput = GruPriceTrainer.SequenceInput,
-            ScoreOutput = GruPriceTrainer.ScoreOutput, FeatureNames = PriceFeatures.Names, FeatureMeans = new float[F],
-            SequenceMeans = new float[PriceFeatures.SequenceWidth], CalibrationA = 1, CalibrationB = 0, Sectors = [], SectorNames = [], TrainedOn = "test",
+            Name = "test",
+            Version = "v0",
+            Kind = "gru",
+            FeaturesInput = GruPriceTrainer.FeaturesInput,
+            SequenceInput = GruPriceTrainer.SequenceInput,
+            ScoreOutput = GruPriceTrainer.ScoreOutput,
+            FeatureNames = PriceFeatures.Names,
+            FeatureMeans = new float[F],
+            SequenceMeans = new float[PriceFeatures.SequenceWidth],
+            CalibrationA = 1,
+            CalibrationB = 0,
+            Sectors = [],
+            SectorNames = [],
+            TrainedOn = "test",
         };
         using var model = new PriceModel(trainer.ExportOnnx(), card);
         Assert.Equal(PriceExplanation.Occlusion, model.Explanation);
