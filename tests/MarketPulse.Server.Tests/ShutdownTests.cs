@@ -37,14 +37,10 @@ public class ShutdownTests
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
             // Stop while the replay runs: predictions exist (grains hold state) and the refine queue has work.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            var predicted = 0;
-            while (DateTime.UtcNow < deadline && predicted < 8)
-            {
-                var list = await http.GetFromJsonAsync<JsonElement>("/api/tickers");
-                predicted = list.EnumerateArray().Count(t => t.GetProperty("ensembleDirection").ValueKind == JsonValueKind.String);
-                await Task.Delay(200);
-            }
+            var predicted = await Eventually.Last(async () =>
+                    (await http.GetFromJsonAsync<JsonElement>("/api/tickers")).EnumerateArray()
+                        .Count(t => t.GetProperty("ensembleDirection").ValueKind == JsonValueKind.String),
+                n => n >= 8, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
             Assert.Equal(8, predicted);
             Assert.Empty(errors.Entries); // nothing went wrong while running either
         }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using MarketPulse.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Streams;

@@ -1,8 +1,7 @@
-using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
+using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
-using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Realtime;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Sentiment;
@@ -10,6 +9,7 @@ using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
 using MarketPulse.Grains.Ensemble;
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
