@@ -76,7 +76,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         Assert.Equal(target.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), next.IssuedAtUtc);
 
         // Live computes what the offline model computes from the same bars (no posts; the market is this ticker alone).
-        var model = ForecastModelFile.Load(Path.Combine(RepoPaths.Find("models"), ForecastModelFile.DefaultFileName));
+        var model = ForecastModelFile.Load(RepoPaths.Path("models", ForecastModelFile.DefaultFileName));
         var days = bars.Select(b => new DailyOhlcv(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume)).ToList();
         var basis = days[^1];
         var market = new MarketVariance(RealizedMeasures.LogVariance(RealizedMeasures.GarmanKlass(basis.Open, basis.High, basis.Low, basis.Close)), double.NaN);
