@@ -241,6 +241,26 @@ export interface ModelsResponse {
   models: ModelInfo[] | null;
   signals: SignalStats[] | null;
   outOfSample?: OutOfSampleReport | null;
+  forecasts?: ForecastModelReport | null;
+}
+
+/** The forecasts' gain over HAR as eval forecasts reports it (snake_case: the CLI's JSON, served as written). */
+export interface ForecastEvaluation {
+  n: number;
+  days: number;
+  from: string;
+  to: string;
+  volatility: { qlike_gain_vs_har: number; qlike_gain_vs_har_ci95_days: number[]; band80_coverage: number; band95_coverage: number };
+  volume: { gain_vs_har: number; gain_vs_har_ci95_days: number[] };
+}
+
+export interface ForecastModelReport {
+  version: string | null;
+  trainedFrom: string | null;
+  trainedTo: string | null;
+  trainingRows: number | null;
+  live: ForecastScorecard;
+  outOfSample: { method?: string; dev?: ForecastEvaluation; walk_forward?: ForecastEvaluation } | null;
 }
 
 /** RFC 9457 problem details as the gateway returns them. */

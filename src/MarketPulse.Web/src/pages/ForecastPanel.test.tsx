@@ -35,3 +35,28 @@ describe('ForecastPanel', () => {
     expect(screen.getByText(/needs 23 trading days/)).toBeTruthy();
   });
 });
+
+describe('ForecastScores', () => {
+  it('shows the live score beside the out-of-sample gains with their day-clustered intervals', async () => {
+    const { ForecastScores } = await import('./Models');
+    render(
+      <ForecastScores
+        report={{
+          version: 'forecast-harx-qlike-v1', trainedFrom: '2014-01-15', trainedTo: '2015-08-01', trainingRows: 33346,
+          live: snapshot.scorecard,
+          outOfSample: {
+            walk_forward: {
+              n: 25363, days: 294, from: '2014-08-01', to: '2015-10-01',
+              volatility: { qlike_gain_vs_har: 0.2424, qlike_gain_vs_har_ci95_days: [0.0303, 0.3408], band80_coverage: 0.7886, band95_coverage: 0.9442 },
+              volume: { gain_vs_har: 0.1833, gain_vs_har_ci95_days: [0.1374, 0.2303] },
+            },
+          },
+        }}
+      />,
+    );
+    const text = screen.getByTestId('forecast-scores').textContent ?? '';
+    expect(text).toContain('24.2% [3.0%, 34.1%]');
+    expect(text).toContain('78.9% / 94.4%');
+    expect(text).toContain('Live, all tickers40');
+  });
+});
