@@ -32,14 +32,28 @@ public sealed class ForecastTotals
 
     public ForecastScorecard ToScorecard() => new()
     {
-        Scored = Scored, QlikeSum = QlikeSum, QlikeHarSum = QlikeHarSum, Hits80 = Hits80, Hits95 = Hits95, VolumeScored = VolumeScored,
-        VolumeSquaredErrorSum = VolumeSquaredErrorSum, VolumeSquaredErrorHarSum = VolumeSquaredErrorHarSum, SkippedNoRange = SkippedNoRange,
+        Scored = Scored,
+        QlikeSum = QlikeSum,
+        QlikeHarSum = QlikeHarSum,
+        Hits80 = Hits80,
+        Hits95 = Hits95,
+        VolumeScored = VolumeScored,
+        VolumeSquaredErrorSum = VolumeSquaredErrorSum,
+        VolumeSquaredErrorHarSum = VolumeSquaredErrorHarSum,
+        SkippedNoRange = SkippedNoRange,
     };
 
     public static ForecastTotals From(ForecastScorecard c) => new()
     {
-        Scored = c.Scored, QlikeSum = c.QlikeSum, QlikeHarSum = c.QlikeHarSum, Hits80 = c.Hits80, Hits95 = c.Hits95, VolumeScored = c.VolumeScored,
-        VolumeSquaredErrorSum = c.VolumeSquaredErrorSum, VolumeSquaredErrorHarSum = c.VolumeSquaredErrorHarSum, SkippedNoRange = c.SkippedNoRange,
+        Scored = c.Scored,
+        QlikeSum = c.QlikeSum,
+        QlikeHarSum = c.QlikeHarSum,
+        Hits80 = c.Hits80,
+        Hits95 = c.Hits95,
+        VolumeScored = c.VolumeScored,
+        VolumeSquaredErrorSum = c.VolumeSquaredErrorSum,
+        VolumeSquaredErrorHarSum = c.VolumeSquaredErrorHarSum,
+        SkippedNoRange = c.SkippedNoRange,
     };
 }
 

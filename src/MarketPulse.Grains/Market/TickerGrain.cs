@@ -1,9 +1,9 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Realtime;
-using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
