@@ -37,18 +37,6 @@ public class ForecastPipelineTests(ClusterFixture fixture)
 
     private static decimal R(double v) => Math.Round((decimal)v, 4);
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task Each_day_gets_a_forecast_from_the_days_before_it_scored_at_its_close_as_the_evaluation_scores_it()
     {
@@ -60,7 +48,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         var forecasts = _grains.GetGrain<IForecastGrain>(symbol);
         // Days 24..40 have the 23 days of history the inputs need; each forecast is issued before its day is recorded and scored at
         // its close (the last day's when the feed's clock passes its session close).
-        var snap = await Eventually(forecasts.GetSnapshotAsync, s => s.Scorecard.Scored + s.Scorecard.SkippedNoRange == 17, "17 scored forecasts");
+        var snap = await Eventually.Value(forecasts.GetSnapshotAsync, s => s.Scorecard.Scored + s.Scorecard.SkippedNoRange == 17, "17 scored forecasts");
         Assert.Null(snap.Next);
 
         // The next session's forecast waits for its prediction time; a pre-market trade on that day (feed clock) issues it.
@@ -68,7 +56,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         Assert.Equal(DayOfWeek.Tuesday, target.DayOfWeek);
         Assert.Empty((await _grains.GetGrain<IMarketSourceGrain>("test-forecast").IngestTicksAsync(
             [new MarketTick(symbol, target.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc), bars[^1].Close, 10)])).Rejected);
-        snap = await Eventually(forecasts.GetSnapshotAsync, s => s.Next?.TargetDay == target, $"the forecast for {target}");
+        snap = await Eventually.Value(forecasts.GetSnapshotAsync, s => s.Next?.TargetDay == target, $"the forecast for {target}");
         Assert.Equal(17, snap.Scorecard.Scored + snap.Scorecard.SkippedNoRange);
         Assert.Equal(17, snap.Scorecard.VolumeScored);
         var next = snap.Next!;
