@@ -1,8 +1,14 @@
+using System.Text.Json;
+using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Grains.Forecasts;
 using MarketPulse.Ml.Forecasting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -99,5 +105,18 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         // A forecast for a day already issued is refused: the first one stands.
         Assert.False(await forecasts.IssueAsync(next with { Variance = 1 }));
         Assert.Equal(next.Variance, (await forecasts.GetSnapshotAsync()).Next!.Variance);
+
+        // The history is written in bulk, apart from the hot state; a deactivation flushes it and loses nothing.
+        var before = JsonSerializer.Serialize(history);
+        await forecasts.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(MarketPulseNames.GrainStorage);
+        await Eventually.True(async () =>
+        {
+            var stored = new GrainState<ForecastHistoryState>(new ForecastHistoryState());
+            await storage.ReadStateAsync("forecast-history", forecasts.GetGrainId(), stored);
+            return stored.State?.Records.Count == 17;
+        }, "the scored history in storage after the deactivation");
+        Assert.Equal(before, JsonSerializer.Serialize(await forecasts.GetHistoryAsync(null, null)));
+        Assert.Equal(snap.Scorecard, (await forecasts.GetSnapshotAsync()).Scorecard);
     }
 }
