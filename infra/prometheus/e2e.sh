@@ -69,7 +69,7 @@ for q in "${!want[@]}"; do
     fi
     if ((SECONDS > deadline)); then
       echo "e2e: FAILED: $q = $v, wanted ${want[$q]}" >&2
-      tail -20 "$work/service.log" "$work/prometheus.log" >&2
+      tail -n 20 "$work/service.log" "$work/prometheus.log" >&2
       exit 1
     fi
     sleep 1

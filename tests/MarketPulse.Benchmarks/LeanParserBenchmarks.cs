@@ -2,7 +2,6 @@ using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Lean;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Benchmarks;
 

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Benchmarks;
 

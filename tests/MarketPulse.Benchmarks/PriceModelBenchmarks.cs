@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Evaluation;
 using MarketPulse.Ml.Price;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Benchmarks;
 

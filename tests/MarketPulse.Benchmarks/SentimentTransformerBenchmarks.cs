@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MarketPulse.Ml.Sentiment;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Benchmarks;
 

@@ -6,7 +6,7 @@ namespace MarketPulse.Cli.Tests;
 
 public sealed class EvalForecastsCommandTests
 {
-    private static readonly string Sample = Path.Combine(EvalStockNetCommandTests.Checkout, "data", "sample", "stocknet");
+    private static readonly string Sample = RepoPaths.Sample("stocknet");
 
     private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
         CliHarness.RunAsync([EvalCommands.Create()], args);

@@ -4,14 +4,13 @@ using System.Text.Json;
 using MarketPulse.Cli;
 using MarketPulse.Cli.Commands;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Cli.Tests;
 
 public sealed class EvalSentimentCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mp-phrasebank-").FullName;
-    private static readonly LexiconSentimentScorer Scorer = LexiconSentimentScorer.LoadShipped(Path.Combine(TestPaths.RepoRoot, "models"));
+    private static readonly LexiconSentimentScorer Scorer = LexiconSentimentScorer.LoadShipped(RepoPaths.Models);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -113,10 +112,10 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.Contains("--precision applies to --model production only", stderr);
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public async Task Validation_split_scores_only_the_held_out_part_of_the_training_sentences()
     {
-        var dir = TestPaths.Shared("phrasebank");
+        var dir = SharedData.Path("phrasebank");
         static int Lines(string path) => File.ReadAllLines(path, Encoding.Latin1).Count(l => l.Trim().Length > 0);
         var (exit, stdout, _) = await RunCliAsync("eval", "sentiment", "--phrasebank", dir, "--validation-split", "--no-peak");
         Assert.Equal(0, exit);
@@ -135,7 +134,7 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.True(json.RootElement.GetProperty("nll_50agree").GetDouble() < 0.6);
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank", "loughran_mcdonald")]
     public async Task The_lexicon_path_can_still_be_evaluated_and_unknown_models_are_bad_arguments()
     {
         Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
@@ -149,12 +148,12 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.Contains("gpt", error);
     }
 
-    private static readonly string SharedLmCsv = TestPaths.Shared("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv");
+    private static string SharedLmCsv => SharedData.Path("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv");
 
-    [Fact]
+    [SharedDataFact("phrasebank", "loughran_mcdonald")]
     public async Task Lexicon_with_loughran_mcdonald_beats_vader_alone_on_the_validation_split()
     {
-        var dir = TestPaths.Shared("phrasebank");
+        var dir = SharedData.Path("phrasebank");
         var (exit, stdout, stderr) = await RunCliAsync("eval", "sentiment", "--phrasebank", dir, "--validation-split", "--model", "lexicon", "--lexicon-lm", SharedLmCsv);
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
@@ -170,7 +169,7 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.InRange(plain.RootElement.GetProperty("accuracy_50agree").GetDouble(), 0.49, 0.54);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public async Task Bad_loughran_mcdonald_paths_and_files_exit_two_with_the_reason()
     {
         Write(EvalSentimentCommand.File50Agree, Small50, new UTF8Encoding(false));
@@ -244,10 +243,10 @@ public sealed class EvalSentimentCommandTests : IDisposable
         Assert.Contains("skipped 1 malformed line(s), first at line 151", progress.ToString());
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public async Task Shared_phrasebank_gives_the_expected_counts_and_a_lexicon_level_accuracy()
     {
-        var dir = TestPaths.Shared("phrasebank");
+        var dir = SharedData.Path("phrasebank");
         static int Lines(string path) => File.ReadAllLines(path, Encoding.Latin1).Count(l => l.Trim().Length > 0);
 
         var r = await EvalSentimentCommand.RunAsync(dir, Scorer, TextWriter.Null);

@@ -7,17 +7,8 @@ namespace MarketPulse.Cli.Tests;
 
 public sealed class EvalStockNetCommandTests
 {
-    // The checkout itself (MarketPulse.sln), not TestPaths.RepoRoot: the CLI copies models/ into the test's bin folder.
-    internal static readonly string Checkout = FindCheckout();
-    private static readonly string Sample = Path.Combine(Checkout, "data", "sample", "stocknet");
-    private static readonly string Model = Path.Combine(Checkout, "models", "price.onnx");
-
-    private static string FindCheckout()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("no MarketPulse.sln above " + AppContext.BaseDirectory);
-    }
+    private static readonly string Sample = RepoPaths.Sample("stocknet");
+    private static readonly string Model = RepoPaths.Path("models", "price.onnx");
 
     private static Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args) =>
         CliHarness.RunAsync([EvalCommands.Create()], args);
@@ -43,7 +34,7 @@ public sealed class EvalStockNetCommandTests
         Assert.True(stacking.GetProperty("outcomes").GetDouble() >= n, "every scored sample's outcome reached the stacker");
         Assert.Equal(Math.Round(Core.Ensemble.LogisticStacking.Logit(Core.Ensemble.SignalMix.AlwaysRise), 4), stacking.GetProperty("bias").GetDouble());
         // The sentiment signal comes from the shipped transformer, whichever version models/ holds.
-        using var sentimentCard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Checkout, "models", "sentiment-minilm.json")));
+        using var sentimentCard = JsonDocument.Parse(File.ReadAllText(RepoPaths.Path("models", "sentiment-minilm.json")));
         Assert.Equal(sentimentCard.RootElement.GetProperty("version").GetString(), root.GetProperty("sentiment_scorer").GetString());
         var texts = root.GetProperty("texts");
         Assert.True(texts.GetProperty("kept").GetInt64() > 0 && texts.GetProperty("kept").GetInt64() <= texts.GetProperty("posts").GetInt64());

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MarketPulse.Cli.Commands;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Cli.Tests;
 
@@ -12,7 +11,7 @@ public sealed class EvalWalkForwardCommandTests
 
     private static JsonElement LastJson(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public async Task Each_month_is_predicted_by_models_fitted_on_earlier_targets_only()
     {
         var data = SharedData.Path("stocknet");
@@ -68,7 +67,7 @@ public sealed class EvalWalkForwardCommandTests
         Assert.Equal("shipped walk-forward", service.GetProperty("price_model").GetString());
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public async Task A_candidate_recipe_is_compared_with_the_shipped_recipe_on_the_same_folds()
     {
         var data = SharedData.Path("stocknet");
@@ -98,7 +97,7 @@ public sealed class EvalWalkForwardCommandTests
         Assert.Contains("vibes", stderr);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public async Task A_start_with_too_little_history_to_fit_on_exits_2()
     {
         var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", SharedData.Path("stocknet"), "--from", "2014-03-01", "--to", "2014-04-01", "--bag", "1");
@@ -117,7 +116,7 @@ public sealed class EvalWalkForwardCommandTests
         Assert.Contains(expected, stderr);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public async Task An_out_file_that_cannot_be_written_exits_2()
     {
         var (exit, _, stderr) = await RunCliAsync("eval", "walkforward", "--data", SharedData.Path("stocknet"), "--from", "2015-09-01", "--to", "2015-10-01",

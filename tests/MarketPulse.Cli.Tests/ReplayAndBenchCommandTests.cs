@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Cli;
 using MarketPulse.Cli.Commands;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Cli.Tests;
 
@@ -28,7 +27,7 @@ public sealed class ReplayAndBenchCommandTests
     [InlineData("fast")]
     public async Task Replay_refuses_a_bad_speed_with_exit_2(string speed)
     {
-        var sample = TestPaths.Shared("stocknet");
+        var sample = RepoPaths.Sample("stocknet");
         var (exit, _, stderr) = await RunCliAsync("replay", "--data", sample, "--speed", speed);
         Assert.Equal(CliRunner.BadInput, exit);
         Assert.Contains("--speed", stderr);
@@ -37,7 +36,7 @@ public sealed class ReplayAndBenchCommandTests
     [Fact]
     public void Replay_arguments_become_a_request_with_max_speed_and_a_day_range()
     {
-        var sample = TestPaths.Shared("stocknet");
+        var sample = RepoPaths.Sample("stocknet");
         var request = ReplayCommand.BuildRequest(sample, "max", "aapl, msft", "2015-01-02", "2015-02-01", out var format);
         Assert.Equal(MarketPulse.Ingestion.Replay.ReplayTimeline.Format.StockNet, format);
         Assert.True(double.IsPositiveInfinity(request.Speed));
@@ -50,7 +49,7 @@ public sealed class ReplayAndBenchCommandTests
     [Fact]
     public async Task Replay_without_a_running_cluster_says_so()
     {
-        var sample = TestPaths.Shared("stocknet");
+        var sample = RepoPaths.Sample("stocknet");
         var (exit, _, stderr) = await RunCliAsync("replay", "--data", sample, "--gateway-port", "1", "--connect-timeout", "2");
         Assert.Equal(1, exit);
         Assert.Contains("no MarketPulse cluster reachable", stderr);

@@ -1,5 +1,4 @@
 using MarketPulse.Cli.Commands;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Cli.Tests;
 
@@ -22,7 +21,7 @@ public sealed class TrainPriceCommandTests
         Assert.Contains(expected, stderr);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public async Task Training_reproduces_the_shipped_bag_byte_for_byte_and_the_seed_spread_never_changes_it()
     {
         var data = SharedData.Path("stocknet");
@@ -36,7 +35,7 @@ public sealed class TrainPriceCommandTests
             // files that ship (the GBM wins the family comparison, so --no-deep writes the same winner).
             Assert.Contains("GBM bag of 16: dev MCC", err1);
             foreach (var file in new[] { "price.onnx", "price.json", "price-baseline.onnx", "price-baseline.json" })
-                Assert.True(File.ReadAllBytes(Path.Combine(EvalStockNetCommandTests.Checkout, "models", file))
+                Assert.True(File.ReadAllBytes(RepoPaths.Path("models", file))
                     .SequenceEqual(File.ReadAllBytes(Path.Combine(plain.FullName, file))), $"train price no longer reproduces models/{file}");
             Assert.Equal("v4", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(plain.FullName, "price.json"))).RootElement.GetProperty("version").GetString());
             var (exit3, _, err3) = await RunCliAsync("train", "price", "--data", data, "--no-deep", "--gbm-seeds", "3", "--out", spread.FullName);

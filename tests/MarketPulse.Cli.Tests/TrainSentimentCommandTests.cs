@@ -1,4 +1,3 @@
-using MarketPulse.Tests;
 using MarketPulse.Cli.Commands;
 
 namespace MarketPulse.Cli.Tests;
@@ -110,7 +109,10 @@ public sealed class TrainSentimentCommandTests
             // Sentence i (1-based) is in AllAgree for i ≤ 2, 75Agree for i ≤ 4, 66Agree for i ≤ 6, else only 50Agree.
             double Expected(string text) => int.Parse(text.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture) switch
             {
-                <= 2 => 1.0, <= 4 => 0.87, <= 6 => 0.70, _ => 0.575,
+                <= 2 => 1.0,
+                <= 4 => 0.87,
+                <= 6 => 0.70,
+                _ => 0.575,
             };
             Assert.Equal(train.Select(r => Expected(r.Text)), masses);
             Assert.Contains("AllAgree", log.ToString());
@@ -121,13 +123,13 @@ public sealed class TrainSentimentCommandTests
         }
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public async Task Calibrate_only_reproduces_the_shipped_json_byte_for_byte_and_writes_the_card_block()
     {
         var dir = Directory.CreateTempSubdirectory("mp-calibrate-").FullName;
         try
         {
-            var models = Path.Combine(TestPaths.RepoRoot, "models");
+            var models = RepoPaths.Models;
             var json = File.ReadAllText(Path.Combine(models, "sentiment-minilm.json"));
             // The shipped model without its temperature, as it was before calibration.
             var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
@@ -137,7 +139,7 @@ public sealed class TrainSentimentCommandTests
             var card = Path.Combine(dir, "card.md");
             File.WriteAllText(card, "# card\n");
 
-            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"),
+            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", SharedData.Path("phrasebank"),
                 "--out", dir, "--card", card);
 
             Assert.Equal(0, exit);
@@ -148,7 +150,7 @@ public sealed class TrainSentimentCommandTests
             Assert.Contains("ships in `models/sentiment-minilm.json`", text);
             Assert.Contains("T = 1: T = ", stderr);
             // Run again: the card block is replaced, not appended.
-            (exit, _, _) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"), "--out", dir, "--card", card);
+            (exit, _, _) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", SharedData.Path("phrasebank"), "--out", dir, "--card", card);
             Assert.Equal(0, exit);
             Assert.Equal(text, File.ReadAllText(card));
         }
@@ -158,13 +160,13 @@ public sealed class TrainSentimentCommandTests
         }
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public async Task Calibrate_only_without_a_model_exits_two()
     {
         var dir = Directory.CreateTempSubdirectory("mp-calibrate-empty-").FullName;
         try
         {
-            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", TestPaths.Shared("phrasebank"),
+            var (exit, _, stderr) = await RunCliAsync("train", "sentiment", "--calibrate-only", "--phrasebank", SharedData.Path("phrasebank"),
                 "--out", dir, "--card", Path.Combine(dir, "card.md"));
             Assert.Equal(2, exit);
             Assert.Contains("no loadable sentiment model", stderr);

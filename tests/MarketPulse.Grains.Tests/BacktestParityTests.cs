@@ -7,9 +7,9 @@ using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.StockNet;
-using MarketPulse.Ml.Sentiment;
 using MarketPulse.Ml.Evaluation;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Sentiment;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -58,7 +58,7 @@ public class BacktestParityTests(ClusterFixture fixture)
     /// <summary>One ticker's bars in [First, Last] and its tweets from five days before (every line, duplicates included).</summary>
     private static string Slice(bool afterHoursPosts = true)
     {
-        var sample = Path.Combine(RepoPaths.Find("data"), "sample", "stocknet");
+        var sample = Path.Combine(RepoPaths.Path("data"), "sample", "stocknet");
         var dir = Directory.CreateTempSubdirectory("mp-parity").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "price", "raw"));
         var lines = File.ReadAllLines(Path.Combine(sample, "price", "raw", Symbol + ".csv"));
@@ -83,7 +83,7 @@ public class BacktestParityTests(ClusterFixture fixture)
     public async Task Replaying_a_ticker_through_the_grains_reproduces_the_backtest_probabilities()
     {
         var dir = Slice();
-        var models = RepoPaths.Find("models");
+        var models = RepoPaths.Models;
         using var model = PriceModel.Load(Path.Combine(models, PriceModel.DefaultFileName));
         var lexicon = LexiconSentimentScorer.LoadShipped(models);
         using var transformer = TransformerSentimentScorer.LoadShipped(models);
@@ -184,13 +184,6 @@ public class BacktestParityTests(ClusterFixture fixture)
         Assert.True(poolAfter.Outcomes > poolBefore.Used.Count, "the pool must have learnt from the replayed outcomes");
     }
 
-    private static async Task Until(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the cluster did not catch up");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Until(Func<Task<bool>> done) =>
+        Eventually.True(done, "the cluster to catch up", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
 }

@@ -14,7 +14,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        var models = RepoPaths.Find("models");
+        var models = RepoPaths.Models;
         builder.ConfigureSilo((_, silo) =>
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -35,18 +35,4 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
-}
-
-public static class RepoPaths
-{
-    /// <summary>Finds a folder of the repository (e.g. "models") by walking up from the test binaries.</summary>
-    public static string Find(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "MarketPulse.sln"))) return candidate;
-        }
-        throw new DirectoryNotFoundException($"'{relative}' not found above {AppContext.BaseDirectory}");
-    }
 }

@@ -1,8 +1,14 @@
+using System.Text.Json;
+using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Grains.Forecasts;
 using MarketPulse.Ml.Forecasting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -37,18 +43,6 @@ public class ForecastPipelineTests(ClusterFixture fixture)
 
     private static decimal R(double v) => Math.Round((decimal)v, 4);
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task Each_day_gets_a_forecast_from_the_days_before_it_scored_at_its_close_as_the_evaluation_scores_it()
     {
@@ -60,7 +54,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         var forecasts = _grains.GetGrain<IForecastGrain>(symbol);
         // Days 24..40 have the 23 days of history the inputs need; each forecast is issued before its day is recorded and scored at
         // its close (the last day's when the feed's clock passes its session close).
-        var snap = await Eventually(forecasts.GetSnapshotAsync, s => s.Scorecard.Scored + s.Scorecard.SkippedNoRange == 17, "17 scored forecasts");
+        var snap = await Eventually.Value(forecasts.GetSnapshotAsync, s => s.Scorecard.Scored + s.Scorecard.SkippedNoRange == 17, "17 scored forecasts");
         Assert.Null(snap.Next);
 
         // The next session's forecast waits for its prediction time; a pre-market trade on that day (feed clock) issues it.
@@ -68,7 +62,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         Assert.Equal(DayOfWeek.Tuesday, target.DayOfWeek);
         Assert.Empty((await _grains.GetGrain<IMarketSourceGrain>("test-forecast").IngestTicksAsync(
             [new MarketTick(symbol, target.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc), bars[^1].Close, 10)])).Rejected);
-        snap = await Eventually(forecasts.GetSnapshotAsync, s => s.Next?.TargetDay == target, $"the forecast for {target}");
+        snap = await Eventually.Value(forecasts.GetSnapshotAsync, s => s.Next?.TargetDay == target, $"the forecast for {target}");
         Assert.Equal(17, snap.Scorecard.Scored + snap.Scorecard.SkippedNoRange);
         Assert.Equal(17, snap.Scorecard.VolumeScored);
         var next = snap.Next!;
@@ -76,7 +70,7 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         Assert.Equal(target.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), next.IssuedAtUtc);
 
         // Live computes what the offline model computes from the same bars (no posts; the market is this ticker alone).
-        var model = ForecastModelFile.Load(Path.Combine(RepoPaths.Find("models"), ForecastModelFile.DefaultFileName));
+        var model = ForecastModelFile.Load(RepoPaths.Path("models", ForecastModelFile.DefaultFileName));
         var days = bars.Select(b => new DailyOhlcv(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume)).ToList();
         var basis = days[^1];
         var market = new MarketVariance(RealizedMeasures.LogVariance(RealizedMeasures.GarmanKlass(basis.Open, basis.High, basis.Low, basis.Close)), double.NaN);
@@ -111,5 +105,18 @@ public class ForecastPipelineTests(ClusterFixture fixture)
         // A forecast for a day already issued is refused: the first one stands.
         Assert.False(await forecasts.IssueAsync(next with { Variance = 1 }));
         Assert.Equal(next.Variance, (await forecasts.GetSnapshotAsync()).Next!.Variance);
+
+        // The history is written in bulk, apart from the hot state; a deactivation flushes it and loses nothing.
+        var before = JsonSerializer.Serialize(history);
+        await forecasts.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(MarketPulseNames.GrainStorage);
+        await Eventually.True(async () =>
+        {
+            var stored = new GrainState<ForecastHistoryState>(new ForecastHistoryState());
+            await storage.ReadStateAsync("forecast-history", forecasts.GetGrainId(), stored);
+            return stored.State?.Records.Count == 17;
+        }, "the scored history in storage after the deactivation");
+        Assert.Equal(before, JsonSerializer.Serialize(await forecasts.GetHistoryAsync(null, null)));
+        Assert.Equal(snap.Scorecard, (await forecasts.GetSnapshotAsync()).Scorecard);
     }
 }

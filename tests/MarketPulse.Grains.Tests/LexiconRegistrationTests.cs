@@ -1,6 +1,5 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Hosting;
-using MarketPulse.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +10,7 @@ public sealed class LexiconRegistrationTests
 {
     private static ServiceProvider Build(string? lmPath, string? mode = null)
     {
-        var settings = new Dictionary<string, string?> { ["MarketPulse:Models:Path"] = RepoPaths.Find("models") };
+        var settings = new Dictionary<string, string?> { ["MarketPulse:Models:Path"] = RepoPaths.Models };
         if (lmPath is not null) settings["MarketPulse:Sentiment:LoughranMcDonaldPath"] = lmPath;
         if (mode is not null) settings["MarketPulse:Sentiment:LoughranMcDonaldMode"] = mode;
         var services = new ServiceCollection().AddLogging();
@@ -26,7 +25,7 @@ public sealed class LexiconRegistrationTests
         Assert.Equal("lexicon-vader-v2", sp.GetRequiredService<ISentimentScorer>().Name);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public void Configured_lists_are_merged_in_the_configured_mode()
     {
         using var sp = Build(SharedData.Path("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv"), "Fill");

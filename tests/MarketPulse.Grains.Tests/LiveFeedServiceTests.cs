@@ -2,7 +2,6 @@ using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Ingestion.Live;
-using MarketPulse.Ingestion.Tests.Live;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -22,7 +21,7 @@ public class LiveFeedServiceTests
             await Task.Delay(Timeout.Infinite, ct);
         });
         var builder = new InProcessTestClusterBuilder(1);
-        var models = RepoPaths.Find("models");
+        var models = RepoPaths.Models;
         builder.ConfigureSilo((_, silo) =>
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -41,16 +40,13 @@ public class LiveFeedServiceTests
         await cluster.DeployAsync();
 
         var ticker = cluster.Client.GetGrain<ITickerGrain>("BTC-USD");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        TickerSnapshot snap;
-        while ((snap = await ticker.GetSnapshotAsync()).TicksApplied < 3 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var snap = await Eventually.Last(ticker.GetSnapshotAsync, s => s.TicksApplied >= 3, TimeSpan.FromSeconds(30));
         Assert.Equal(3, snap.TicksApplied);                 // 61300001, …02, …04; the bad-price match never became a tick
         Assert.Equal(43212.50, snap.LastPrice);
         Assert.Equal("crypto", snap.Calendar);
 
         var source = cluster.Client.GetGrain<IMarketSourceGrain>("live:coinbase");
-        SourceStats stats;
-        while (!(stats = await source.GetStatsAsync()).RejectedByReason.ContainsKey(FeedProblems.NotJson) && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var stats = await Eventually.Last(source.GetStatsAsync, s => s.RejectedByReason.ContainsKey(FeedProblems.NotJson), TimeSpan.FromSeconds(30));
         Assert.Equal(4, stats.Accepted);                    // three BTC-USD and one ETH-USD
         Assert.Equal(1, stats.RejectedByReason[FeedProblems.NotJson]);
         Assert.Equal(1, stats.RejectedByReason[FeedProblems.BadTrade]);

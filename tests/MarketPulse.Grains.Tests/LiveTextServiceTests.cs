@@ -1,7 +1,6 @@
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Grains.Hosting;
-using MarketPulse.Ingestion.Tests.Text.Live;
 using MarketPulse.Ingestion.Text.Live;
 using MarketPulse.Ingestion.Validation;
 using Microsoft.Extensions.Configuration;
@@ -19,8 +18,8 @@ public class LiveTextServiceTests
         await using var server = await HttpReplayServer.StartAsync((ctx, req) =>
             HttpReplayServer.SendFileAsync(ctx, req.Number switch { 1 => "edgar-8k-1.xml", 2 => "malformed.xml", _ => "edgar-8k-2.xml" }, "application/atom+xml"));
         var builder = new InProcessTestClusterBuilder(1);
-        var models = RepoPaths.Find("models");
-        var stockTable = Path.Combine(RepoPaths.Find("data"), "sample", "stocknet", "StockTable");
+        var models = RepoPaths.Models;
+        var stockTable = Path.Combine(RepoPaths.Path("data"), "sample", "stocknet", "StockTable");
         builder.ConfigureSilo((_, silo) =>
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -44,10 +43,8 @@ public class LiveTextServiceTests
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         var apple = cluster.Client.GetGrain<ISentimentGrain>("AAPL");
-        IReadOnlyList<ScoredPost> posts;
-        while ((posts = await apple.GetPostsAsync(10)).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var posts = await Eventually.Last(() => apple.GetPostsAsync(10), p => p.Count > 0, TimeSpan.FromSeconds(30));
         var service = cluster.Silos[0].ServiceProvider.GetRequiredService<MarketPulse.Grains.Sources.LiveTextService>();
         Assert.True(posts.Count > 0, System.Text.Json.JsonSerializer.Serialize(service.GetStats()) + " requests: " + server.Requests.Count
             + System.Text.Json.JsonSerializer.Serialize(await cluster.Client.GetGrain<ITextSourceGrain>("rss:sec-8k").GetStatsAsync()));
@@ -57,12 +54,11 @@ public class LiveTextServiceTests
         Assert.Contains("Results of Operations", filing.Text);
 
         var xom = cluster.Client.GetGrain<ISentimentGrain>("XOM");               // from the document after the malformed one
-        while ((await xom.GetPostsAsync(10)).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.Last(() => xom.GetPostsAsync(10), p => p.Count > 0, TimeSpan.FromSeconds(30));
         Assert.Single(await xom.GetPostsAsync(10));
 
         var source = cluster.Client.GetGrain<ITextSourceGrain>("rss:sec-8k");
-        SourceStats stats;
-        while (!(stats = await source.GetStatsAsync()).RejectedByReason.ContainsKey(TextSourceProblems.Malformed) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var stats = await Eventually.Last(source.GetStatsAsync, s => s.RejectedByReason.ContainsKey(TextSourceProblems.Malformed), TimeSpan.FromSeconds(30));
         Assert.Equal(3, stats.Accepted);                                       // Apple, Microsoft, Exxon Mobil: filer names in the stock table
         Assert.Equal(1, stats.RejectedByReason[RejectReasons.NoSymbol]);      // ACME WIDGETS: no known ticker, counted with its reason
         Assert.Equal(1, stats.RejectedByReason[TextSourceProblems.Malformed]);

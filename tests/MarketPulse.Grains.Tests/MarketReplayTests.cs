@@ -4,7 +4,6 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Ingestion.Lean;
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.Validation;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Grains.Tests;
 
@@ -20,19 +19,7 @@ public class MarketReplayTests(ClusterFixture fixture)
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
     private readonly IGrainFactory _grains = fixture.Grains;
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(100);
-        }
-    }
-
-    [Fact]
+    [SharedDataFact("lean")]
     public async Task A_SPY_tick_day_replays_into_minute_bars_a_daily_bar_and_indicators_that_match_a_batch_computation()
     {
         var usa = SharedData.Path("lean", "Data", "equity", "usa");
@@ -57,7 +44,7 @@ public class MarketReplayTests(ClusterFixture fixture)
         var replay = _grains.GetGrain<IReplayGrain>("lean-spy-test");
         var started = await replay.StartAsync(new ReplayRequest(SharedData.Path("lean"), double.PositiveInfinity, TimeSpan.Zero, ["SPY"], false, Day, Day.AddDays(1)));
         Assert.Equal("LeanTicks", started.Format);
-        var status = await Eventually(replay.GetStatusAsync, s => s.State == "finished", "the replay to finish");
+        var status = await Eventually.Value(replay.GetStatusAsync, s => s.State == "finished", "the replay to finish", TimeSpan.FromSeconds(60));
         Assert.Equal(60 + accepted.Count + 7, status.EventsPublished);   // history bars, ticks, and 7 spikes the source grain rejects
         Assert.Equal(status.EventsPublished, status.EventsTotal);
         var source = await _grains.GetGrain<IMarketSourceGrain>("replay:lean-spy-test").GetStatsAsync();
@@ -65,7 +52,7 @@ public class MarketReplayTests(ClusterFixture fixture)
         Assert.Equal(7, source.RejectedByReason[RejectReasons.Spike]);
 
         var ticker = _grains.GetGrain<ITickerGrain>("SPY");
-        var snap = await Eventually(ticker.GetSnapshotAsync, s => s.TicksApplied == accepted.Count && s.LastClosedDay == Day, "all ticks applied and the day closed");
+        var snap = await Eventually.Value(ticker.GetSnapshotAsync, s => s.TicksApplied == accepted.Count && s.LastClosedDay == Day, "all ticks applied and the day closed", TimeSpan.FromSeconds(60));
 
         // 1-minute bars: every trade of the day, extended hours included, exactly as the batch grouping has them.
         var minutes = (await ticker.GetBarsAsync("1m", null, null)).Where(b => b.TradingDay == Day).ToList();
@@ -122,13 +109,13 @@ public class MarketReplayTests(ClusterFixture fixture)
         var result = await _grains.GetGrain<IMarketSourceGrain>("test-close").IngestTicksAsync(ticks);
         Assert.Equal(3, result.Accepted);
         var ticker = _grains.GetGrain<ITickerGrain>(symbol);
-        var open = await Eventually(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks", 10);
+        var open = await Eventually.Value(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks", TimeSpan.FromSeconds(10));
         Assert.Null(open.LastClosedDay);
         Assert.Equal("open", open.MarketSession);
         Assert.Equal(close, open.NextCloseUtc);
 
         // No further trade: the feed clock passes 16:00 and the timer closes the day.
-        var closed = await Eventually(ticker.GetSnapshotAsync, s => s.LastClosedDay == new DateOnly(2015, 7, 1), "the day closed by the timer", 15);
+        var closed = await Eventually.Value(ticker.GetSnapshotAsync, s => s.LastClosedDay == new DateOnly(2015, 7, 1), "the day closed by the timer", TimeSpan.FromSeconds(15));
         Assert.Equal("post", closed.MarketSession);
         var day = Assert.Single(await ticker.GetBarsAsync("1d", null, null));
         Assert.Equal((20.0, 21.0, 20.0, 20.5, 300.0), (day.Open, day.High, day.Low, day.Close, day.Volume));
@@ -146,13 +133,13 @@ public class MarketReplayTests(ClusterFixture fixture)
         var source = _grains.GetGrain<IMarketSourceGrain>("test-issue");
         Assert.Equal(2, (await source.IngestTicksAsync([new(symbol, close.AddHours(-6), 20m, 100), new(symbol, close.AddSeconds(-2), 21m, 100)])).Accepted);
         var ticker = _grains.GetGrain<ITickerGrain>(symbol);
-        await Eventually(ticker.GetSnapshotAsync, s => s.LastClosedDay == new DateOnly(2015, 7, 1), "the day closed by the timer", 15);
+        await Eventually.Value(ticker.GetSnapshotAsync, s => s.LastClosedDay == new DateOnly(2015, 7, 1), "the day closed by the timer", TimeSpan.FromSeconds(15));
         var ensemble = _grains.GetGrain<IEnsembleGrain>(symbol);
         Assert.Equal(1, (await ensemble.GetSnapshotAsync()).ClosesSeen);
         Assert.Null((await ensemble.GetSnapshotAsync()).Latest);   // closed, but Thursday's call is not due before 00:00 UTC
 
         Assert.Equal(1, (await source.IngestTicksAsync([new(symbol, predictionTime.AddSeconds(-2), 21.2m, 50)])).Accepted);
-        var issued = await Eventually(ensemble.GetSnapshotAsync, s => s.Latest is not null, "the call issued by the timer", 15);
+        var issued = await Eventually.Value(ensemble.GetSnapshotAsync, s => s.Latest is not null, "the call issued by the timer", TimeSpan.FromSeconds(15));
         Assert.Equal(new DateOnly(2015, 7, 1), issued.Latest!.Prediction.BasisDay);
         Assert.Equal(predictionTime, issued.Latest.Prediction.MadeAt);
         Assert.Null(issued.Latest.Outcome);
@@ -166,7 +153,7 @@ public class MarketReplayTests(ClusterFixture fixture)
         var ticks = new List<MarketTick> { new(symbol, t, 3400m, 1), new(symbol, t.AddSeconds(30), 3410m, 2), new(symbol, t.AddMinutes(1), 3405m, 1) };
         Assert.Equal(3, (await _grains.GetGrain<IMarketSourceGrain>("test-crypto").IngestTicksAsync(ticks)).Accepted);
         var ticker = _grains.GetGrain<ITickerGrain>(symbol);
-        var snap = await Eventually(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks", 10);
+        var snap = await Eventually.Value(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks", TimeSpan.FromSeconds(10));
         Assert.Equal("crypto", snap.Calendar);
         Assert.Equal("open", snap.MarketSession);
         Assert.Equal(new DateOnly(2024, 12, 25), snap.LastClosedDay);   // midnight UTC closed the 25th

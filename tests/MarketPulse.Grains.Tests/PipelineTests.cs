@@ -1,8 +1,8 @@
-using MarketPulse.Core.Ensemble;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Validation;
 using MarketPulse.Ml.Price;
@@ -30,18 +30,6 @@ public class PipelineTests(ClusterFixture fixture)
         return bars;
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task Daily_bars_produce_hand_checkable_indicators_and_a_price_prediction()
     {
@@ -51,7 +39,7 @@ public class PipelineTests(ClusterFixture fixture)
         Assert.Empty(result.Rejected);
 
         var ticker = _grains.GetGrain<ITickerGrain>(symbol);
-        var snap = await Eventually(ticker.GetSnapshotAsync, s => s.BarsApplied == 30, "30 bars");
+        var snap = await Eventually.Value(ticker.GetSnapshotAsync, s => s.BarsApplied == 30, "30 bars");
         var ind = snap.Indicators;
         Assert.Equal(129, snap.LastPrice);
         Assert.Equal(119.5, ind.Sma20!.Value, 9);          // mean of 110..129
@@ -67,7 +55,7 @@ public class PipelineTests(ClusterFixture fixture)
 
         // The price signal is the shipped model, and live it computes exactly what the offline path computes from the same
         // bars: same features, same ONNX session maths (no texts here; the market context is this ticker alone).
-        using var model = PriceModel.Load(Path.Combine(RepoPaths.Find("models"), PriceModel.DefaultFileName));
+        using var model = PriceModel.Load(Path.Combine(RepoPaths.Models, PriceModel.DefaultFileName));
         var dayBars = LinearBars(symbol).Select(b => new DayBar(b.Date, (double)b.Open, (double)b.High, (double)b.Low, (double)b.Close, (double)b.Volume)).ToList();
         MarketDay? Own(DateOnly day)
         {
@@ -78,7 +66,7 @@ public class PipelineTests(ClusterFixture fixture)
         }
         var expected = model.Predict(new PriceInputs(new DateOnly(2015, 4, 13), dayBars, [], Own, model.Card.SectorOf(symbol)))!;
         var ensemble = _grains.GetGrain<IEnsembleGrain>(symbol);
-        var es = await Eventually(ensemble.GetSnapshotAsync, s => s.ClosesSeen == 30, "30 closes");
+        var es = await Eventually.Value(ensemble.GetSnapshotAsync, s => s.ClosesSeen == 30, "30 closes");
         // Friday's close settles Friday's call; Monday's waits for its prediction time, 00:00 UTC on Monday by the feed's
         // clock. Until then the latest call shown is Friday's, with its outcome.
         var friday = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "price");
@@ -88,7 +76,7 @@ public class PipelineTests(ClusterFixture fixture)
         // The feed's next event after that time (a Monday pre-market trade) issues Monday's call first, from the bars before it.
         var monday = new DateTime(2015, 4, 13, 12, 0, 0, DateTimeKind.Utc);
         Assert.Empty((await _grains.GetGrain<IMarketSourceGrain>("test-bars").IngestTicksAsync([new MarketTick(symbol, monday, 129.5m, 10)])).Rejected);
-        es = await Eventually(ensemble.GetSnapshotAsync, s => s.Latest?.Prediction.BasisDay == new DateOnly(2015, 4, 10), "Monday's call");
+        es = await Eventually.Value(ensemble.GetSnapshotAsync, s => s.Latest?.Prediction.BasisDay == new DateOnly(2015, 4, 10), "Monday's call");
         var price = Assert.Single(es.LatestBySignal, r => r.Prediction.Signal == "price").Prediction;
         Assert.Equal(new DateTime(2015, 4, 13, 0, 0, 0, DateTimeKind.Utc), price.MadeAt);
         Assert.Equal(expected.ProbabilityUp, price.ProbabilityUp, 12);
@@ -150,7 +138,7 @@ public class PipelineTests(ClusterFixture fixture)
         Assert.Equal([new Rejection(2, RejectReasons.Price), new Rejection(3, RejectReasons.OutOfOrder)], result.Rejected);
 
         var ticker = _grains.GetGrain<ITickerGrain>(symbol);
-        var snap = await Eventually(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks");
+        var snap = await Eventually.Value(ticker.GetSnapshotAsync, s => s.TicksApplied == 3, "3 ticks");
         Assert.Equal(10.10, snap.LastPrice);
         var minutes = await ticker.GetBarsAsync("1m", null, null);
         Assert.Equal(2, minutes.Count);
@@ -181,7 +169,7 @@ public class PipelineTests(ClusterFixture fixture)
         Assert.Equal(3, Assert.Single(result.Rejected).Index);
 
         var sentiment = _grains.GetGrain<ISentimentGrain>(symbol);
-        var snap = await Eventually(sentiment.GetSnapshotAsync, s => s.PostsScored == 3, "3 scored posts");
+        var snap = await Eventually.Value(sentiment.GetSnapshotAsync, s => s.PostsScored == 3, "3 scored posts");
         Assert.Equal(3, snap.PostsInWindow);
 
         var atClose = await sentiment.GetSignalAsync(close);

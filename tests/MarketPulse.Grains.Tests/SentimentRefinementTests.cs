@@ -22,9 +22,7 @@ public class SentimentRefinementTests(ClusterFixture fixture)
         Assert.Equal(3, result.Accepted);
 
         var grain = fixture.Grains.GetGrain<ISentimentGrain>(symbol);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        SentimentSnapshot snap;
-        while ((snap = await grain.GetSnapshotAsync()).PostsRefined < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var snap = await Eventually.Last(grain.GetSnapshotAsync, s => s.PostsRefined >= 3, TimeSpan.FromSeconds(60));
         Assert.Equal(3, snap.PostsRefined);
         Assert.Equal(0, snap.PostsLexiconOnly);
         Assert.StartsWith("minilm", snap.Model);
@@ -47,12 +45,12 @@ public class SentimentRefinementTests(ClusterFixture fixture)
 [Collection(ClusterCollection.Name)]
 public class BenzingaReplayTests(ClusterFixture fixture)
 {
-    [Fact]
+    [SharedDataFact("news_benzinga")]
     public async Task Headlines_go_through_the_text_pipeline_and_every_accepted_one_is_refined()
     {
         var rejectedRows = new List<MarketPulse.Ingestion.Text.BenzingaRowRejection>();
         var headlines = MarketPulse.Ingestion.Text.BenzingaCsvReader
-            .Read(MarketPulse.Tests.Shared.SharedData.Path("news_benzinga", "analyst_ratings_processed.csv"), rejectedRows.Add)
+            .Read(SharedData.Path("news_benzinga", "analyst_ratings_processed.csv"), rejectedRows.Add)
             .Where(p => p.Symbols[0] == "ABX").Take(300).ToList();
         Assert.Equal(300, headlines.Count);
 
@@ -76,20 +74,16 @@ public class BenzingaReplayTests(ClusterFixture fixture)
         var grain = fixture.Grains.GetGrain<ISentimentGrain>("ABX");
         // The headlines span 2015–2019; the grain keeps the aggregation window behind the newest one, so it is those
         // posts that must all end up with the production model's score (refinements of evicted posts are moot).
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        SentimentSnapshot snap;
-        IReadOnlyList<ScoredPost> posts;
-        while (true)
-        {
-            // A snapshot before the posts (all scored: the posts read next hold every one of them) and one after them
-            // (refinements may land between the calls and the counters only grow, so it counts at least every
-            // refinement the posts show). Either order alone races.
-            var before = await grain.GetSnapshotAsync();
-            posts = await grain.GetPostsAsync(1000);
-            snap = await grain.GetSnapshotAsync();
-            if ((before.PostsScored == accepted && posts.All(p => p.Model == snap.Model)) || DateTime.UtcNow > deadline) break;
-            await Task.Delay(100);
-        }
+        // A snapshot before the posts (all scored: the posts read next hold every one of them) and one after them
+        // (refinements may land between the calls and the counters only grow, so it counts at least every
+        // refinement the posts show). Either order alone races.
+        var (_, posts, snap) = await Eventually.Last(async () =>
+            {
+                var before = await grain.GetSnapshotAsync();
+                var read = await grain.GetPostsAsync(1000);
+                return (Before: before, Posts: read, After: await grain.GetSnapshotAsync());
+            },
+            r => r.Before.PostsScored == accepted && r.Posts.All(p => p.Model == r.After.Model), TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(100));
         Assert.Equal(accepted, snap.PostsScored);
         Assert.Equal(0, snap.PostsLexiconOnly); // 300 texts fit the default queue
         Assert.StartsWith("minilm", snap.Model);
@@ -98,12 +92,8 @@ public class BenzingaReplayTests(ClusterFixture fixture)
         Assert.True(snap.PostsRefined >= posts.Count);
         Assert.True(posts.Count >= snap.PostsInWindow);
         // Every scored post is accounted for: refined in the window, refined after it left, or kept the lexicon score.
-        deadline = DateTime.UtcNow.AddSeconds(60);
-        while (snap.PostsRefined + snap.PostsRefinedLate + snap.PostsLexiconOnly < snap.PostsScored && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            snap = await grain.GetSnapshotAsync();
-        }
+        snap = await Eventually.Last(grain.GetSnapshotAsync, s => s.PostsRefined + s.PostsRefinedLate + s.PostsLexiconOnly >= s.PostsScored,
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
         Assert.Equal(snap.PostsScored, snap.PostsRefined + snap.PostsRefinedLate + snap.PostsLexiconOnly);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ClusterFactAttribute : FactAttribute
     public ClusterFactAttribute()
     {
         var missing = new[] { "redis-server", "azurite-queue" }.Where(b => ExternalProcess.Find(b) is null).ToList();
-        if (MarketPulse.Storage.Tests.PostgresServer.BinDir is null) missing.Add("postgresql");
+        if (PostgresServer.BinDir is null) missing.Add("postgresql");
         if (missing.Count > 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
             Skip = $"Cluster profile test skipped: {string.Join(", ", missing)} not installed (apt-get install redis-server postgresql; npm install -g azurite)";
     }
@@ -106,7 +106,7 @@ public sealed class ClusterBackends : IAsyncDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("marketpulse-cluster-").FullName;
     private readonly List<ExternalProcess> _processes = [];
-    private readonly MarketPulse.Storage.Tests.PostgresServer _postgres = new();
+    private readonly PostgresServer _postgres = new();
 
     public string Postgres => _postgres.ConnectionString;
 

@@ -125,7 +125,7 @@ public class ClusterProfileTests
         // fails, and the API must say "retry" (503 + Retry-After), never 500; a retrying client then gets the rule.
         JsonElement rules;
         var unavailable = 0;
-        for (var deadline = DateTime.UtcNow.AddSeconds(90); ; )
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); ;)
         {
             var list = new HttpRequestMessage(HttpMethod.Get, "/api/alerts?symbol=DURA");
             list.Headers.Add("X-Api-Key", ServerFixture.ApiKey);

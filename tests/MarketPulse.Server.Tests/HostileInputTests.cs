@@ -219,8 +219,11 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
             if (path.EndsWith("/posts", StringComparison.Ordinal))
                 json = JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement.EnumerateArray().Select(p => new
                 {
-                    source = p.GetProperty("source").GetString(), id = p.GetProperty("id").GetString(), time = p.GetProperty("time").GetString(),
-                    text = p.GetProperty("text").GetString(), author = p.GetProperty("author").ToString(),
+                    source = p.GetProperty("source").GetString(),
+                    id = p.GetProperty("id").GetString(),
+                    time = p.GetProperty("time").GetString(),
+                    text = p.GetProperty("text").GetString(),
+                    author = p.GetProperty("author").ToString(),
                 }));
             parts.Add(json);
         }
@@ -272,17 +275,17 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
     {
         var list = new List<Operation>();
         foreach (var path in doc.GetProperty("paths").EnumerateObject())
-        foreach (var op in path.Value.EnumerateObject())
-        {
-            var parameters = new List<(string, string)>();
-            if (op.Value.TryGetProperty("parameters", out var ps))
-                foreach (var p in ps.EnumerateArray()) parameters.Add((p.GetProperty("name").GetString()!, p.GetProperty("in").GetString()!));
-            JsonObject? body = null;
-            if (op.Value.TryGetProperty("requestBody", out var rb) && rb.GetProperty("content").EnumerateObject().FirstOrDefault() is { Value: var media }
-                && media.ValueKind == JsonValueKind.Object && media.TryGetProperty("schema", out var schema))
-                body = Resolve(doc, JsonNode.Parse(schema.GetRawText())!.AsObject());
-            list.Add(new Operation(op.Name.ToUpperInvariant(), path.Name, parameters, body));
-        }
+            foreach (var op in path.Value.EnumerateObject())
+            {
+                var parameters = new List<(string, string)>();
+                if (op.Value.TryGetProperty("parameters", out var ps))
+                    foreach (var p in ps.EnumerateArray()) parameters.Add((p.GetProperty("name").GetString()!, p.GetProperty("in").GetString()!));
+                JsonObject? body = null;
+                if (op.Value.TryGetProperty("requestBody", out var rb) && rb.GetProperty("content").EnumerateObject().FirstOrDefault() is { Value: var media }
+                    && media.ValueKind == JsonValueKind.Object && media.TryGetProperty("schema", out var schema))
+                    body = Resolve(doc, JsonNode.Parse(schema.GetRawText())!.AsObject());
+                list.Add(new Operation(op.Name.ToUpperInvariant(), path.Name, parameters, body));
+            }
         return list;
     }
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using MarketPulse.Ingestion.Tests.Text.Live;
 
 namespace MarketPulse.Server.Tests;
 

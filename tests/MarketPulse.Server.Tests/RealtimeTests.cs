@@ -78,8 +78,7 @@ public class RealtimeTests(QuietServerFixture server) : IClassFixture<QuietServe
         await Ingest.TicksAsync(server.Http, $"[{Ingest.Tick("TRCE", "2024-05-01T14:30:00Z", 5)}]", traceParent);
         await MarketHubClient.WaitForAsync(client.Tickers, p => p.GetProperty("symbol").GetString() == "TRCE");
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!seen.Any(s => s.Name == "marketpulse.push") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.Last(() => Task.FromResult(seen.Any(s => s.Name == "marketpulse.push")), pushed => pushed, TimeSpan.FromSeconds(10));
         var names = seen.Select(s => $"{s.Source}:{s.Name}").ToList();
         Assert.Contains(names, n => n.StartsWith("Microsoft.AspNetCore:", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && n.Contains("MarketSourceGrain", StringComparison.Ordinal));
@@ -112,12 +111,8 @@ public class ReplayPushTests(ReplayServerFixture server) : IClassFixture<ReplayS
             @"marketpulse_stream_batches_published_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
             @"marketpulse_stream_batches_delivered_total\{[^}]*namespace=""ticks""[^}]*\} [1-9]",
         ];
-        var metrics = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            metrics = await server.Http.GetStringAsync("/metrics");
-            if (patterns.All(p => System.Text.RegularExpressions.Regex.IsMatch(metrics, p))) break;
-        }
+        var metrics = await Eventually.Last(() => server.Http.GetStringAsync("/metrics"),
+            m => patterns.All(p => System.Text.RegularExpressions.Regex.IsMatch(m, p)), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250));
         foreach (var pattern in patterns) Assert.Matches(pattern, metrics);
     }
 }

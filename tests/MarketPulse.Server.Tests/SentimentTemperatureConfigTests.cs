@@ -35,7 +35,7 @@ public sealed class SentimentTemperatureConfigTests(SentimentTemperatureConfigTe
     /// <summary>The repository's models folder copied to a temporary folder, its sentiment json given <paramref name="temperature"/>.</summary>
     private static string CopyWithTemperature(double temperature)
     {
-        var source = FindModels();
+        var source = RepoPaths.Models;
         var dir = Directory.CreateTempSubdirectory("mp-temperature-models-").FullName;
         foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
         var path = Path.Combine(dir, "sentiment-minilm.json");
@@ -43,13 +43,6 @@ public sealed class SentimentTemperatureConfigTests(SentimentTemperatureConfigTe
         json["temperature"] = temperature;
         File.WriteAllText(path, json.ToJsonString());
         return dir;
-    }
-
-    private static string FindModels()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "MarketPulse.sln"))) return Path.Combine(d.FullName, "models");
-        throw new DirectoryNotFoundException("repository root (MarketPulse.sln) not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]

@@ -53,12 +53,7 @@ public abstract class ServerFixture : IAsyncLifetime
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static int FreePort() => Loopback.FreePort();
 }
 
 /// <summary>No replay: tests put in exactly the data they check.</summary>

@@ -44,14 +44,10 @@ public class ShutdownTests
             // Stop while the replay runs: predictions exist (grains hold state) and the refine queue has work.
             // The durable default writes the 45-day warm-up through to its store: slower to its first predictions on a
             // loaded machine (docs/operations.md, "Local state and restarts"); what matters here is that grains hold state.
-            var deadline = DateTime.UtcNow.AddSeconds(persist ? 90 : 30);
-            var predicted = 0;
-            while (DateTime.UtcNow < deadline && predicted < 8)
-            {
-                var list = await http.GetFromJsonAsync<JsonElement>("/api/tickers");
-                predicted = list.EnumerateArray().Count(t => t.GetProperty("ensembleDirection").ValueKind == JsonValueKind.String);
-                await Task.Delay(200);
-            }
+            var predicted = await Eventually.Last(async () =>
+                    (await http.GetFromJsonAsync<JsonElement>("/api/tickers")).EnumerateArray()
+                        .Count(t => t.GetProperty("ensembleDirection").ValueKind == JsonValueKind.String),
+                n => n >= 8, TimeSpan.FromSeconds(persist ? 90 : 30), TimeSpan.FromMilliseconds(200));
             Assert.Equal(8, predicted);
             Assert.Empty(errors.Entries); // nothing went wrong while running either
         }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Cli.Commands;
 
-/// <summary>The design's §4 result of <c>bench pipeline</c> (first four fields are the contract; the rest explain them).</summary>
+/// <summary>The CLI contract's result of <c>bench pipeline</c> (first four fields are the contract; the rest explain them).</summary>
 public sealed record PipelineBenchResult(
     [property: JsonPropertyName("ticks_per_sec")] double TicksPerSec,
     [property: JsonPropertyName("latency_p50_ms")] double LatencyP50Ms,

@@ -93,8 +93,7 @@ public static class EvalForecastsCommand
             if (direction != "none")
             {
                 calls = [];
-                using var priceOnly = null as PriceModel;
-                directionResult = StockNetEvaluation.Run(data, price, priceOnly, from, to, progress, ct,
+                directionResult = StockNetEvaluation.Run(data, price, priceOnly: null, from, to, progress, ct,
                     onCall: c => { if (!double.IsNaN(c.Ensemble)) calls[(c.Symbol, c.Target)] = c.Ensemble; });
             }
 
@@ -110,7 +109,8 @@ public static class EvalForecastsCommand
                     ["ensemble"] = directionResult.Brier,
                     ["always_rise"] = directionResult.BySignal[StockNetEvaluation.AlwaysRise].Brier,
                     ["price"] = directionResult.BySignal[StockNetEvaluation.Price].Brier,
-                }) { N = directionResult.N },
+                })
+                { N = directionResult.N },
             };
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)

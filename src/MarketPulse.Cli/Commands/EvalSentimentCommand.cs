@@ -8,7 +8,7 @@ using MarketPulse.Ml.Sentiment;
 
 namespace MarketPulse.Cli.Commands;
 
-/// <summary>The design's §4 result of <c>eval sentiment</c>; property names are the contract.</summary>
+/// <summary>The CLI contract's result of <c>eval sentiment</c>; property names are the contract.</summary>
 public sealed record SentimentEvalResult(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("n_50agree")] int N50Agree,

@@ -6,7 +6,7 @@ using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Cli.Commands;
 
-/// <summary><c>marketpulse eval stocknet --data DIR --from D --to D</c>: the shipped models and the ensemble, causally, per design §4.</summary>
+/// <summary><c>marketpulse eval stocknet --data DIR --from D --to D</c>: the shipped models and the ensemble, causally (each prediction sees only data before its prediction time).</summary>
 public static class EvalStockNetCommand
 {
     public static Command Create()

@@ -146,7 +146,7 @@ public static class TrainSentimentCommand
     }
 
     /// <summary>
-    /// One seed's fine-tuning run: its best epoch's weights, the epoch table and (runs kept since session 4) every epoch's
+    /// One seed's fine-tuning run: its best epoch's weights, the epoch table and (in runs that kept them) every epoch's
     /// weights, index = epoch − 1. All weights are as stored (encoder fp16), so a fresh run and a reused one soup identically.
     /// </summary>
     public sealed record SeedRun(int Seed, TunedWeights Weights, IReadOnlyList<EpochResult> Epochs, int BestEpoch, int TrainCount, double WallSeconds, bool Reused,
@@ -352,9 +352,11 @@ public static class TrainSentimentCommand
         var greedyEpochsLog = new List<string>();
         if (runs.All(r => r.EpochWeights is { Count: > 0 }))
         {
-            Candidate MeasureCheckpoints(string name, IReadOnlyList<(int Seed, int Epoch)> members) =>
-                Measure(name, [.. members.Select(m => m.Seed).Distinct()],
-                    TunedWeights.Average([.. members.Select(m => runs.Single(r => r.Seed == m.Seed).EpochWeights![m.Epoch - 1])])) with { Checkpoints = members };
+            Candidate MeasureCheckpoints(string name, IReadOnlyList<(int Seed, int Epoch)> members)
+            {
+                var soup = TunedWeights.Average([.. members.Select(m => runs.Single(r => r.Seed == m.Seed).EpochWeights![m.Epoch - 1])]);
+                return Measure(name, [.. members.Select(m => m.Seed).Distinct()], soup) with { Checkpoints = members };
+            }
             // SWA-style: the mean of each run's last epochs, fixed a priori (no choice on validation but the recipe itself).
             (int, int)[] Last(SeedRun r) => [.. Enumerable.Range(1, r.EpochWeights!.Count).TakeLast(SwaEpochs).Select(e => (r.Seed, e))];
             if (runs.Count > 1)
@@ -399,9 +401,12 @@ public static class TrainSentimentCommand
             Temperature = ShippedTemperature(calibration),
             Validation = new()
             {
-                ["accuracy_50agree"] = Math.Round(served50.Accuracy, 4), ["macro_f1_50agree"] = Math.Round(served50.MacroF1, 4),
-                ["accuracy_allagree"] = Math.Round(servedAll.Accuracy, 4), ["macro_f1_allagree"] = Math.Round(servedAll.MacroF1, 4),
-                ["n_50agree"] = val50.Count, ["n_allagree"] = valAll.Count,
+                ["accuracy_50agree"] = Math.Round(served50.Accuracy, 4),
+                ["macro_f1_50agree"] = Math.Round(served50.MacroF1, 4),
+                ["accuracy_allagree"] = Math.Round(servedAll.Accuracy, 4),
+                ["macro_f1_allagree"] = Math.Round(servedAll.MacroF1, 4),
+                ["n_50agree"] = val50.Count,
+                ["n_allagree"] = valAll.Count,
             },
             Training = new()
             {
@@ -523,7 +528,7 @@ public static class TrainSentimentCommand
                 return null;
             }
             var epochs = JsonSerializer.Deserialize<List<EpochResult>>(e)!;
-            // Runs kept before session 4 have only the best epoch; then soups over epochs are not available.
+            // Runs kept by older versions have only the best epoch; then soups over epochs are not available.
             var epochPaths = epochs.Select(x => EpochWeightsPath(runDir, x.Epoch)).ToList();
             List<TunedWeights>? epochWeights = epochPaths.All(File.Exists) ? [.. epochPaths.Select(TunedWeights.Load)] : null;
             var run = new SeedRun(options.Seed, TunedWeights.Load(weightsPath), epochs, int.Parse(t["best_epoch"], CultureInfo.InvariantCulture),

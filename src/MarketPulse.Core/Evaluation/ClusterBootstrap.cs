@@ -63,7 +63,7 @@ public static class ClusterBootstrap
         return (Interval(first(totalA, totalB), values.First), Interval(second(totalA, totalB), values.Second));
     }
 
-    private static BootstrapInterval Interval(double estimate, double[] values)
+    internal static BootstrapInterval Interval(double estimate, double[] values)
     {
         var atOrBelowZero = values.Count(v => v <= 0);
         Array.Sort(values);

@@ -28,19 +28,6 @@ public static class DayBootstrap
             }
             values[r] = sb > 0 ? 1 - sa / sb : 0;
         }
-        var atOrBelowZero = values.Count(v => v <= 0);
-        Array.Sort(values);
-        return new BootstrapInterval(1 - totalA / totalB, Percentile(values, 0.025), Percentile(values, 0.975))
-        {
-            ShareAtOrBelowZero = (double)atOrBelowZero / resamples,
-        };
-    }
-
-    private static double Percentile(double[] sorted, double q)
-    {
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+        return ClusterBootstrap.Interval(1 - totalA / totalB, values);
     }
 }

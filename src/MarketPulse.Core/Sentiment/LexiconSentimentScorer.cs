@@ -238,22 +238,22 @@ public sealed class LexiconSentimentScorer : ISentimentScorer
             case 0:
                 return tokens[i - 1].Negates ? valence * VaderRules.NegationScalar : valence;
             case 1:
-            {
-                var m2 = tokens[i - 2].Info.Marker;
-                if (m2 == Marker.Never && m1 is Marker.So or Marker.This) return valence * VaderRules.NeverSoThis;
-                if (m2 == Marker.Without && m1 == Marker.Doubt) return valence;
-                return tokens[i - 2].Negates ? valence * VaderRules.NegationScalar : valence;
-            }
+                {
+                    var m2 = tokens[i - 2].Info.Marker;
+                    if (m2 == Marker.Never && m1 is Marker.So or Marker.This) return valence * VaderRules.NeverSoThis;
+                    if (m2 == Marker.Without && m1 == Marker.Doubt) return valence;
+                    return tokens[i - 2].Negates ? valence * VaderRules.NegationScalar : valence;
+                }
             default:
-            {
-                var m2 = tokens[i - 2].Info.Marker;
-                var m3 = tokens[i - 3].Info.Marker;
-                // Operator precedence in the Python makes a bare "so"/"this" right before the word amplify it too.
-                if ((m3 == Marker.Never && m2 is Marker.So or Marker.This) || m1 is Marker.So or Marker.This)
-                    return valence * VaderRules.NeverSoThis;
-                if (m3 == Marker.Without && (m2 == Marker.Doubt || m1 == Marker.Doubt)) return valence;
-                return tokens[i - 3].Negates ? valence * VaderRules.NegationScalar : valence;
-            }
+                {
+                    var m2 = tokens[i - 2].Info.Marker;
+                    var m3 = tokens[i - 3].Info.Marker;
+                    // Operator precedence in the Python makes a bare "so"/"this" right before the word amplify it too.
+                    if ((m3 == Marker.Never && m2 is Marker.So or Marker.This) || m1 is Marker.So or Marker.This)
+                        return valence * VaderRules.NeverSoThis;
+                    if (m3 == Marker.Without && (m2 == Marker.Doubt || m1 == Marker.Doubt)) return valence;
+                    return tokens[i - 3].Negates ? valence * VaderRules.NegationScalar : valence;
+                }
         }
     }
 

@@ -1,10 +1,10 @@
-using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Sentiment;
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -286,7 +286,9 @@ public sealed class EnsembleGrain(
             double? coefficient = i >= 0 ? model?.Coefficients[i] ?? SignalMix.StackingDefaults.PriorWeights[i] : null;
             var kind = name switch
             {
-                EnsembleSignal => "ensemble", PersistenceSignal or HedgeSignal => "baseline", SentimentSignalName => SentimentKind,
+                EnsembleSignal => "ensemble",
+                PersistenceSignal or HedgeSignal => "baseline",
+                SentimentSignalName => SentimentKind,
                 _ => state.State.LatestBySignal.GetValueOrDefault(name)?.Kind ?? "rule",
             };
             return ToStats(name, kind, weight, _cards.GetValueOrDefault(name)) with { Coefficient = coefficient };

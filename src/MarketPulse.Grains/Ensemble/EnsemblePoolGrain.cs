@@ -1,7 +1,7 @@
-using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Core.Ensemble;
+using MarketPulse.Grains.Hosting;
 
 namespace MarketPulse.Grains.Ensemble;
 

@@ -49,13 +49,14 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
     /// <see cref="PriceFeatures.PredictionTimeUtc"/>): bars before the target day and the posts before that time.
     /// </summary>
     /// <returns>Null without a model or before the first bar; the caller then keeps its rule-based signal.</returns>
+    /// <param name="posts">The sentiment grain's posts when the caller has them already (one read serves the forecasts too).</param>
     public async Task<SignalPrediction?> PredictAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars,
-        DateOnly basisDay, DateOnly target, DateTime issuedAtUtc)
+        DateOnly basisDay, DateOnly target, DateTime issuedAtUtc, IReadOnlyList<ScoredPost>? posts = null)
     {
         if (Model is null || dailyBars.Count == 0) return null;
         var bars = Recent(dailyBars);
         var sector = Model.Card.SectorOf(symbol);
-        var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
+        posts ??= await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
         var texts = Remember(symbol, posts, LookBackStart(target), issuedAtUtc);
         try
         {

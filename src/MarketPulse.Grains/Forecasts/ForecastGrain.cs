@@ -1,6 +1,8 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Grains.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Grains.Forecasts;
 
@@ -10,10 +12,14 @@ public sealed class ForecastState
     /// <summary>The forecast issued for a target day that has not closed yet.</summary>
     [Id(0)] public ForecastDto? Next { get; set; }
 
-    /// <summary>Scored forecasts, oldest first (at most <see cref="ForecastGrain.MaxHistory"/>).</summary>
-    [Id(1)] public List<ForecastRecordDto> History { get; set; } = [];
-
     [Id(2)] public ForecastTotals Totals { get; set; } = new();
+}
+
+[GenerateSerializer, Alias("marketpulse.forecasthistorystate")]
+public sealed class ForecastHistoryState
+{
+    /// <summary>Scored forecasts, oldest first (at most <see cref="ForecastGrain.MaxHistory"/>).</summary>
+    [Id(0)] public List<ForecastRecordDto> Records { get; set; } = [];
 }
 
 /// <summary>The running sums behind <see cref="ForecastScorecard"/>, as stored.</summary>
@@ -32,36 +38,91 @@ public sealed class ForecastTotals
 
     public ForecastScorecard ToScorecard() => new()
     {
-        Scored = Scored, QlikeSum = QlikeSum, QlikeHarSum = QlikeHarSum, Hits80 = Hits80, Hits95 = Hits95, VolumeScored = VolumeScored,
-        VolumeSquaredErrorSum = VolumeSquaredErrorSum, VolumeSquaredErrorHarSum = VolumeSquaredErrorHarSum, SkippedNoRange = SkippedNoRange,
+        Scored = Scored,
+        QlikeSum = QlikeSum,
+        QlikeHarSum = QlikeHarSum,
+        Hits80 = Hits80,
+        Hits95 = Hits95,
+        VolumeScored = VolumeScored,
+        VolumeSquaredErrorSum = VolumeSquaredErrorSum,
+        VolumeSquaredErrorHarSum = VolumeSquaredErrorHarSum,
+        SkippedNoRange = SkippedNoRange,
     };
 
     public static ForecastTotals From(ForecastScorecard c) => new()
     {
-        Scored = c.Scored, QlikeSum = c.QlikeSum, QlikeHarSum = c.QlikeHarSum, Hits80 = c.Hits80, Hits95 = c.Hits95, VolumeScored = c.VolumeScored,
-        VolumeSquaredErrorSum = c.VolumeSquaredErrorSum, VolumeSquaredErrorHarSum = c.VolumeSquaredErrorHarSum, SkippedNoRange = c.SkippedNoRange,
+        Scored = c.Scored,
+        QlikeSum = c.QlikeSum,
+        QlikeHarSum = c.QlikeHarSum,
+        Hits80 = c.Hits80,
+        Hits95 = c.Hits95,
+        VolumeScored = c.VolumeScored,
+        VolumeSquaredErrorSum = c.VolumeSquaredErrorSum,
+        VolumeSquaredErrorHarSum = c.VolumeSquaredErrorHarSum,
+        SkippedNoRange = c.SkippedNoRange,
     };
 }
 
 /// <summary>
 /// One per symbol: holds the forecast its ticker issued for the next trading day, scores it at that day's close with
 /// <see cref="ForecastScorecard.Score"/> (the evaluation's own code) and keeps the live scorecard and the scored history.
-/// State is written at each issue and each close: once or twice per trading day.
+/// <para>
+/// Two states, as in the ensemble grain: the hot one (the open forecast and the scorecard's sums; constant size) is
+/// written at each issue and each close; the scored history (up to <see cref="MaxHistory"/> records) is appended in
+/// memory and written every <see cref="HistoryFlushInterval"/> when it changed, and on deactivation. A silo crash can
+/// lose at most the records scored in the last interval, never the open forecast or the scorecard.
+/// </para>
 /// </summary>
 public sealed class ForecastGrain(
     [PersistentState("forecast", MarketPulseNames.GrainStorage)] IPersistentState<ForecastState> state,
-    TimeProvider time)
+    [PersistentState("forecast-history", MarketPulseNames.GrainStorage)] IPersistentState<ForecastHistoryState> history,
+    TimeProvider time,
+    ILogger<ForecastGrain> logger)
     : Grain, IForecastGrain
 {
     public const int MaxHistory = 500;
 
+    /// <summary>How often scored history that changed is written (the bound on what a silo crash can lose).</summary>
+    public static readonly TimeSpan HistoryFlushInterval = TimeSpan.FromSeconds(5);
+
+    private bool _historyDirty;
+
     private string Symbol => this.GetPrimaryKeyString();
+
+    private List<ForecastRecordDto> History => history.State.Records;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(FlushHistoryAsync, HistoryFlushInterval, HistoryFlushInterval);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_historyDirty && this.ShouldFlushOnDeactivate(reason)) await FlushHistoryAsync(cancellationToken);
+    }
+
+    private async Task FlushHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (!_historyDirty) return;
+        try
+        {
+            await history.WriteStateAsync(cancellationToken);
+            _historyDirty = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Still dirty: the next tick retries. Only history is at stake; the hot state was written at the close.
+            logger.LogWarning(ex, "Writing {Symbol}'s forecast history ({Records} records) failed; retrying in {Interval}",
+                Symbol, History.Count, HistoryFlushInterval);
+        }
+    }
 
     public async Task<bool> IssueAsync(ForecastDto forecast)
     {
         var s = state.State;
         if (s.Next is { } open && forecast.TargetDay <= open.TargetDay) return false;
-        if (s.History.Count > 0 && forecast.TargetDay <= s.History[^1].Forecast.TargetDay) return false;
+        if (History.Count > 0 && forecast.TargetDay <= History[^1].Forecast.TargetDay) return false;
         s.Next = forecast;
         await state.WriteStateAsync();
         return true;
@@ -90,8 +151,9 @@ public sealed class ForecastGrain(
             Finite(score.Qlike), Finite(score.QlikeHar), score.InBand80, score.InBand95,
             Finite(score.VolumeSquaredLogError), Finite(score.VolumeSquaredLogErrorHar),
             time.GetUtcNow().UtcDateTime));
-        s.History.Add(record);
-        if (s.History.Count > MaxHistory) s.History.RemoveRange(0, s.History.Count - MaxHistory);
+        History.Add(record);
+        if (History.Count > MaxHistory) History.RemoveRange(0, History.Count - MaxHistory);
+        _historyDirty = true;
         await state.WriteStateAsync();
         return record;
     }
@@ -99,7 +161,7 @@ public sealed class ForecastGrain(
     public Task<ForecastSnapshot> GetSnapshotAsync()
     {
         var s = state.State;
-        var last = s.History.Count > 0 ? s.History[^1] : null;
+        var last = History.Count > 0 ? History[^1] : null;
         return Task.FromResult(new ForecastSnapshot(Symbol, s.Next, last, Scorecard(s.Totals.ToScorecard()),
             s.Next?.ModelVersion ?? last?.Forecast.ModelVersion));
     }
@@ -107,7 +169,7 @@ public sealed class ForecastGrain(
     public Task<IReadOnlyList<ForecastRecordDto>> GetHistoryAsync(DateOnly? from, DateOnly? to)
     {
         var s = state.State;
-        IEnumerable<ForecastRecordDto> records = s.History;
+        IEnumerable<ForecastRecordDto> records = History;
         if (s.Next is { } open) records = records.Append(new ForecastRecordDto(open, null));
         return Task.FromResult<IReadOnlyList<ForecastRecordDto>>(records
             .Where(r => (from is null || r.Forecast.TargetDay >= from) && (to is null || r.Forecast.TargetDay < to))

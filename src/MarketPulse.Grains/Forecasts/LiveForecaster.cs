@@ -19,6 +19,19 @@ public sealed class LiveForecaster(ForecastModel? model, LexiconSentimentScorer 
 
     public ForecastModel? Model { get; } = model;
 
+    /// <summary>Lexicon polarity per post (source, id): a post is read at up to six daily calls, scored once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> _polarity = new(StringComparer.Ordinal);
+
+    private const int MaxRemembered = 200_000;
+
+    private double Polarity(ScoredPost post)
+    {
+        var key = post.Source + "\u0001" + post.Id;
+        if (_polarity.TryGetValue(key, out var known)) return known;
+        if (_polarity.Count >= MaxRemembered) _polarity.Clear();
+        return _polarity[key] = lexicon.Score(post.Text).Polarity;
+    }
+
     /// <returns>Null without a model or with fewer than <see cref="ForecastFeatures.MinimumHistory"/> days before the target.</returns>
     public ForecastDto? Forecast(string symbol, IReadOnlyList<BarDto> dailyBars, DateOnly basisDay, DateOnly target, DateTime issuedAtUtc,
         IReadOnlyList<ScoredPost> posts, MarketVariance? market)
@@ -33,7 +46,7 @@ public sealed class LiveForecaster(ForecastModel? model, LexiconSentimentScorer 
         }
         var cut = ForecastFeatures.PredictionTimeUtc(target);
         var texts = posts.Where(p => p.Time < cut && p.Time >= cut - PostLookBack)
-            .Select(p => new PostObservation(p.Time, lexicon.Score(p.Text).Polarity))
+            .Select(p => new PostObservation(p.Time, Polarity(p)))
             .OrderBy(p => p.TimeUtc)
             .ToList();
         var features = new double[ForecastFeatures.Count];

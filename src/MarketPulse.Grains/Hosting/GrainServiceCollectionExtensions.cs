@@ -1,14 +1,14 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Ensemble;
-using MarketPulse.Ml.Price;
-using Microsoft.Extensions.Logging;
+using MarketPulse.Grains.Market;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ingestion.Live;
 using MarketPulse.Ingestion.Validation;
-using MarketPulse.Grains.Market;
+using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Grains.Hosting;

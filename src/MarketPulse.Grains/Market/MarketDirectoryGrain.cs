@@ -1,9 +1,9 @@
-using MarketPulse.Abstractions.Forecasts;
-using MarketPulse.Core.Forecasting;
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Forecasting;
 
 namespace MarketPulse.Grains.Market;
 

@@ -1,15 +1,15 @@
-using MarketPulse.Grains.Hosting;
 using MarketPulse.Abstractions;
-using MarketPulse.Abstractions.Ensemble;
-using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Alerts;
-using MarketPulse.Abstractions.Realtime;
+using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Forecasts;
+using MarketPulse.Abstractions.Market;
+using MarketPulse.Abstractions.Realtime;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Indicators;
 using MarketPulse.Core.Market;
 using MarketPulse.Core.Signals;
 using MarketPulse.Grains.Ensemble;
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
@@ -305,19 +305,21 @@ public sealed class TickerGrain(
         if (UnissuedCall is not { } call) return;
         s.UnissuedBasis = null;
         var (target, at) = closingDay is { } day && day < call.Target ? (day, PriceFeatures.PredictionTimeUtc(day)) : (call.Target, call.At);
-        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at)
+        // One read of the posts serves the price model and the forecasts.
+        var posts = priceModel.Model is null && forecaster.Model is null ? null
+            : await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
+        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at, posts)
             ?? RulePriceSignal(at, call.Basis);
         if (signal is not null) metrics.PredictionEmitted(PriceSignal);
         var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
-        await IssueForecastAsync(call.Basis, target, at);
+        await IssueForecastAsync(call.Basis, target, at, posts);
     }
 
     /// <summary>The volatility, expected-move and volume forecasts for <paramref name="target"/>, from the same inputs' cut-off.</summary>
-    private async Task IssueForecastAsync(DateOnly basis, DateOnly target, DateTime at)
+    private async Task IssueForecastAsync(DateOnly basis, DateOnly target, DateTime at, IReadOnlyList<ScoredPost>? posts)
     {
-        if (forecaster.Model is null) return;
-        var posts = await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
+        if (forecaster.Model is null || posts is null) return;
         var sector = priceModel.Model?.Card.SectorOf(Symbol) ?? -1;
         var forecast = forecaster.Forecast(Symbol, state.State.DailyBars, basis, target, at, posts, priceModel.Board.Variance(basis, sector));
         if (forecast is null) return;

@@ -45,7 +45,13 @@ public static class ApiKeyAdmin
     /// <summary>A record as listed: everything but the hash.</summary>
     public static object Describe(ApiKeyRecord r, DateTime nowUtc) => new
     {
-        id = r.Id, name = r.Name, owner = r.Owner, scopes = r.Scopes, createdAt = r.CreatedAtUtc, expiresAt = r.ExpiresAtUtc,
-        revokedAt = r.RevokedAtUtc, active = r.IsActive(nowUtc),
+        id = r.Id,
+        name = r.Name,
+        owner = r.Owner,
+        scopes = r.Scopes,
+        createdAt = r.CreatedAtUtc,
+        expiresAt = r.ExpiresAtUtc,
+        revokedAt = r.RevokedAtUtc,
+        active = r.IsActive(nowUtc),
     };
 }

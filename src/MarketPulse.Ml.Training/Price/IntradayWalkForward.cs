@@ -131,8 +131,14 @@ public sealed class IntradayWalkForward(TextWriter progress)
         var view = ml.Data.LoadFromEnumerable(train.Select(s => new Row { Features = s.Features, Label = s.Up }));
         var model = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
-            NumberOfLeaves = 7, MinimumExampleCountPerLeaf = 50, LearningRate = 0.05, NumberOfIterations = 100,
-            Seed = seed, Deterministic = true, NumberOfThreads = 1, Silent = true,
+            NumberOfLeaves = 7,
+            MinimumExampleCountPerLeaf = 50,
+            LearningRate = 0.05,
+            NumberOfIterations = 100,
+            Seed = seed,
+            Deterministic = true,
+            NumberOfThreads = 1,
+            Silent = true,
         }).Fit(view);
         var scored = model.Transform(ml.Data.LoadFromEnumerable(test.Select(s => new Row { Features = s.Features, Label = s.Up })));
         return scored.GetColumn<float>("Probability").Select(p => (double)p).ToArray();

@@ -67,9 +67,20 @@ public sealed class PriceTraining(TextWriter progress)
 
         PriceModelCard Card(string name, string kind, string input, string? seqInput, string output, int[] masked) => new()
         {
-            Name = name, Version = ModelVersion, Kind = kind, FeaturesInput = input, SequenceInput = seqInput, ScoreOutput = output,
-            FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fit.Masked(masked).FeatureMeans(),
-            SequenceMeans = fit.SequenceMeans(), CalibrationA = 1, CalibrationB = 0, Sectors = sectors, SectorNames = sectorNames,
+            Name = name,
+            Version = ModelVersion,
+            Kind = kind,
+            FeaturesInput = input,
+            SequenceInput = seqInput,
+            ScoreOutput = output,
+            FeatureNames = PriceFeatures.Names,
+            MaskedFeatures = masked,
+            FeatureMeans = fit.Masked(masked).FeatureMeans(),
+            SequenceMeans = fit.SequenceMeans(),
+            CalibrationA = 1,
+            CalibrationB = 0,
+            Sectors = sectors,
+            SectorNames = sectorNames,
             TrainedOn = $"StockNet {TrainFrom:yyyy-MM-dd}..{CalibrateFrom.AddDays(-1):yyyy-MM-dd} ({fit.Rows} samples)",
             CalibratedOn = $"StockNet {CalibrateFrom:yyyy-MM-dd}..{DevFrom.AddDays(-1):yyyy-MM-dd} ({cal.Rows} samples)",
         };

@@ -11,7 +11,7 @@ using MarketPulse.Ml.Price;
 namespace MarketPulse.Ml.Training.Price;
 
 /// <summary>
-/// A training recipe the walk-forward can re-run (docs/models/price.md, "Session 6"): <c>shipped</c> is
+/// A training recipe the walk-forward can re-run (docs/models/price.md, "Walk-forward over 13 months"): <c>shipped</c> is
 /// <c>price-gbm-v4</c>'s; the others change one thing each.
 /// </summary>
 public sealed record WalkForwardRecipe(string Name, int CalibrationMonths, int? FitMonths, bool Logistic)
@@ -195,7 +195,8 @@ public sealed class StockNetWalkForward(TextWriter progress)
             SignalResult.Round(model.Count == 0 ? 0 : model.Brier), bySignal, comparisons, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"),
             scored.Days, SignalResult.Round(scored.RiseFraction),
             $"{recipe.Name}: {recipe.Describe(config, bag)}",
-            folds, Math.Round(clock.Elapsed.TotalSeconds, 1)) { Service = service };
+            folds, Math.Round(clock.Elapsed.TotalSeconds, 1))
+        { Service = service };
     }
 
     /// <summary>The samples a fold for <paramref name="month"/> fits and calibrates on: all with target days before the month.</summary>
@@ -233,9 +234,19 @@ public sealed class StockNetWalkForward(TextWriter progress)
         var graph = members.Count == 1 ? members[0] : OnnxGraphAverage.Average(members, output);
         var card = new PriceModelCard
         {
-            Name = "price-walkforward", Version = PriceTraining.ModelVersion, Kind = logistic ? "logistic" : "gbm", FeaturesInput = input, ScoreOutput = output,
-            FeatureNames = PriceFeatures.Names, MaskedFeatures = masked, FeatureMeans = fitMasked.FeatureMeans(), CalibrationA = 1, CalibrationB = 0,
-            Sectors = sectors, SectorNames = sectorNames, TrainedOn = $"{fit.Rows} samples",
+            Name = "price-walkforward",
+            Version = PriceTraining.ModelVersion,
+            Kind = logistic ? "logistic" : "gbm",
+            FeaturesInput = input,
+            ScoreOutput = output,
+            FeatureNames = PriceFeatures.Names,
+            MaskedFeatures = masked,
+            FeatureMeans = fitMasked.FeatureMeans(),
+            CalibrationA = 1,
+            CalibrationB = 0,
+            Sectors = sectors,
+            SectorNames = sectorNames,
+            TrainedOn = $"{fit.Rows} samples",
         };
         return new PriceModel(graph, Calibration.FitPlatt(graph, card, cal));
     }

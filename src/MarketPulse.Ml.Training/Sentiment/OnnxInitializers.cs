@@ -1,5 +1,5 @@
-using MarketPulse.Ml.Onnx;
 using Google.Protobuf;
+using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Sentiment;
 
 namespace MarketPulse.Ml.Training.Sentiment;

@@ -20,7 +20,7 @@ public static class SentimentTargets
 {
     /// <summary>
     /// Probability of the majority label for a sentence of this agreement band: the band's midpoint share of annotators
-    /// (AllAgree 1.0; 75–99 % → 0.87; 66–74 % → 0.70; 50–65 % → 0.575). Fixed before any run (docs/models/sentiment.md, session 5).
+    /// (AllAgree 1.0; 75–99 % → 0.87; 66–74 % → 0.70; 50–65 % → 0.575). Fixed before any run (docs/models/sentiment.md, "Agreement-aware soft targets").
     /// </summary>
     public static double MajorityMass(AgreementBand band) => band switch
     {

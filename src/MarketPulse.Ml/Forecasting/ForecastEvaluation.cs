@@ -162,16 +162,21 @@ public static class ForecastEvaluation
             new VolatilityResult(Losses(true), Losses(false), R(gainHar.Estimate), [R(gainHar.Low), R(gainHar.High)],
                 n == 0 ? double.NaN : R(hits80 / (double)n), n == 0 ? double.NaN : R(hits95 / (double)n))
             {
-                QlikeGainVsEwma = R(gainEwma.Estimate), QlikeGainVsEwmaCi95 = [R(gainEwma.Low), R(gainEwma.High)],
-                TextQlikeGain = R(gainText.Estimate), TextQlikeGainCi95 = [R(gainText.Low), R(gainText.High)],
+                QlikeGainVsEwma = R(gainEwma.Estimate),
+                QlikeGainVsEwmaCi95 = [R(gainEwma.Low), R(gainEwma.High)],
+                TextQlikeGain = R(gainText.Estimate),
+                TextQlikeGainCi95 = [R(gainText.Low), R(gainText.High)],
                 SkippedNoRange = skipped,
             },
             new VolumeResult(new LossTriple(volumeN == 0 ? double.NaN : R(volumeDays.Sum(d => d.VolumeMse[0]) / volumeN),
                     volumeN == 0 ? double.NaN : R(volumeDays.Sum(d => d.VolumeMse[1]) / volumeN), null),
-                R(gainVolume.Estimate), [R(gainVolume.Low), R(gainVolume.High)]) { N = volumeN },
+                R(gainVolume.Estimate), [R(gainVolume.Low), R(gainVolume.High)])
+            { N = volumeN },
             null)
         {
-            From = from.ToString("yyyy-MM-dd"), To = to.ToString("yyyy-MM-dd"), HarRefits = refits,
+            From = from.ToString("yyyy-MM-dd"),
+            To = to.ToString("yyyy-MM-dd"),
+            HarRefits = refits,
             Model = samples.Count == 0 ? "" : model(samples[0].Target).Version,
         };
     }

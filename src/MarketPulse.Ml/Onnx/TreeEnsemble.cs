@@ -194,8 +194,13 @@ public sealed class TreeEnsemble
         {
             var mode = modes[i] switch
             {
-                "LEAF" => Mode.Leaf, "BRANCH_LEQ" => Mode.Leq, "BRANCH_LT" => Mode.Lt, "BRANCH_GTE" => Mode.Gte,
-                "BRANCH_GT" => Mode.Gt, "BRANCH_EQ" => Mode.Eq, "BRANCH_NEQ" => Mode.Neq,
+                "LEAF" => Mode.Leaf,
+                "BRANCH_LEQ" => Mode.Leq,
+                "BRANCH_LT" => Mode.Lt,
+                "BRANCH_GTE" => Mode.Gte,
+                "BRANCH_GT" => Mode.Gt,
+                "BRANCH_EQ" => Mode.Eq,
+                "BRANCH_NEQ" => Mode.Neq,
                 var m => throw new NotSupportedException($"node mode {m}"),
             };
             if (mode != Mode.Leaf && (featureIds[i] < 0 || featureIds[i] >= featureCount))

@@ -1,6 +1,6 @@
+using Google.Protobuf;
 using MarketPulse.Ml.Onnx;
 using static MarketPulse.Ml.Onnx.OnnxProtoWriter;
-using Google.Protobuf;
 
 namespace MarketPulse.Ml.Sentiment;
 

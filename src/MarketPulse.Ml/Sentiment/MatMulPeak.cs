@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using static MarketPulse.Ml.Onnx.OnnxProtoWriter;
 using Microsoft.ML.OnnxRuntime;
+using static MarketPulse.Ml.Onnx.OnnxProtoWriter;
 
 namespace MarketPulse.Ml.Sentiment;
 

@@ -37,7 +37,7 @@ public static class AlertEndpoints
         group.MapGet("/{id}", GetAsync).WithSummary("One alert rule (404 when it is another principal's).");
         group.MapPost("/", CreateAsync)
             .Accepts<AlertInput>("application/json")
-            .WithSummary("Create a rule: price-above/below or sentiment-above/below a threshold, or prediction-flip; optional webhook (https, public address; deliveries signed with the webhookSecret returned once).");
+            .WithSummary("Create a rule: price-above/below or sentiment-above/below a threshold, expected-move-above (percent) or volume-spike (ratio), or prediction-flip; optional webhook (https, public address; deliveries signed with the webhookSecret returned once).");
         group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a rule (404 when it is another principal's).");
         return group;
     }
@@ -138,6 +138,8 @@ public static class AlertEndpoints
                 Error("threshold", $"required number for {kind}");
             else if (kind.StartsWith("price", StringComparison.Ordinal) && v <= 0) Error("threshold", "a price threshold must be positive");
             else if (kind.StartsWith("sentiment", StringComparison.Ordinal) && v is < -1 or > 1) Error("threshold", "a sentiment threshold lies in [-1, 1]");
+            else if (kind == AlertKinds.ExpectedMoveAbove && v is <= 0 or > 100) Error("threshold", "an expected-move threshold is a percentage in (0, 100]");
+            else if (kind == AlertKinds.VolumeSpike && v <= 0) Error("threshold", "a volume-spike threshold is a positive ratio to the 22-day mean volume");
             else threshold = v;
         }
         else if (kind is not null && hasThreshold) Error("threshold", $"{kind} takes no threshold");

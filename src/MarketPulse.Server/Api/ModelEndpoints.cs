@@ -1,5 +1,5 @@
-using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Sentiment;

@@ -1,6 +1,6 @@
-using MarketPulse.Abstractions.Forecasts;
 using System.Globalization;
 using MarketPulse.Abstractions.Ensemble;
+using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Ingestion.Validation;

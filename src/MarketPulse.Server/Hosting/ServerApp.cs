@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
-using MarketPulse.Server.Api;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Server.Api;
 using MarketPulse.Server.Observability;
 using MarketPulse.Server.Realtime;
 using MarketPulse.Server.Security;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 namespace MarketPulse.Server.Hosting;

@@ -9,6 +9,8 @@ const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:5080').replace(/\/+$
 const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'e2e/screenshots');
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 90000); // a real replay may need a while to warm up
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The recorded fixtures predate the forecasts; against the real service they must show.
+const FORECASTS = process.env.E2E_FORECASTS !== '0';
 mkdirSync(SHOTS, { recursive: true });
 
 const log = (...a) => console.log('[e2e]', ...a);
@@ -50,6 +52,13 @@ async function main() {
   ).then((h) => h.jsonValue());
   const rows = await page.locator('tr[data-symbol]').count();
   log(`overview shows ${rows} tickers; first priced: ${symbol}`);
+  if (FORECASTS) {
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="expected-move"]')].some((c) => /±\d/.test(c.textContent ?? '')),
+      null,
+      { timeout: TIMEOUT, polling: 500 },
+    );
+  }
   await shot('01-overview');
 
   // 2. Click it: the detail page must show the chart and a prediction.
@@ -65,6 +74,15 @@ async function main() {
   log(`signals table: ensemble row "${ensembleRow}"`);
   const points = await page.locator('[data-testid="price-chart"] svg path.line').getAttribute('d').then((d) => (d?.match(/[ML]/g) ?? []).length);
   log(`detail ${symbol}: chart with ${points} points, call "${call}"`);
+  if (FORECASTS) {
+    // The next session's expected move and its price ranges, from the forecast grain.
+    await page.waitForFunction(() => /±\d/.test(document.querySelector('[data-testid="forecast-move"]')?.textContent ?? ''), null,
+      { timeout: TIMEOUT, polling: 500 });
+    const move = (await page.locator('[data-testid="forecast-move"]').textContent())?.trim();
+    const ranges = (await page.locator('[data-testid="forecast"] dl').textContent())?.replace(/\s+/g, ' ').trim();
+    if (!/80 % range\s*[\d.,]+ – [\d.,]+/.test(ranges ?? '')) throw new Error(`forecast card without an 80 % price range: "${ranges}"`);
+    log(`forecast: expected move ${move}; ${ranges?.slice(0, 80)}`);
+  }
   await page.waitForSelector('#card-history ~ * table, #card-history ~ .state', { timeout: TIMEOUT }).catch(() => undefined);
   await shot('02-detail');
 

@@ -10,7 +10,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 console.log(`fixture gateway on ${base}`);
 const child = spawn(process.execPath, [join(here, 'dashboard.e2e.mjs')], {
   stdio: 'inherit',
-  env: { ...process.env, BASE_URL: base, SCREENSHOT_DIR: process.env.SCREENSHOT_DIR ?? join(here, 'screenshots'), E2E_TIMEOUT_MS: process.env.E2E_TIMEOUT_MS ?? '15000' },
+  env: { ...process.env, BASE_URL: base, SCREENSHOT_DIR: process.env.SCREENSHOT_DIR ?? join(here, 'screenshots'), E2E_TIMEOUT_MS: process.env.E2E_TIMEOUT_MS ?? '15000', E2E_FORECASTS: '0' },
 });
 child.on('exit', (code, signal) => {
   server.close();

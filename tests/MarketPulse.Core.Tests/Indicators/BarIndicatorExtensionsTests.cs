@@ -5,7 +5,7 @@ namespace MarketPulse.Core.Tests.Indicators;
 
 public sealed class BarIndicatorExtensionsTests
 {
-    [Fact]
+    [SharedDataFact("lean")]
     public void A_core_bar_feeds_high_low_close_and_volume_in_that_order()
     {
         var bars = RealSeries.Bars("lean-minute:spy");

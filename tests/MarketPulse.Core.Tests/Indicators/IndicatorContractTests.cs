@@ -7,7 +7,7 @@ public sealed class IndicatorContractTests
 {
     private static TestBar[] Aapl => RealSeries.Bars("stocknet:AAPL");
 
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [MemberData(nameof(IndicatorCase.Names), MemberType = typeof(IndicatorCase))]
     public void Is_undefined_until_exactly_WarmUpPeriod_bars(string name)
     {
@@ -25,7 +25,7 @@ public sealed class IndicatorContractTests
         Assert.Equal(indicator.WarmUpPeriod, indicator.Samples);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [MemberData(nameof(IndicatorCase.Names), MemberType = typeof(IndicatorCase))]
     public void A_single_bar_defines_only_indicators_with_a_warm_up_of_one(string name)
     {
@@ -36,7 +36,7 @@ public sealed class IndicatorContractTests
         Assert.Equal(1, indicator.Samples);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [MemberData(nameof(IndicatorCase.Names), MemberType = typeof(IndicatorCase))]
     public void Non_finite_bars_are_gaps_that_change_nothing(string name)
     {
@@ -69,7 +69,7 @@ public sealed class IndicatorContractTests
         }
     }
 
-    [Theory]
+    [SharedDataTheory("lean")]
     [MemberData(nameof(IndicatorCase.Names), MemberType = typeof(IndicatorCase))]
     public void Reset_returns_to_the_fresh_state(string name)
     {

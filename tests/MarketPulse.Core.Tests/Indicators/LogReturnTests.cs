@@ -6,7 +6,7 @@ public sealed class LogReturnTests
 {
     public static TheoryData<string> Series() => RealSeries.All();
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void LogReturn_matches_the_log_price_ratio(string series)
     {

@@ -7,7 +7,7 @@ public sealed class MovingAverageTests
 {
     public static TheoryData<string> Series() => RealSeries.All();
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void SimpleMovingAverage_matches_the_window_mean(string series)
     {
@@ -16,7 +16,7 @@ public sealed class MovingAverageTests
             SeriesAssert.Matches($"SMA({n}) {series}", BatchReference.Sma(x, n), Run.Over(new SimpleMovingAverage(n), x));
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void ExponentialMovingAverage_matches_the_SMA_seeded_recursion(string series)
     {
@@ -27,7 +27,7 @@ public sealed class MovingAverageTests
             Run.Over(new ExponentialMovingAverage(14, 1.0 / 14), x));
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void WeightedMovingAverage_matches_the_linearly_weighted_window(string series)
     {

@@ -7,7 +7,7 @@ public sealed class OscillatorTests
 {
     public static TheoryData<string> Series() => RealSeries.All();
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void RelativeStrengthIndex_matches_Wilder(string series)
     {
@@ -16,7 +16,7 @@ public sealed class OscillatorTests
             SeriesAssert.Matches($"RSI({n}) {series}", BatchReference.Rsi(x, n), Run.Over(new RelativeStrengthIndex(n), x));
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void MovingAverageConvergenceDivergence_matches_its_three_EMAs(string series)
     {
@@ -30,7 +30,7 @@ public sealed class OscillatorTests
         SeriesAssert.Matches($"MACD histogram {series}", histogram, Run.Over(new MovingAverageConvergenceDivergence(), x, m => m.Histogram), 1e-9, scale);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void Stochastic_matches_the_window_extremes(string series)
     {

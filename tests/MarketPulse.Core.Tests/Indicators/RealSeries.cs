@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Core.Tests.Indicators;
 

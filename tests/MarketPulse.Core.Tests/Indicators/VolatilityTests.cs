@@ -7,7 +7,7 @@ public sealed class VolatilityTests
 {
     public static TheoryData<string> Series() => RealSeries.All();
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void BollingerBands_match_the_window_mean_and_population_deviation(string series)
     {
@@ -42,7 +42,7 @@ public sealed class VolatilityTests
         Assert.Equal(0, bands.Bandwidth);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void ZScore_matches_the_two_pass_standard_score(string series)
     {
@@ -56,7 +56,7 @@ public sealed class VolatilityTests
         }
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void RealizedVolatility_matches_the_sample_deviation_of_log_returns(string series)
     {
@@ -67,7 +67,7 @@ public sealed class VolatilityTests
             SeriesAssert.Matches($"RV({n}) {series}", BatchReference.RealizedVolatility(x, n), Run.Over(new RealizedVolatility(n), x), 1e-9, 1e-11);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void AverageTrueRange_matches_Wilder(string series)
     {

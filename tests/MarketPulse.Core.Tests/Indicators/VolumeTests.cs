@@ -7,7 +7,7 @@ public sealed class VolumeTests
 {
     public static TheoryData<string> Series() => RealSeries.All();
 
-    [Theory]
+    [SharedDataTheory("lean")]
     [InlineData("lean-minute:spy")]
     [InlineData("lean-minute:aapl")]
     [InlineData("lean-minute:bac")]
@@ -26,7 +26,7 @@ public sealed class VolumeTests
         Assert.Equal(bars[^1].Day, vwap.Session);
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void VolumeWeightedAveragePrice_without_a_session_is_cumulative()
     {
         var bars = RealSeries.Bars("lean-minute:spy");
@@ -50,7 +50,7 @@ public sealed class VolumeTests
         Assert.Equal(170.00, vwap.Current);
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet", "lean")]
     [MemberData(nameof(Series))]
     public void OnBalanceVolume_matches_the_signed_volume_total(string series)
     {

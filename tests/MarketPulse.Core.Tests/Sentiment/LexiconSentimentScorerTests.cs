@@ -1,15 +1,14 @@
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Core.Tests.Sentiment;
 
 public sealed class LexiconSentimentScorerTests
 {
-    private static readonly VaderLexicon Lexicon = VaderLexicon.Load(TestPaths.ShippedLexicon);
+    private static readonly VaderLexicon Lexicon = VaderLexicon.Load(RepoPaths.ShippedLexicon);
     private static readonly LexiconSentimentScorer Scorer = new(Lexicon);
 
     private static readonly Lazy<LexiconSentimentScorer> WithEmoji = new(() => new LexiconSentimentScorer(VaderLexicon.Load(
-        TestPaths.ShippedLexicon, TestPaths.Shared("vader", "vaderSentiment", "emoji_utf8_lexicon.txt"))));
+        RepoPaths.ShippedLexicon, SharedData.Path("vader", "vaderSentiment", "emoji_utf8_lexicon.txt"))));
 
     private static double V(string word) => Lexicon.TryGetValence(word, out var v) ? v : throw new ArgumentException($"'{word}' not in lexicon");
 
@@ -50,7 +49,7 @@ public sealed class LexiconSentimentScorerTests
     public void Matches_published_reference_outputs(string text, double expected) =>
         Assert.Equal(expected, Compound(text), 0.00005);
 
-    [Fact]
+    [SharedDataFact("vader")]
     public void Emoji_are_scored_through_their_descriptions_when_the_emoji_table_is_loaded()
     {
         const string text = "Catch utf-8 emoji such as 💘 and 💋 and 😁";

@@ -1,14 +1,13 @@
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Core.Tests.Sentiment;
 
 /// <summary>The operator-supplied Loughran–McDonald lists: both file layouts, refusals, and what merging them changes.</summary>
 public sealed class LoughranMcDonaldTests
 {
-    private static readonly VaderLexicon Vader = VaderLexicon.Load(TestPaths.ShippedLexicon);
+    private static readonly VaderLexicon Vader = VaderLexicon.Load(RepoPaths.ShippedLexicon);
     private static readonly Lazy<LoughranMcDonaldLexicon> SharedCsv = new(() =>
-        LoughranMcDonaldLexicon.Load(TestPaths.Shared("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv")));
+        LoughranMcDonaldLexicon.Load(SharedData.Path("loughran_mcdonald", "inputs", "LM_MasterDictionary_1993-2021.csv")));
 
     private static LoughranMcDonaldLexicon Read(string text) => LoughranMcDonaldLexicon.Load(new StringReader(text));
 
@@ -59,16 +58,16 @@ public sealed class LoughranMcDonaldTests
         Assert.Contains("/nonexistent/lm.csv", ex.Message);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public void Shared_files_give_the_published_list_sizes()
     {
         // PROVENANCE.md: 2,355 negative / 354 positive in both; the reduced CSV drops words the 2020 revision removed.
         Assert.Equal((2345, 347), (SharedCsv.Value.Negative.Count, SharedCsv.Value.Positive.Count));
-        var cat = LoughranMcDonaldLexicon.Load(TestPaths.Shared("loughran_mcdonald", "sources", "Loughran-McDonald", "Loughran_and_McDonald_2014.cat"));
+        var cat = LoughranMcDonaldLexicon.Load(SharedData.Path("loughran_mcdonald", "sources", "Loughran-McDonald", "Loughran_and_McDonald_2014.cat"));
         Assert.Equal((2355, 354), (cat.Negative.Count, cat.Positive.Count));
     }
 
-    [Theory]
+    [SharedDataTheory("loughran_mcdonald")]
     // VADER has no valence for these finance words and calls the sentences neutral; LM lists them negative.
     [InlineData("The company recorded an impairment of goodwill and restated its accounts .", SentimentLabel.Neutral, SentimentLabel.Negative)]
     [InlineData("Profit was hit by restructuring charges and litigation .", SentimentLabel.Neutral, SentimentLabel.Negative)]
@@ -85,7 +84,7 @@ public sealed class LoughranMcDonaldTests
         Assert.Equal(combined, withLm.Score(text).Label);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public void Vader_rules_apply_to_the_finance_words()
     {
         var scorer = new LexiconSentimentScorer(Vader, SharedCsv.Value);
@@ -97,7 +96,7 @@ public sealed class LoughranMcDonaldTests
         Assert.True(scorer.Analyze("The company recorded an impairment but profit improved .").Compound > 0);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public void Modes_change_only_what_they_say()
     {
         var fill = new LexiconSentimentScorer(Vader, SharedCsv.Value, new(LoughranMcDonaldMode.Fill, -1.5, 1.5));
@@ -113,7 +112,7 @@ public sealed class LoughranMcDonaldTests
         Assert.Equal("lexicon-vader-v2", vader.Name);
     }
 
-    [Fact]
+    [SharedDataFact("loughran_mcdonald")]
     public void Scoring_with_the_lists_merged_allocates_nothing()
     {
         var scorer = new LexiconSentimentScorer(Vader, SharedCsv.Value);

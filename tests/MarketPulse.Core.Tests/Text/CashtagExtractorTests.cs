@@ -1,11 +1,10 @@
 using MarketPulse.Core.Text;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Core.Tests.Text;
 
 public sealed class CashtagExtractorTests
 {
-    private static readonly StockTable Sample = StockTable.Load(Path.Combine(TestPaths.RepoRoot, "data", "sample", "stocknet", "StockTable"));
+    private static readonly StockTable Sample = StockTable.Load(RepoPaths.Sample("stocknet", "StockTable"));
 
     [Theory]
     [InlineData("$AAPL and $msft up, $aapl again", new[] { "AAPL", "MSFT" })]
@@ -54,10 +53,10 @@ public sealed class CashtagExtractorTests
     public void Derives_aliases_without_corporate_suffixes(string company, string[] expected) =>
         Assert.Equal(expected, CashtagExtractor.AliasesOf(company.Replace("  ", " ")).Distinct());
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void Loads_the_full_stocknet_table()
     {
-        var table = StockTable.Load(TestPaths.Shared("stocknet", "StockTable"));
+        var table = StockTable.Load(SharedData.Path("stocknet", "StockTable"));
         Assert.Equal(88, table.Listings.Count);
         Assert.Equal(["CVX", "RDS-B"], new CashtagExtractor(table).Extract("Chevron and Royal Dutch Shell"));
     }

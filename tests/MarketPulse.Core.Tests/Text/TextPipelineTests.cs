@@ -1,11 +1,10 @@
 using MarketPulse.Core.Text;
-using MarketPulse.Tests;
 
 namespace MarketPulse.Core.Tests.Text;
 
 public sealed class TextPipelineTests
 {
-    private static readonly StockTable Sample = StockTable.Load(Path.Combine(TestPaths.RepoRoot, "data", "sample", "stocknet", "StockTable"));
+    private static readonly StockTable Sample = StockTable.Load(RepoPaths.Sample("stocknet", "StockTable"));
 
     private static TextPipeline New() => new(new CashtagExtractor(Sample));
 

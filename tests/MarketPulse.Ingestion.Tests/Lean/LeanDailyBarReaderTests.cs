@@ -5,7 +5,7 @@ namespace MarketPulse.Ingestion.Tests.Lean;
 
 public sealed class LeanDailyBarReaderTests
 {
-    [Fact]
+    [SharedDataFact("lean")]
     public void Reads_raw_AAPL_daily_bars_with_first_and_last_rows_worked_out_by_hand()
     {
         var log = new RejectionLog();
@@ -21,7 +21,7 @@ public sealed class LeanDailyBarReaderTests
         Assert.All(bars.Zip(bars.Skip(1)), p => Assert.True(p.First.Date < p.Second.Date));
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void Factor_file_adjusts_across_the_2014_seven_for_one_split()
     {
         var log = new RejectionLog();

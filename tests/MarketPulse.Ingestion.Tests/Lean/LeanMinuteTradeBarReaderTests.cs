@@ -6,7 +6,7 @@ namespace MarketPulse.Ingestion.Tests.Lean;
 
 public sealed class LeanMinuteTradeBarReaderTests
 {
-    [Fact]
+    [SharedDataFact("lean")]
     public void Reads_the_AAPL_2014_06_05_file_with_first_and_last_rows_worked_out_by_hand()
     {
         var log = new RejectionLog();
@@ -26,7 +26,7 @@ public sealed class LeanMinuteTradeBarReaderTests
         Assert.All(bars.Zip(bars.Skip(1)), p => Assert.True(p.First.Start < p.Second.Start));
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void Converts_winter_files_with_the_standard_time_offset()
     {
         var log = new RejectionLog();
@@ -44,7 +44,7 @@ public sealed class LeanMinuteTradeBarReaderTests
         Assert.Equal(1, bars[^1].Volume);
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void Every_staged_minute_trade_file_reads_completely_and_cleanly()
     {
         var files = Directory.GetFiles(LeanPaths.Usa("minute"), "*_trade.zip", SearchOption.AllDirectories);

@@ -1,4 +1,3 @@
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ingestion.Tests.Lean;
 

@@ -5,7 +5,7 @@ namespace MarketPulse.Ingestion.Tests.Lean;
 
 public sealed class LeanTickTradeReaderTests
 {
-    [Fact]
+    [SharedDataFact("lean")]
     public void Reads_the_SPY_2013_10_07_ticks_with_first_and_last_rows_worked_out_by_hand()
     {
         var log = new RejectionLog();
@@ -30,7 +30,7 @@ public sealed class LeanTickTradeReaderTests
         Assert.True(reader.BytesRead > 7_000_000);
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void Keeps_LEANs_suspicious_flag()
     {
         var log = new RejectionLog();

@@ -24,15 +24,8 @@ public class LiveFeedTests
         BatchMaxDelayMs = 20,
     };
 
-    private static async Task Until(Func<bool> done, string what, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Until(Func<bool> done, string what, int seconds = 15) =>
+        Eventually.True(done, what, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(20));
 
     private static async Task AlpacaLoginAsync(WebSocket socket, int n, FrameServer server, CancellationToken ct)
     {

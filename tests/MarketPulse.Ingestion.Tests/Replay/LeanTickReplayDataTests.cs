@@ -1,6 +1,5 @@
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.Validation;
-using MarketPulse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace MarketPulse.Ingestion.Tests.Replay;
@@ -11,9 +10,9 @@ namespace MarketPulse.Ingestion.Tests.Replay;
 /// </summary>
 public class LeanTickReplayDataTests(ITestOutputHelper output)
 {
-    private static readonly string LeanRoot = SharedData.Path("lean");
+    private static string LeanRoot => SharedData.Path("lean");
 
-    [Fact]
+    [SharedDataFact("lean", "stocknet", "vader")]
     public void The_layout_is_recognised_from_the_LEAN_root_or_its_Data_folder()
     {
         Assert.Equal(ReplayTimeline.Format.LeanTicks, ReplayTimeline.Detect(LeanRoot, out _));
@@ -23,7 +22,7 @@ public class LeanTickReplayDataTests(ITestOutputHelper output)
         Assert.Contains("neither", why);
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void Five_SPY_tick_days_stream_in_time_order_and_every_rejection_has_a_reason()
     {
         var rows = new Dictionary<string, long>();
@@ -85,7 +84,7 @@ public sealed class LeanTickTimelineFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void An_unreadable_day_file_is_reported_and_the_other_days_still_replay()
     {
         var dir = Directory.CreateDirectory(Path.Combine(_root, "equity", "usa", "tick", "spy")).FullName;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MarketPulse.Ingestion.StockNet;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ingestion.Tests.StockNet;
 
@@ -10,7 +9,7 @@ public sealed class StockNetPreprocessedReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void AAPL_features_agree_with_the_raw_Yahoo_file_by_their_definitions()
     {
         var rejected = new List<string>();

@@ -1,12 +1,11 @@
 using MarketPulse.Ingestion.Text;
 using MarketPulse.Ingestion.Validation;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ingestion.Tests.Text;
 
 public sealed class BenzingaCsvReaderTests
 {
-    [Fact]
+    [SharedDataFact("news_benzinga")]
     public void Reads_every_headline_of_the_shared_file_and_reports_the_broken_rows()
     {
         var rejected = new List<BenzingaRowRejection>();

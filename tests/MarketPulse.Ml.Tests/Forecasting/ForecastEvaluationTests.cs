@@ -15,7 +15,7 @@ public class ForecastEvaluationTests
     {
         using var price = Repo.ShippedPriceModel();
         var data = StockNetData.Load(dir, Repo.Scorer, price.Card.SectorOf, from.AddDays(-10), to);
-        var model = ForecastModelFile.Load(Repo.Path("models", ForecastModelFile.DefaultFileName));
+        var model = ForecastModelFile.Load(RepoPaths.Path("models", ForecastModelFile.DefaultFileName));
         var records = new List<ForecastRecord>();
         result = ForecastEvaluation.Run(ForecastPanel.From(data), _ => model, from, to, TextWriter.Null, onRecord: records.Add);
         return records;
@@ -24,7 +24,7 @@ public class ForecastEvaluationTests
     [Fact]
     public void The_shipped_model_forecasts_every_traded_day_and_scores_it()
     {
-        var records = Evaluate(Repo.Path("data", "sample", "stocknet"), From, To, out var result);
+        var records = Evaluate(RepoPaths.Path("data", "sample", "stocknet"), From, To, out var result);
         Assert.Equal(8 * 22, records.Count); // 8 tickers × the 22 trading days of June 2015
         Assert.Equal(records.Count - result.Volatility.SkippedNoRange, result.N);
         Assert.All(records, r =>
@@ -43,7 +43,7 @@ public class ForecastEvaluationTests
     [Fact]
     public void A_forecast_is_the_same_whether_or_not_the_directory_holds_anything_after_its_day()
     {
-        var full = Repo.Path("data", "sample", "stocknet");
+        var full = RepoPaths.Path("data", "sample", "stocknet");
         var day = new DateOnly(2015, 6, 17);
         var truncated = Directory.CreateTempSubdirectory("mp-forecast-causality-").FullName;
         try
@@ -74,7 +74,7 @@ public class ForecastEvaluationTests
     public void The_forecasts_read_the_days_before_the_target()
     {
         // The counterpart of the causality test: a wild basis day moves the next day's forecast.
-        var full = Repo.Path("data", "sample", "stocknet");
+        var full = RepoPaths.Path("data", "sample", "stocknet");
         var changed = Directory.CreateTempSubdirectory("mp-forecast-basis-").FullName;
         try
         {
@@ -97,7 +97,7 @@ public class ForecastEvaluationTests
     [Fact]
     public void A_model_file_naming_an_unknown_input_is_refused()
     {
-        var model = ForecastModelFile.Load(Repo.Path("models", ForecastModelFile.DefaultFileName));
+        var model = ForecastModelFile.Load(RepoPaths.Path("models", ForecastModelFile.DefaultFileName));
         var path = Path.GetTempFileName();
         try
         {

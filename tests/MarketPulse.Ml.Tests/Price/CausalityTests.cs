@@ -28,7 +28,7 @@ public class CausalityTests(StockNetFixture fixture)
         };
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [InlineData("AAPL")]
     [InlineData("XOM")]
     [InlineData("JPM")]
@@ -54,7 +54,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.Equal(model.Predict(inputs)!.ProbabilityUp, model.Predict(tampered)!.ProbabilityUp);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void FeaturesDoMoveWithTheBasisDay()
     {
         // The counterpart: the last bar before the target and the texts before the prediction time are read (the test above can fail).
@@ -72,7 +72,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.True(c[19] < a[19], "a negative post before the close lowers the 5-day polarity");
     }
 
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [InlineData("AAPL")]
     [InlineData("XOM")]
     public void APostBetweenTheBasisCloseAndThePredictionTimeMovesTheFeatures(string symbol)
@@ -104,7 +104,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.True(sb[lastRow + 6] > sa[lastRow + 6], "the last day's text count includes the after-hours post");
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void PostsInTheLastHourBeforeThePredictionTimeCanMoveTheShippedModel()
     {
         // The shipped GBM responds to text counts in steps (tree splits), so one post rarely moves its probability; 200
@@ -126,7 +126,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.True(moved > 0);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void AMondayTargetReadsTheWeekendPosts()
     {
         var monday = new DateOnly(2015, 9, 14);
@@ -141,7 +141,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.True(b[20] > a[20]);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void TextsOlderThanFiveCalendarDaysBeforeTheTargetAreNotRead()
     {
         var inputs = fixture.Data.Inputs("AAPL", Target);
@@ -154,7 +154,7 @@ public class CausalityTests(StockNetFixture fixture)
         Assert.Equal(a[20], b[20]);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void NoBarBeforeTheTargetMeansNoPrediction()
     {
         var inputs = fixture.Data.Inputs("AAPL", new DateOnly(2000, 1, 3));

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using MarketPulse.Ml.Training.Price;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Price;
 
@@ -66,7 +65,7 @@ public class IntradayWalkForwardTests
         Assert.All(samples, s => Assert.Equal(TimeSpan.FromMinutes(5), s.LabelEnd - s.Time));
     }
 
-    [Fact]
+    [SharedDataFact("lean")]
     public void OnTheRealLeanMinutesItIsNearACoinFlipAndSaysSo()
     {
         var result = new IntradayWalkForward(TextWriter.Null).Run(SharedData.Path("lean"), permutations: 500);

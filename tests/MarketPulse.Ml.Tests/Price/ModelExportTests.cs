@@ -10,12 +10,22 @@ public class ModelExportTests(StockNetFixture fixture)
 {
     private static PriceModelCard Card(string kind, string input, string? seq, string output) => new()
     {
-        Name = "test", Version = "v0", Kind = kind, FeaturesInput = input, SequenceInput = seq, ScoreOutput = output,
-        FeatureNames = PriceFeatures.Names, FeatureMeans = new float[PriceFeatures.Count], CalibrationA = 1, CalibrationB = 0,
-        Sectors = [], SectorNames = [], TrainedOn = "test",
+        Name = "test",
+        Version = "v0",
+        Kind = kind,
+        FeaturesInput = input,
+        SequenceInput = seq,
+        ScoreOutput = output,
+        FeatureNames = PriceFeatures.Names,
+        FeatureMeans = new float[PriceFeatures.Count],
+        CalibrationA = 1,
+        CalibrationB = 0,
+        Sectors = [],
+        SectorNames = [],
+        TrainedOn = "test",
     };
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void GruRunUnderOnnxRuntimeMatchesTorchSharp()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
@@ -37,7 +47,7 @@ public class ModelExportTests(StockNetFixture fixture)
         Assert.True(torch.Max() - torch.Min() > 1e-3, "the trained net must not be constant, or the comparison proves nothing");
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void SeedAverageGraphOutputsTheMeanOfItsMembersLogits()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
@@ -64,7 +74,7 @@ public class ModelExportTests(StockNetFixture fixture)
         Assert.True(singles[0].Select((s, i) => Math.Abs(s - singles[1][i])).Max() > 1e-3, "the two seeds trained the same net");
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void GbmExportScoresEveryRowAndSeparatesClassesInSample()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
@@ -77,7 +87,7 @@ public class ModelExportTests(StockNetFixture fixture)
         Assert.True(up > down + 0.1, $"mean score up {up:F3} vs down {down:F3}");
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void GbmSeedBagGraphOutputsTheMeanOfItsMembersScoresAndABagOfOneIsTheSingleModel()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
@@ -110,7 +120,7 @@ public class ModelExportTests(StockNetFixture fixture)
         Assert.Equal(singles[0], one.Scores(rows.Features, null, rows.Rows));
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void AveragingGraphsThatReadDifferentInputsOrLackTheOutputIsRefused()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 9, 1));

@@ -11,7 +11,7 @@ public class PriceExplanationTests(StockNetFixture fixture)
 {
     private static readonly int F = PriceFeatures.Count;
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void ContributionsAddUpToTheProbabilityMinusTheReferencesAndAFeatureAtItsMeanGetsNone()
     {
         using var model = Repo.ShippedPriceModel();
@@ -41,11 +41,11 @@ public class PriceExplanationTests(StockNetFixture fixture)
         Assert.All(atReference.TopContributions, c => Assert.Equal(0.0, c.Contribution));
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void MaskedFeaturesAreLeftOutAndTheRestAddUpToTheMaskedReference()
     {
         // The price-only baseline masks the 7 text features: 0 in the row and in the reference, so no share and no entry.
-        using var model = PriceModel.Load(Repo.Path("models", "price-baseline.onnx"));
+        using var model = PriceModel.Load(RepoPaths.Path("models", "price-baseline.onnx"));
         Assert.Equal(PriceExplanation.Shapley, model.Explanation);
         Assert.Equal(7, model.Card.MaskedFeatures.Length);
         var reference = (float[])model.Card.FeatureMeans.Clone();
@@ -60,7 +60,7 @@ public class PriceExplanationTests(StockNetFixture fixture)
         }
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void ShapleySharesFollowTheTreesValuesInProbabilityUnits()
     {
         // Small moves: p − p(reference) ≈ σ'·A·Σφ, so each share must be close to σ'·A·φ_j from the trees alone.
@@ -77,11 +77,11 @@ public class PriceExplanationTests(StockNetFixture fixture)
             Assert.Equal(slope * phi[Array.IndexOf(PriceFeatures.Names, c.Feature)], c.Contribution, 6);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void AGraphWithAnOpTheReaderDoesNotKnowIsStillExplainedByOcclusion()
     {
         // Max instead of Mean over the members: a valid graph ONNX Runtime serves, but not one the tree reader knows.
-        var card = PriceModelCard.Parse(File.ReadAllText(Repo.Path("models", "price.json")));
+        var card = PriceModelCard.Parse(File.ReadAllText(RepoPaths.Path("models", "price.json")));
         var onnx = WithOpRenamed(TreeShapleyTests.ShippedOnnx, "Mean", "Max");
         Assert.Null(TreeEnsemble.TryRead(onnx, card.FeaturesInput, card.ScoreOutput, F, out var reason));
         Assert.Contains("Max", reason);
@@ -91,7 +91,7 @@ public class PriceExplanationTests(StockNetFixture fixture)
         AssertOcclusion(model, TreeShapleyTests.Rows(fixture, 1, 0)[0], null);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void AGruModelIsStillExplainedByOcclusion()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 9, 1));
@@ -99,9 +99,20 @@ public class PriceExplanationTests(StockNetFixture fixture)
         trainer.Train(data, data);
         var card = new PriceModelCard
         {
-            Name = "test", Version = "v0", Kind = "gru", FeaturesInput = GruPriceTrainer.FeaturesInput, SequenceInput = GruPriceTrainer.SequenceInput,
-            ScoreOutput = GruPriceTrainer.ScoreOutput, FeatureNames = PriceFeatures.Names, FeatureMeans = new float[F],
-            SequenceMeans = new float[PriceFeatures.SequenceWidth], CalibrationA = 1, CalibrationB = 0, Sectors = [], SectorNames = [], TrainedOn = "test",
+            Name = "test",
+            Version = "v0",
+            Kind = "gru",
+            FeaturesInput = GruPriceTrainer.FeaturesInput,
+            SequenceInput = GruPriceTrainer.SequenceInput,
+            ScoreOutput = GruPriceTrainer.ScoreOutput,
+            FeatureNames = PriceFeatures.Names,
+            FeatureMeans = new float[F],
+            SequenceMeans = new float[PriceFeatures.SequenceWidth],
+            CalibrationA = 1,
+            CalibrationB = 0,
+            Sectors = [],
+            SectorNames = [],
+            TrainedOn = "test",
         };
         using var model = new PriceModel(trainer.ExportOnnx(), card);
         Assert.Equal(PriceExplanation.Occlusion, model.Explanation);

@@ -6,7 +6,7 @@ namespace MarketPulse.Ml.Tests.Price;
 [Collection(StockNetCollection.Name)]
 public class PriceModelTests(StockNetFixture fixture)
 {
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void ShippedModelExplainsEachPrediction()
     {
         using var model = Repo.ShippedPriceModel();
@@ -29,13 +29,13 @@ public class PriceModelTests(StockNetFixture fixture)
     [Fact]
     public void ModelWithOtherFeaturesIsRefused()
     {
-        var bytes = File.ReadAllBytes(Repo.Path("models", "price.onnx"));
-        var card = PriceModelCard.Parse(File.ReadAllText(Repo.Path("models", "price.json")));
+        var bytes = File.ReadAllBytes(RepoPaths.Path("models", "price.onnx"));
+        var card = PriceModelCard.Parse(File.ReadAllText(RepoPaths.Path("models", "price.json")));
         var ex = Assert.Throws<InvalidDataException>(() => new PriceModel(bytes, card with { FeatureNames = [.. card.FeatureNames.Reverse()] }));
         Assert.Contains("different features", ex.Message);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void BacktestOnDevReportsEverySignalOnTheSameSamples()
     {
         using var model = Repo.ShippedPriceModel();
@@ -56,7 +56,7 @@ public class PriceModelTests(StockNetFixture fixture)
         Assert.Equal(1.0, result.EnsembleWeights.Values.Sum(), 3);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void BacktestOfAPeriodWithoutDataReportsNothingRatherThanFailing()
     {
         using var model = Repo.ShippedPriceModel();

@@ -1,5 +1,4 @@
 using MarketPulse.Ml.Evaluation;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Price;
 
@@ -7,7 +6,7 @@ namespace MarketPulse.Ml.Tests.Price;
 public class StockNetProtocolTests(StockNetFixture fixture)
 {
     // Xu & Cohen (2018), table 1: train 20,339, dev 2,555 (test 3,720 is held back from this copy).
-    [Theory]
+    [SharedDataTheory("stocknet")]
     [InlineData("2014-01-01", "2015-08-01", 20_339, 10)]
     [InlineData("2015-08-01", "2015-10-01", 2_555, 5)]
     public void SampleCountsMatchThePaper(string from, string to, int paper, int tolerance)
@@ -16,7 +15,7 @@ public class StockNetProtocolTests(StockNetFixture fixture)
         Assert.InRange(n, paper - tolerance, paper + tolerance);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void LabelsFollowTheMovementBand()
     {
         var samples = fixture.Data.Samples(new DateOnly(2015, 8, 1), new DateOnly(2015, 10, 1));
@@ -34,7 +33,7 @@ public class StockNetProtocolTests(StockNetFixture fixture)
         Assert.Throws<InvalidDataException>(() => StockNetData.RequireLayout(Path.Combine(dir, "missing")));
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void MalformedPreprocessedRowsAreCountedNotThrown()
     {
         var dir = Directory.CreateTempSubdirectory("mp-stocknet").FullName;
@@ -48,7 +47,7 @@ public class StockNetProtocolTests(StockNetFixture fixture)
         Assert.Single(data.Samples(new DateOnly(2015, 9, 1), new DateOnly(2015, 10, 1)));
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void TweetsGoThroughTheLiveTextPipelineAndACrossFiledTweetCountsForEachTicker()
     {
         var dir = Directory.CreateTempSubdirectory("mp-stocknet-texts").FullName;

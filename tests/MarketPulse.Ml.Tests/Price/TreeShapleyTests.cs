@@ -9,7 +9,7 @@ public class TreeShapleyTests(StockNetFixture fixture)
 {
     private static readonly int F = PriceFeatures.Count;
 
-    internal static byte[] ShippedOnnx => File.ReadAllBytes(Repo.Path("models", PriceModel.DefaultFileName));
+    internal static byte[] ShippedOnnx => File.ReadAllBytes(RepoPaths.Path("models", PriceModel.DefaultFileName));
 
     internal static TreeEnsemble ShippedTrees(PriceModel model) =>
         TreeEnsemble.TryRead(ShippedOnnx, model.Card.FeaturesInput, model.Card.ScoreOutput, F, out var reason)
@@ -40,7 +40,7 @@ public class TreeShapleyTests(StockNetFixture fixture)
         return rows;
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void ShippedModelsTreesScoreLikeOnnxRuntime()
     {
         using var model = Repo.ShippedPriceModel();
@@ -75,7 +75,7 @@ public class TreeShapleyTests(StockNetFixture fixture)
             Assert.Equal(trees.Score(row), members.Average(m => m.Score(row)), 12);
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void SingleMlNetLightGbmExportIsReadAndScoresLikeOnnxRuntime()
     {
         var data = PriceDataset.Build(fixture.Data, new DateOnly(2015, 8, 1), new DateOnly(2015, 9, 1));
@@ -93,7 +93,7 @@ public class TreeShapleyTests(StockNetFixture fixture)
         Assert.True(maxDiff < 1e-5, $"max |trees - onnx runtime| = {maxDiff:E2}");
     }
 
-    [Fact]
+    [SharedDataFact("stocknet")]
     public void EachTreesShapleyValuesEqualBruteForceOverTheSubsetsOfItsFeatures()
     {
         using var model = Repo.ShippedPriceModel();

@@ -1,6 +1,5 @@
 using MarketPulse.Ml.Sentiment;
 using MarketPulse.Ml.Tests.Price;
-using MarketPulse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
@@ -10,8 +9,8 @@ public sealed class Int8SentimentTests(Int8SentimentTests.Models models, ITestOu
 {
     public sealed class Models : IDisposable
     {
-        public TransformerSentimentScorer Float32 { get; } = TransformerSentimentScorer.LoadShipped(Repo.Path("models"));
-        public TransformerSentimentScorer Int8 { get; } = TransformerSentimentScorer.LoadShipped(Repo.Path("models"), precision: SentimentPrecision.Int8);
+        public TransformerSentimentScorer Float32 { get; } = TransformerSentimentScorer.LoadShipped(RepoPaths.Path("models"));
+        public TransformerSentimentScorer Int8 { get; } = TransformerSentimentScorer.LoadShipped(RepoPaths.Path("models"), precision: SentimentPrecision.Int8);
 
         public void Dispose()
         {
@@ -23,7 +22,7 @@ public sealed class Int8SentimentTests(Int8SentimentTests.Models models, ITestOu
     [Fact]
     public void TheRewrittenGraphHasNoFloatMatMulLeftOnAWeight()
     {
-        var weights = TunedWeights.Load(Repo.Path("models", "sentiment-minilm.weights"));
+        var weights = TunedWeights.Load(RepoPaths.Path("models", "sentiment-minilm.weights"));
         var result = DynamicInt8Quantizer.Quantize(MiniLmAssets.BaseModel, weights.EncoderOverrides);
         var before = DynamicInt8Quantizer.Summarize(MiniLmAssets.BaseModel);
         var after = DynamicInt8Quantizer.Summarize(result.Model);
@@ -53,7 +52,7 @@ public sealed class Int8SentimentTests(Int8SentimentTests.Models models, ITestOu
         Assert.True(result.Model.Length < MiniLmAssets.BaseModel.Length * 0.75, $"{result.Model.Length} bytes vs {MiniLmAssets.BaseModel.Length}");
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public void Int8ScoresAgreeWithFloat32OnRealSentences()
     {
         // The whole held-out validation split of 50Agree: real financial news, none of it seen in training.
@@ -103,7 +102,7 @@ public sealed class Int8SentimentTests(Int8SentimentTests.Models models, ITestOu
     [Fact]
     public void TunedWeightsThatDoNotFitTheGraphAreRefused()
     {
-        var weights = TunedWeights.Load(Repo.Path("models", "sentiment-minilm.weights"));
+        var weights = TunedWeights.Load(RepoPaths.Path("models", "sentiment-minilm.weights"));
         var first = weights.EncoderOverrides.First();
         var unknown = Assert.Throws<InvalidDataException>(() =>
             DynamicInt8Quantizer.Quantize(MiniLmAssets.BaseModel, [new NamedTensor("no.such.tensor", [2], [1f, 2f])]));

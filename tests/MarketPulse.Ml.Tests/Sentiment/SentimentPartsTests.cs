@@ -1,6 +1,5 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Sentiment;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
 
@@ -79,7 +78,7 @@ public sealed class SentimentPartsTests
         Assert.Equal(SentimentLabel.Neutral, TransformerSentimentScorer.FromLogits([0f, 1f, 0f]).Label);
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public void ValidationSplitIsStratifiedDisjointAndConsistentAcrossFiles()
     {
         var dir = SharedData.Path("phrasebank");

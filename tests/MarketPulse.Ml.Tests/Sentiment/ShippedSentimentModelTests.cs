@@ -1,7 +1,6 @@
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Sentiment;
 using MarketPulse.Ml.Tests.Price;
-using MarketPulse.Tests.Shared;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
 
@@ -10,7 +9,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 {
     public sealed class Model : IDisposable
     {
-        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(Repo.Path("models"));
+        public TransformerSentimentScorer Scorer { get; } = TransformerSentimentScorer.LoadShipped(RepoPaths.Path("models"));
 
         public void Dispose() => Scorer.Dispose();
     }
@@ -19,7 +18,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 
     public ShippedSentimentModelTests(Model model) => _scorer = model.Scorer;
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public void ScoresTheHeldOutValidationSplitAtTheLevelTheModelCardStates()
     {
         var dir = SharedData.Path("phrasebank");
@@ -82,15 +81,14 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
         RefineRequest Request(int i) => new("ACME", "test", i.ToString(), $"Net sales increased by {i} % .");
         Assert.True(queue.TryEnqueue(Request(0)));
         // The worker takes #0 and then waits on the gate inside delivery, so the queue holds exactly its capacity.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Pending), pending => pending == 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         Assert.True(queue.TryEnqueue(Request(1)));
         Assert.True(queue.TryEnqueue(Request(2)));
         Assert.False(queue.TryEnqueue(Request(3)));
         Assert.Equal(1, queue.Degraded);
 
         gate.Release(3);
-        while (queue.Refined < 3 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Refined), refined => refined >= 3, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         Assert.Equal(3, queue.Refined);
         Assert.Equal(["0", "1", "2"], delivered.Select(r => r.Request.Id));
         Assert.All(delivered, r => Assert.Equal(SentimentLabel.Positive, r.Score.Label));
@@ -110,8 +108,7 @@ public sealed class ShippedSentimentModelTests : IClassFixture<ShippedSentimentM
 
         RefineRequest Request(int i) => new("ACME", "test", i.ToString(), $"Net sales increased by {i} % .");
         Assert.True(queue.TryEnqueue(Request(0)));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Last(() => Task.FromResult(queue.Pending), pending => pending == 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         for (var i = 1; i <= 5; i++) Assert.True(queue.TryEnqueue(Request(i)));
 
         var closed = queue.CloseAsync();

@@ -128,10 +128,10 @@ public sealed class TemperatureScalingTests
         Assert.True(SentimentCalibration.FromLogits(over, overLabels, folds, over, overLabels, folds).Ships);
     }
 
-    [Fact]
+    [SharedDataFact("phrasebank")]
     public void Validation_halves_are_a_function_of_the_sentence_and_about_equal()
     {
-        var dir = MarketPulse.Tests.Shared.SharedData.Path("phrasebank");
+        var dir = SharedData.Path("phrasebank");
         var split = PhraseBank.ValidationSplit.For(dir);
         var (_, validation) = split.Split(PhraseBank.ReadFile(Path.Combine(dir, PhraseBank.File50Agree)));
         var ones = validation.Count(r => SentimentCalibration.Fold(r.Text) == 1);
@@ -153,8 +153,8 @@ public sealed class TemperatureScalingTests
     [InlineData(SentimentPrecision.Int8)]
     public void The_served_model_divides_its_logits_by_the_json_temperature_in_both_precisions(SentimentPrecision precision)
     {
-        var weights = TunedWeights.Load(Repo.Path("models", "sentiment-minilm.weights"));
-        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(Repo.Path("models", "sentiment-minilm.json")))!;
+        var weights = TunedWeights.Load(RepoPaths.Path("models", "sentiment-minilm.weights"));
+        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(RepoPaths.Path("models", "sentiment-minilm.json")))!;
         using var plain = new TransformerSentimentScorer(info with { Temperature = null }, weights, precision: precision);
         using var warm = new TransformerSentimentScorer(info with { Temperature = 2.5 }, weights, precision: precision);
         var raw = plain.RawLogits(Texts);
@@ -184,8 +184,8 @@ public sealed class TemperatureScalingTests
     [InlineData(double.PositiveInfinity)]
     public void A_temperature_that_is_not_a_positive_finite_number_is_a_load_error(double t)
     {
-        var weights = TunedWeights.Load(Repo.Path("models", "sentiment-minilm.weights"));
-        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(Repo.Path("models", "sentiment-minilm.json")))!;
+        var weights = TunedWeights.Load(RepoPaths.Path("models", "sentiment-minilm.weights"));
+        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(RepoPaths.Path("models", "sentiment-minilm.json")))!;
         var ex = Assert.Throws<InvalidDataException>(() => new TransformerSentimentScorer(info with { Temperature = t }, weights));
         Assert.Contains("temperature", ex.Message);
     }
@@ -196,8 +196,8 @@ public sealed class TemperatureScalingTests
         var dir = Directory.CreateTempSubdirectory("mp-temperature-").FullName;
         try
         {
-            File.Copy(Repo.Path("models", "sentiment-minilm.weights"), Path.Combine(dir, "sentiment-minilm.weights"));
-            var json = JsonNode.Parse(File.ReadAllText(Repo.Path("models", "sentiment-minilm.json")))!.AsObject();
+            File.Copy(RepoPaths.Path("models", "sentiment-minilm.weights"), Path.Combine(dir, "sentiment-minilm.weights"));
+            var json = JsonNode.Parse(File.ReadAllText(RepoPaths.Path("models", "sentiment-minilm.json")))!.AsObject();
             json.Remove("temperature");
             File.WriteAllText(Path.Combine(dir, "sentiment-minilm.json"), json.ToJsonString());
             using (var old = TransformerSentimentScorer.LoadShipped(dir))
@@ -223,7 +223,7 @@ public sealed class TemperatureScalingTests
     [Fact]
     public void The_shipped_json_carries_the_fitted_temperature()
     {
-        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(Repo.Path("models", "sentiment-minilm.json")))!;
+        var info = JsonSerializer.Deserialize<SentimentModelInfo>(File.ReadAllText(RepoPaths.Path("models", "sentiment-minilm.json")))!;
         // Fitted by `train sentiment --calibrate-only` (docs/models/sentiment.md): an over-confident model gets T > 1.
         Assert.NotNull(info.Temperature);
         Assert.InRange(info.Temperature!.Value, 1.5, 5);

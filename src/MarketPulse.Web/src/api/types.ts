@@ -12,6 +12,9 @@ export interface TickerSummary {
   ensembleDirection: Direction | null;
   ensembleProbabilityUp: number | null; // [0, 1]
   ticksApplied: number | null;
+  expectedMove80?: number | null; // fraction of the price: the 80 % band's half-width for the next session
+  forecastVolatility?: number | null; // fraction: next-session Garman–Klass volatility
+  volumeRatio?: number | null; // volume forecast / 22-day mean volume
 }
 
 export interface SignalPrediction {
@@ -118,6 +121,69 @@ export interface TickerDetail {
   ticker: TickerState | null;
   sentiment: SentimentSnapshot | null;
   ensemble: EnsembleSnapshot | null;
+  forecasts?: ForecastSnapshot | null;
+}
+
+/** Next-session volatility, expected-move bands (log returns) and volume forecast. */
+export interface Forecast {
+  symbol: string;
+  basisDay: string;
+  targetDay: string;
+  issuedAtUtc: string;
+  modelVersion: string;
+  variance: number;
+  volatility: number;
+  band80Low: number;
+  band80High: number;
+  band95Low: number;
+  band95High: number;
+  basisClose: number;
+  volume: number;
+  volumeAverage22: number;
+  harVariance: number;
+  harVolume: number;
+  expectedMove80: number;
+  volumeRatio: number;
+}
+
+export interface ForecastOutcome {
+  realizedVariance: number;
+  realizedReturn: number;
+  realizedVolume: number;
+  qlike: number | null;
+  qlikeHar: number | null;
+  inBand80: boolean;
+  inBand95: boolean;
+  volumeSquaredLogError: number | null;
+  volumeSquaredLogErrorHar: number | null;
+  scoredAtUtc: string;
+}
+
+export interface ForecastRecord {
+  forecast: Forecast;
+  outcome: ForecastOutcome | null;
+}
+
+export interface ForecastScorecard {
+  scored: number;
+  meanQlike: number | null;
+  meanQlikeHar: number | null;
+  qlikeGainVsHar: number | null;
+  band80Coverage: number | null;
+  band95Coverage: number | null;
+  volumeScored: number;
+  volumeMse: number | null;
+  volumeMseHar: number | null;
+  volumeGainVsHar: number | null;
+  skippedNoRange: number;
+}
+
+export interface ForecastSnapshot {
+  symbol: string;
+  next: Forecast | null;
+  lastScored: ForecastRecord | null;
+  scorecard: ForecastScorecard;
+  modelVersion: string | null;
 }
 
 export interface Bar {
@@ -175,6 +241,26 @@ export interface ModelsResponse {
   models: ModelInfo[] | null;
   signals: SignalStats[] | null;
   outOfSample?: OutOfSampleReport | null;
+  forecasts?: ForecastModelReport | null;
+}
+
+/** The forecasts' gain over HAR as eval forecasts reports it (snake_case: the CLI's JSON, served as written). */
+export interface ForecastEvaluation {
+  n: number;
+  days: number;
+  from: string;
+  to: string;
+  volatility: { qlike_gain_vs_har: number; qlike_gain_vs_har_ci95_days: number[]; band80_coverage: number; band95_coverage: number };
+  volume: { gain_vs_har: number; gain_vs_har_ci95_days: number[] };
+}
+
+export interface ForecastModelReport {
+  version: string | null;
+  trainedFrom: string | null;
+  trainedTo: string | null;
+  trainingRows: number | null;
+  live: ForecastScorecard;
+  outOfSample: { method?: string; dev?: ForecastEvaluation; walk_forward?: ForecastEvaluation } | null;
 }
 
 /** RFC 9457 problem details as the gateway returns them. */

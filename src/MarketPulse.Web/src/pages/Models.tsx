@@ -1,5 +1,5 @@
 import { getResource, keys, useModels } from '../api/live';
-import type { OutOfSampleReport, ReliabilityBin, SignalStats } from '../api/types';
+import type { ForecastEvaluation, ForecastModelReport, OutOfSampleReport, ReliabilityBin, SignalStats } from '../api/types';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
 import { fmtInt, fmtNum, fmtProb, isNum, signalLabel } from '../format';
 import { brierClass, hitClass } from './TickerDetail';
@@ -81,6 +81,7 @@ export function ModelsPage() {
             diagonal is perfect calibration, dot size is the bin’s count.
           </p>
         </section>
+        {data?.forecasts ? <ForecastScores report={data.forecasts} /> : null}
         {data?.outOfSample ? <OutOfSample report={data.outOfSample} /> : null}
       </>
     );
@@ -95,6 +96,56 @@ export function ModelsPage() {
         </div>
       </div>
       {body}
+    </section>
+  );
+}
+
+/** The volatility, expected-move and volume forecasts: live score over all tickers, and what eval forecasts measured out of sample. */
+export function ForecastScores({ report }: { report: ForecastModelReport }) {
+  const live = report.live;
+  const rows: [string, ForecastEvaluation | undefined][] = [
+    ['Walk-forward (recipe refitted monthly)', report.outOfSample?.walk_forward],
+    ['Dev (shipped model)', report.outOfSample?.dev],
+  ];
+  const pct = (v: number) => fmtProb(v, 1);
+  return (
+    <section className="card" aria-labelledby="forecasts-h" data-testid="forecast-scores">
+      <h2 id="forecasts-h" className="card-title">Volatility, expected move and volume ({report.version ?? 'no model'})</h2>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Measured on</th>
+            <th scope="col" className="n">Days</th>
+            <th scope="col" className="n">QLIKE gain vs HAR</th>
+            <th scope="col" className="n">80 % / 95 % band hit</th>
+            <th scope="col" className="n">Volume gain vs HAR</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Live, all tickers</th>
+            <td className="n num">{fmtInt(live.scored)}</td>
+            <td className="n num">{isNum(live.qlikeGainVsHar) ? pct(live.qlikeGainVsHar) : '—'}</td>
+            <td className="n num">{fmtProb(live.band80Coverage, 1)} / {fmtProb(live.band95Coverage, 1)}</td>
+            <td className="n num">{isNum(live.volumeGainVsHar) ? pct(live.volumeGainVsHar) : '—'}</td>
+          </tr>
+          {rows.map(([label, e]) =>
+            e ? (
+              <tr key={label}>
+                <th scope="row">{label}, {e.from} – {e.to}</th>
+                <td className="n num">{fmtInt(e.days)}</td>
+                <td className="n num">{pct(e.volatility.qlike_gain_vs_har)}{interval(e.volatility.qlike_gain_vs_har_ci95_days, pct)}</td>
+                <td className="n num">{pct(e.volatility.band80_coverage)} / {pct(e.volatility.band95_coverage)}</td>
+                <td className="n num">{pct(e.volume.gain_vs_har)}{interval(e.volume.gain_vs_har_ci95_days, pct)}</td>
+              </tr>
+            ) : null,
+          )}
+        </tbody>
+      </table>
+      <p className="muted small">
+        Live scores count ticker-days since this service started (a replay of the bundled sample is mostly inside the training
+        period); the out-of-sample rows come from <code>eval forecasts</code>, intervals resampling whole days.
+      </p>
     </section>
   );
 }

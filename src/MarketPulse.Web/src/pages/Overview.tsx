@@ -4,10 +4,10 @@ import { ALL, useRealtimeSymbols } from '../api/realtime';
 import type { TickerSummary } from '../api/types';
 import { DirectionBadge, SentimentMeter } from '../components/Badges';
 import { ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
-import { fmtClock, fmtInt, fmtPct, fmtPrice, fmtTime, isNum, trend } from '../format';
+import { fmtClock, fmtInt, fmtPct, fmtPrice, fmtProb, fmtTime, isNum, trend } from '../format';
 import { Link, navigate, tickerPath } from '../router';
 
-type SortKey = 'symbol' | 'lastPrice' | 'changePercent' | 'sentimentScore' | 'ensembleProbabilityUp' | 'ticksApplied';
+type SortKey = 'symbol' | 'lastPrice' | 'changePercent' | 'sentimentScore' | 'ensembleProbabilityUp' | 'expectedMove80' | 'ticksApplied';
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'symbol', label: 'Symbol', numeric: false },
@@ -15,6 +15,7 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'changePercent', label: 'Chg %', numeric: true },
   { key: 'sentimentScore', label: 'Sentiment', numeric: true },
   { key: 'ensembleProbabilityUp', label: 'Ensemble', numeric: true },
+  { key: 'expectedMove80', label: 'Exp. move', numeric: true },
   { key: 'ticksApplied', label: 'Ticks', numeric: true },
 ];
 
@@ -157,6 +158,9 @@ function TickerRow({ t }: { t: TickerSummary }) {
       </td>
       <td className="n"><SentimentMeter score={t.sentimentScore} /></td>
       <td className="n"><DirectionBadge direction={t.ensembleDirection} probabilityUp={t.ensembleProbabilityUp} /></td>
+      <td className="n num" data-testid="expected-move" title="80 % band of the next session's move">
+        {isNum(t.expectedMove80) ? `±${fmtProb(t.expectedMove80, 1)}` : '—'}
+      </td>
       <td className="n num">{fmtInt(t.ticksApplied)}</td>
       <td className="n num muted hide-sm">{fmtTime(t.lastTime)}</td>
     </tr>

@@ -2,12 +2,12 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { getResource, keys, useDailyBars, usePosts, usePredictions, useTickerDetail } from '../api/live';
 import { useRealtimeSymbols } from '../api/realtime';
 import type { ApiError } from '../api/client';
-import type { Bar, EnsembleSnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
+import type { Bar, EnsembleSnapshot, ForecastSnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
 import { DirectionBadge, ProbabilityBar, SentimentMeter } from '../components/Badges';
 import { PriceChart } from '../components/PriceChart';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
 import {
-  fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime, isNum, polarity, signalLabel, trend,
+  fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime, isNum, polarity, signalLabel, trend,
 } from '../format';
 import { Link } from '../router';
 
@@ -67,6 +67,9 @@ export function TickerDetailPage({ symbol }: { symbol: string }) {
           </Card>
         </div>
         <div className="stack">
+          <Card title="Next session: expected move and volume" id="forecast">
+            <ForecastPanel f={d.forecasts ?? null} />
+          </Card>
           <Card title="Next-day call" id="call">
             <EnsembleCall ensemble={d.ensemble} live={t?.livePriceSignal ?? null} />
           </Card>
@@ -82,6 +85,46 @@ export function TickerDetailPage({ symbol }: { symbol: string }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** The next session's volatility forecast as price ranges (80 % and 95 %), its volume forecast, and how the forecasts have scored. */
+export function ForecastPanel({ f }: { f: ForecastSnapshot | null }) {
+  const next = f?.next ?? f?.lastScored?.forecast ?? null;
+  if (!f || !next) return <p className="muted">No forecast yet: it needs 23 trading days of history.</p>;
+  const price = (r: number) => next.basisClose * Math.exp(r);
+  const card = f.scorecard;
+  const last = f.lastScored;
+  return (
+    <div className="forecast" data-testid="forecast">
+      <p>
+        <strong data-testid="forecast-move">±{fmtProb(next.expectedMove80, 1)}</strong> expected move (80 %) on {fmtDay(next.targetDay)}
+        {f.next ? '' : ' (closed)'}; volatility {fmtProb(next.volatility, 2)}.
+      </p>
+      <dl className="kv">
+        <dt>80 % range</dt>
+        <dd className="num">{fmtPrice(price(next.band80Low))} – {fmtPrice(price(next.band80High))}</dd>
+        <dt>95 % range</dt>
+        <dd className="num">{fmtPrice(price(next.band95Low))} – {fmtPrice(price(next.band95High))}</dd>
+        <dt>Volume forecast</dt>
+        <dd className="num">
+          {fmtCompact(next.volume)} ({fmtNum(next.volumeRatio, 2)}× the 22-day mean)
+        </dd>
+        {last?.outcome && (
+          <>
+            <dt>Last scored ({fmtDay(last.forecast.targetDay)})</dt>
+            <dd className="num">
+              move {fmtFracPct(last.outcome.realizedReturn)} {last.outcome.inBand80 ? 'inside' : 'outside'} the 80 % band
+            </dd>
+          </>
+        )}
+        <dt>Live score</dt>
+        <dd className="num" data-testid="forecast-score">
+          {card.scored} days; QLIKE {fmtNum(card.meanQlike, 3)} vs HAR {fmtNum(card.meanQlikeHar, 3)}; bands hit {fmtProb(card.band80Coverage, 0)} / {fmtProb(card.band95Coverage, 0)}
+        </dd>
+      </dl>
+      <p className="muted small">Model {next.modelVersion}: see the Models page for its out-of-sample evidence.</p>
+    </div>
   );
 }
 

@@ -19,18 +19,7 @@ internal sealed class PipelineSink
     public Dictionary<string, int> Dropped { get; } = [];
     public int FailNext { get; set; }
 
-    public static string SampleStockTable
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "data", "sample", "stocknet", "StockTable");
-                if (File.Exists(candidate)) return candidate;
-            }
-            throw new FileNotFoundException("data/sample/stocknet/StockTable not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string SampleStockTable => RepoPaths.Sample("stocknet", "StockTable");
 
     public string? SymbolForCompany(string name) => _extractor.SymbolForCompany(name);
 
@@ -77,14 +66,6 @@ internal sealed class PipelineSink
         lock (_gate) return Dropped.GetValueOrDefault(reason);
     }
 
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(20);
-        }
-        return true;
-    }
+    public static Task<bool> EventuallyAsync(Func<bool> condition, double seconds = 10) =>
+        Eventually.Last(() => Task.FromResult(condition()), ok => ok, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(20));
 }

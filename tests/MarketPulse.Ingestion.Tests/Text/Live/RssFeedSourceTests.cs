@@ -27,7 +27,8 @@ public class RssFeedSourceTests
     {
         var limits = new HostRateLimits(settings.RequestsPerSecondByHost, settings.DefaultRequestsPerSecond);
         var source = new RssFeedSource(new RssFeedSettings { Name = name, Url = new Uri(server.Url, path).ToString() }, settings, new HttpClient(), limits,
-            sink.SymbolForCompany, sink.IngestAsync, NullLogger.Instance) { BatchMaxDelay = TimeSpan.FromMilliseconds(20) };
+            sink.SymbolForCompany, sink.IngestAsync, NullLogger.Instance)
+        { BatchMaxDelay = TimeSpan.FromMilliseconds(20) };
         var stop = new CancellationTokenSource();
         await Task.Yield();
         return (source, source.RunAsync(stop.Token), stop, limits);

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
-namespace MarketPulse.Storage.Tests;
+namespace MarketPulse.Testing;
 
 /// <summary>
 /// Runs only where PostgreSQL's server binaries are installed (Debian package <c>postgresql</c>). Locally without them
@@ -13,8 +11,9 @@ public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute()
     {
-        if (PostgresServer.BinDir is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            Skip = "PostgreSQL test skipped: no /usr/lib/postgresql/*/bin/initdb (apt-get install postgresql)";
+        if (TestEnvironment.SkipUnless(PostgresServer.BinDir is not null,
+                "PostgreSQL test skipped: no /usr/lib/postgresql/*/bin/initdb (apt-get install postgresql)") is { } reason)
+            Skip = reason;
     }
 }
 
@@ -43,24 +42,24 @@ public sealed class PostgresServer : IAsyncDisposable
         var data = Path.Combine(_dir, "data");
         if (IsRoot) await RunAsync("chown", ["-R", "postgres", _dir]);
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], asPostgres: true);
-        var port = FreePort();
+        var port = Loopback.FreePort();
         _postgres = Start(Path.Combine(bin, "postgres"),
             ["-D", data, "-p", $"{port}", "-k", _dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"], asPostgres: true);
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var postgres = _postgres;
+        await Eventually.True(async () =>
         {
             try
             {
                 await using var c = new NpgsqlConnection(ConnectionString);
                 await c.OpenAsync();
-                return;
+                return true;
             }
-            catch (Exception) when (DateTime.UtcNow < deadline && !_postgres.HasExited)
+            catch (Exception) when (!postgres.HasExited)
             {
-                await Task.Delay(200);
+                return false;
             }
-        }
+        }, "PostgreSQL to accept connections", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
 
     private static Process Start(string file, IEnumerable<string> args, bool asPostgres)
@@ -87,13 +86,6 @@ public sealed class PostgresServer : IAsyncDisposable
         await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} exited {p.ExitCode}: {await stderr}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

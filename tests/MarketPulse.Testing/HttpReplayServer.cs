@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MarketPulse.Ingestion.Tests.Text.Live;
+namespace MarketPulse.Testing;
 
 /// <summary>One request as the server saw it: when, what, and the headers the sources must send.</summary>
 public sealed record SeenRequest(int Number, DateTime AtUtc, string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body)
@@ -18,7 +18,7 @@ public sealed record SeenRequest(int Number, DateTime AtUtc, string Method, stri
 
 /// <summary>
 /// A real HTTP server (Kestrel) on a free loopback port that answers each request with a script: recorded documents from
-/// <c>Text/Live/Responses</c>, status codes with Retry-After or rate-limit headers, slow answers, endless streams.
+/// <c>Recordings/Responses</c>, status codes with Retry-After or rate-limit headers, slow answers, endless streams.
 /// Every request is logged (with its arrival time) so tests can count them and check their headers.
 /// </summary>
 public sealed class HttpReplayServer : IAsyncDisposable
@@ -58,7 +58,7 @@ public sealed class HttpReplayServer : IAsyncDisposable
         return server;
     }
 
-    public static string ResponseFile(string name) => Path.Combine(AppContext.BaseDirectory, "Text", "Live", "Responses", name);
+    public static string ResponseFile(string name) => Path.Combine(AppContext.BaseDirectory, "Recordings", "Responses", name);
 
     /// <summary>A recorded document with its content type; <paramref name="headers"/> adds e.g. ETag.</summary>
     public static async Task SendFileAsync(HttpContext context, string name, string contentType, params (string Name, string Value)[] headers)

@@ -4,13 +4,13 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MarketPulse.Ingestion.Tests.Live;
+namespace MarketPulse.Testing;
 
 /// <summary>
 /// A real websocket server (Kestrel) on a free loopback port that plays a script per connection: recorded frames,
@@ -55,7 +55,7 @@ public sealed class FrameServer : IAsyncDisposable
         return server;
     }
 
-    public static string FramesFile(string name) => Path.Combine(AppContext.BaseDirectory, "Live", "Frames", name);
+    public static string FramesFile(string name) => Path.Combine(AppContext.BaseDirectory, "Recordings", "Frames", name);
 
     public static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);

@@ -1,0 +1,62 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { ForecastSnapshot } from '../api/types';
+import { ForecastPanel } from './TickerDetail';
+
+const snapshot: ForecastSnapshot = {
+  symbol: 'AAPL',
+  modelVersion: 'forecast-harx-qlike-v1',
+  next: {
+    symbol: 'AAPL', basisDay: '2015-03-16', targetDay: '2015-03-17', issuedAtUtc: '2015-03-17T00:00:00Z', modelVersion: 'forecast-harx-qlike-v1',
+    variance: 0.0001789, volatility: 0.013375, band80Low: -0.0196, band80High: 0.0198, band95Low: -0.035, band95High: 0.0337,
+    basisClose: 100, volume: 50_600_000, volumeAverage22: 59_100_000, harVariance: 0.00019, harVolume: 44_500_000,
+    expectedMove80: 0.0197, volumeRatio: 0.856,
+  },
+  lastScored: null,
+  scorecard: {
+    scored: 40, meanQlike: 0.281, meanQlikeHar: 0.304, qlikeGainVsHar: 0.074, band80Coverage: 0.82, band95Coverage: 0.98,
+    volumeScored: 40, volumeMse: 0.057, volumeMseHar: 0.061, volumeGainVsHar: 0.065, skippedNoRange: 0,
+  },
+};
+
+describe('ForecastPanel', () => {
+  it('shows the expected move, the bands as price ranges, the volume forecast and the live score', () => {
+    render(<ForecastPanel f={snapshot} />);
+    expect(screen.getByTestId('forecast-move').textContent).toBe('±2.0%');
+    const text = screen.getByTestId('forecast').textContent ?? '';
+    // 100 × e^−0.0196 … 100 × e^0.0198
+    expect(text).toContain('98.06 – 102.00');
+    expect(text).toContain('0.86× the 22-day mean');
+    expect(screen.getByTestId('forecast-score').textContent).toContain('QLIKE 0.281 vs HAR 0.304');
+  });
+
+  it('says why there is no forecast yet', () => {
+    render(<ForecastPanel f={{ ...snapshot, next: null }} />);
+    expect(screen.getByText(/needs 23 trading days/)).toBeTruthy();
+  });
+});
+
+describe('ForecastScores', () => {
+  it('shows the live score beside the out-of-sample gains with their day-clustered intervals', async () => {
+    const { ForecastScores } = await import('./Models');
+    render(
+      <ForecastScores
+        report={{
+          version: 'forecast-harx-qlike-v1', trainedFrom: '2014-01-15', trainedTo: '2015-08-01', trainingRows: 33346,
+          live: snapshot.scorecard,
+          outOfSample: {
+            walk_forward: {
+              n: 25363, days: 294, from: '2014-08-01', to: '2015-10-01',
+              volatility: { qlike_gain_vs_har: 0.2424, qlike_gain_vs_har_ci95_days: [0.0303, 0.3408], band80_coverage: 0.7886, band95_coverage: 0.9442 },
+              volume: { gain_vs_har: 0.1833, gain_vs_har_ci95_days: [0.1374, 0.2303] },
+            },
+          },
+        }}
+      />,
+    );
+    const text = screen.getByTestId('forecast-scores').textContent ?? '';
+    expect(text).toContain('24.2% [3.0%, 34.1%]');
+    expect(text).toContain('78.9% / 94.4%');
+    expect(text).toContain('Live, all tickers40');
+  });
+});
