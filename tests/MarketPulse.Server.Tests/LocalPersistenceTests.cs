@@ -179,6 +179,9 @@ public class LocalPersistenceTests
                     before = await LookAsync(first.Http);
                 } while (before.TicksApplied < TickCount + 2 && watch.Elapsed < TimeSpan.FromSeconds(30));
                 Assert.Equal(TickCount + 2, before.TicksApplied);
+                // The store answers a write before its log record is on disk and commits it right behind (WaitForCommit
+                // off, the default): the documented bound is the last moment's writes, so the kill comes a second later.
+                await Task.Delay(TimeSpan.FromSeconds(1));
                 first.Process.Kill(); // at once: no shutdown, no checkpoint, no flush on deactivation
                 await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
             }

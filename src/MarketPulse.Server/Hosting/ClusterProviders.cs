@@ -4,6 +4,8 @@ using MarketPulse.Abstractions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.Streams;
 using StackExchange.Redis;
 
@@ -45,11 +47,19 @@ public static class ClusterProviders
         });
     }
 
-    /// <summary>Grain state and stream pub-sub state in Redis: the Cluster profile's Redis, or the Local profile's embedded store.</summary>
-    public static ISiloBuilder AddMarketPulseRedisStorage(this ISiloBuilder silo, string redis)
+    /// <summary>
+    /// Grain state and stream pub-sub state in Redis: the Cluster profile's Redis (JSON values, the provider's default:
+    /// readable with redis-cli), or the Local profile's embedded store (<paramref name="binary"/>: Orleans' binary
+    /// format, several times cheaper to write than JSON for the large states a ticker writes after every batch).
+    /// </summary>
+    public static ISiloBuilder AddMarketPulseRedisStorage(this ISiloBuilder silo, string redis, bool binary = false)
     {
-        silo.AddRedisGrainStorage(MarketPulseNames.GrainStorage, s => s.ConfigurationOptions = RedisOptions(redis));
-        silo.AddRedisGrainStorage(MarketPulseNames.PubSubStorage, s => s.ConfigurationOptions = RedisOptions(redis));
+        foreach (var name in (string[])[MarketPulseNames.GrainStorage, MarketPulseNames.PubSubStorage])
+            silo.AddRedisGrainStorage(name, options =>
+            {
+                options.Configure(s => s.ConfigurationOptions = RedisOptions(redis));
+                if (binary) options.Configure<Serializer>((s, serializer) => s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            });
         return silo;
     }
 

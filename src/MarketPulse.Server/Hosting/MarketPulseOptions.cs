@@ -31,8 +31,12 @@ public sealed class LocalSettings
     /// <summary>Loopback port of the embedded store; 0 picks a free one. Several local silos: set it, the same on all.</summary>
     public int StorePort { get; set; }
 
-    /// <summary>Answer a write only once its log record is on disk (else it is on disk a moment later).</summary>
-    public bool WaitForCommit { get; set; } = true;
+    /// <summary>
+    /// Answer a write only once its log record is on disk. Off by default: the log is committed right behind each write
+    /// (milliseconds later), as Redis' own default trades the last moment's writes for speed; on, every grain write waits
+    /// for a disk flush, which a fast replay outruns (docs/operations.md, "Local state and restarts").
+    /// </summary>
+    public bool WaitForCommit { get; set; }
 
     /// <summary>Log size after which the store checkpoints and truncates its log (bounds replay on start).</summary>
     public string AofSizeLimit { get; set; } = "64m";

@@ -44,7 +44,9 @@ public static class OperatorDashboard
 
     public static void MapMarketPulseDashboard(this WebApplication app, MarketPulseOptions options)
     {
-        if (IsEnabled(options)) app.MapOrleansDashboard(Path).RequireAuthorization(Policy);
+        // The dashboard is an operators' UI, not part of the REST API: kept out of the OpenAPI document (and so out of the
+        // generated clients and the hostile-input run, which would otherwise feed its internal routes garbage silo addresses).
+        if (IsEnabled(options)) app.MapOrleansDashboard(Path).RequireAuthorization(Policy).ExcludeFromDescription();
     }
 }
 

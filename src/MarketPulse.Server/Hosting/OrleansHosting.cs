@@ -34,7 +34,7 @@ public static class OrleansHosting
                 var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
                 silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
                 if (localStore is null) silo.AddMarketPulseMemoryProviders();
-                else silo.AddMarketPulseRedisStorage(localStore).AddMarketPulseMemoryStreams();
+                else silo.AddMarketPulseRedisStorage(localStore, binary: true).AddMarketPulseMemoryStreams();
             }
             silo.AddActivityPropagation();
             silo.AddMarketPulseDashboard(options);
