@@ -109,6 +109,7 @@ public sealed class TickerGrain(
     {
         var s = state.State;
         string? traceParent = null;
+        DateTime? ingestedAtUtc = null; // of the newest batch with trades or bars: what the push's latency is measured from
         metrics.BatchesDelivered(MarketPulseNames.TicksNamespace, items.Count);
         foreach (var item in items)
         {
@@ -159,7 +160,7 @@ public sealed class TickerGrain(
                 s.LastPrice = (double)tick.Price;
                 s.LastTime = tick.Time;
             }
-            s.LastIngestedAtUtc = batch.IngestedAtUtc;
+            s.LastIngestedAtUtc = ingestedAtUtc = batch.IngestedAtUtc;
             _lastArrivalWall = DateTime.UtcNow;
             await ApplyClosedBarsAsync();
             metrics.PipelineLatency((DateTime.UtcNow - batch.IngestedAtUtc).TotalMilliseconds);
@@ -177,14 +178,15 @@ public sealed class TickerGrain(
             await state.WriteStateAsync();
             _dirty = false;
         }
-        await PushAsync(traceParent);
+        await PushAsync(traceParent, ingestedAtUtc);
     }
 
     /// <summary>The ticker's new state to its watchers. One-way: alerts and the SignalR push run beside the pipeline, never in its way.</summary>
-    private async Task PushAsync(string? traceParent)
+    private async Task PushAsync(string? traceParent, DateTime? ingestedAtUtc)
     {
         var snapshot = await GetSnapshotAsync();
-        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast));
+        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(
+            new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast, ingestedAtUtc));
     }
 
     /// <summary>False for a batch already applied (durable streams deliver at least once); remembers the id otherwise.</summary>
@@ -290,7 +292,7 @@ public sealed class TickerGrain(
         {
             await IssueAsync();
             _dirty = true;
-            await PushAsync(traceParent: null);
+            await PushAsync(traceParent: null, ingestedAtUtc: null);
         }
         ScheduleIssue();
     }
