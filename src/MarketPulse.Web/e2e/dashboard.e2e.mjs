@@ -143,6 +143,7 @@ async function main() {
     log(`chart series: ${JSON.stringify(attrs)}`);
   }
   await page.waitForSelector('#card-history ~ * table, #card-history ~ .state', { timeout: TIMEOUT }).catch(() => undefined);
+  await page.mouse.move(0, 0); // no crosshair in the screenshots
   await chart.screenshot({ path: join(SHOTS, '02-chart.png') });
   log(`screenshot ${join(SHOTS, '02-chart.png')}`);
   await shot('02-detail');
