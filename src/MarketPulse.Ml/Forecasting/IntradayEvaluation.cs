@@ -102,7 +102,8 @@ public static class IntradayEvaluation
             var model = profile is null ? null : IntradayHarModel.Fit(past, profile);
             if (model is not null) refits++;
             progress.WriteLine($"{day:yyyy-MM-dd}: profile from {past.Sum(h => h.Count(s => s.IsFull))} earlier full sessions, "
-                + (model is null ? "no model yet" : $"model fitted on {model.Rows} earlier slots"));
+                + (model is null ? "no model yet" : $"model fitted on {model.Rows} earlier slots: b = {model.Intercept:F3}, "
+                    + $"β(prev, 13 slots, prev day) = ({string.Join(", ", model.Coefficients.Select(c => c.ToString("F3")))}), smearing {model.Smearing:F3}"));
             foreach (var (symbol, history) in bySymbol)
             {
                 var index = history.FindIndex(s => s.Day == day);
