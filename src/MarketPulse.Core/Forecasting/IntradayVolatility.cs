@@ -229,4 +229,27 @@ public sealed record IntradayHarModel(double[] Profile, double Intercept, double
 
     /// <summary>The naive baseline: the previous slot's variance.</summary>
     public static double PreviousSlot(IntradayLags lags) => Math.Max(lags.PreviousSlotVariance, IntradayVariance.Floor);
+
+    /// <summary>
+    /// The three forecasts for <paramref name="slot"/> of <paramref name="today"/> (its slots before it filled) for one
+    /// symbol, as the live ticker issues them: the profile and the model from <paramref name="completed"/>, the
+    /// symbol's sessions before today (the model is fitted on them alone, so it needs about nine of them). Null when
+    /// there is no profile or no lags yet.
+    /// </summary>
+    public static IntradayForecast? ForecastSlot(IReadOnlyList<SessionSlots> completed, SessionSlots today, int slot)
+    {
+        if (completed.Any(s => s.Day >= today.Day)) throw new ArgumentException("completed sessions must be before today", nameof(completed));
+        if (IntradayProfile.Estimate(completed) is not { } profile) return null;
+        if (IntradayLags.For([.. completed, today], slot, profile) is not { } lags) return null;
+        var model = Fit([completed], profile);
+        return new IntradayForecast(model?.Forecast(lags, slot), SeasonalHar(profile, lags, slot), PreviousSlot(lags));
+    }
+}
+
+/// <summary>A slot's forecasts: the model's (null until it can be fitted) and the two baselines'.</summary>
+public readonly record struct IntradayForecast(double? Model, double SeasonalHar, double PreviousSlot)
+{
+    /// <summary>What is issued: the model's forecast, or seasonal HAR's while there is no model.</summary>
+    public double Variance => Model ?? SeasonalHar;
+    public string Method => Model is null ? "seasonal-har" : "intraday-har";
 }

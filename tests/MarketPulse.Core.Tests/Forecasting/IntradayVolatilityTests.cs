@@ -138,6 +138,25 @@ public class IntradayVolatilityTests
     }
 
     [Fact]
+    public void A_live_slot_forecast_uses_the_model_once_the_symbol_has_enough_sessions_and_seasonal_har_before()
+    {
+        var (history, _) = Simulated(symbols: 1, days: 12, seed: 3);
+        var sessions = history[0];
+        var today = sessions[^1] with { Variance = [.. sessions[^1].Variance[..4], .. new double[9]] };
+        var early = IntradayHarModel.ForecastSlot(sessions.Take(3).ToList(), sessions[3], 4)!.Value;
+        Assert.Null(early.Model);
+        Assert.Equal("seasonal-har", early.Method);
+        Assert.Equal(early.SeasonalHar, early.Variance);
+        var late = IntradayHarModel.ForecastSlot(sessions.Take(11).ToList(), today, 4)!.Value;
+        Assert.Equal("intraday-har", late.Method);
+        Assert.Equal(late.Model!.Value, late.Variance);
+        Assert.True(late.Variance > 0);
+        // Today's later slots do not enter it; today's own session may not be passed as completed.
+        Assert.Equal(late, IntradayHarModel.ForecastSlot(sessions.Take(11).ToList(), sessions[^1], 4));
+        Assert.Throws<ArgumentException>(() => IntradayHarModel.ForecastSlot(sessions, today, 4));
+    }
+
+    [Fact]
     public void Forecasts_are_positive_even_after_a_slot_without_variance()
     {
         var flat = Enumerable.Repeat(1 / 13.0, 13).ToArray();
