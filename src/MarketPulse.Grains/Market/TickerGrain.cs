@@ -62,6 +62,7 @@ public sealed class TickerGrain(
     private Abstractions.Forecasts.ForecastDto? _forecast;
     private HashSet<Guid>? _recentBatches;
     private IntradayIssuer _intraday = null!;
+    private Func<IEnumerable<Bar>> _allMinuteBars = null!;   // one delegate, not one per trade
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -82,6 +83,7 @@ public sealed class TickerGrain(
         _calendar = ExchangeCalendar.ForSymbol(Symbol);
         _bars = new BarAggregator(_calendar);
         _intraday = new IntradayIssuer(Symbol, _calendar);
+        _allMinuteBars = AllMinuteBars;
         _bars.Restore(state.State.OpenMinute?.ToBar(), state.State.OpenDay?.ToBar(), state.State.LastClosedDay);
         _bars.DayClosed += _closedDays.Add;
         _bars.MinuteClosed += _closedMinutes.Add;
@@ -128,7 +130,7 @@ public sealed class TickerGrain(
                 {
                     _sourceClock = clock;
                     _lastArrivalWall = DateTime.UtcNow;
-                    if (_intraday.Advance(s, clock, AllMinuteBars)) _dirty = true;
+                    if (_intraday.Advance(s, clock, _allMinuteBars)) _dirty = true;
                     if (IssueDue(clock)) await IssueAsync();
                 }
                 continue;
@@ -150,7 +152,7 @@ public sealed class TickerGrain(
                 double price = (double)tick.Price, size = (double)tick.Size;
                 if (IssueDue(tick.Time)) await IssueAsync();
                 // The 30-minute slot boundary passed by this trade: score the ended slot and issue the next from the minutes before it.
-                if (_intraday.Advance(s, tick.Time, AllMinuteBars)) _dirty = true;
+                if (_intraday.Advance(s, tick.Time, _allMinuteBars)) _dirty = true;
                 _bars.AddTrade(tick.Time, price, size);
                 if (_closedDays.Count > 0)
                 {
@@ -242,7 +244,7 @@ public sealed class TickerGrain(
             await ApplyClosedBarsAsync();
             SaveBarsToState();
         }
-        if (_intraday.Advance(state.State, FeedNow - CloseGrace, AllMinuteBars)) _dirty = true;
+        if (_intraday.Advance(state.State, FeedNow - CloseGrace, _allMinuteBars)) _dirty = true;
         ScheduleClose();
         ScheduleIssue();
     }
