@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MarketPulse.Server.Api;
 
 /// <summary>Everything the API knows about one ticker, composed from its three grains.</summary>
-/// <param name="Forecasts">The next trading day's volatility, expected-move bands and volume forecast, the last scored one and the live score.</param>
+/// <param name="Forecasts">The next trading day's volatility, expected-move bands and volume forecast, the last scored one and the live score;
+/// <c>intraday</c>: the same for the next 30 minutes of the session.</param>
 public sealed record TickerDetail(string Symbol, TickerSnapshot Ticker, SentimentSnapshot Sentiment, EnsembleSnapshot Ensemble,
     ForecastSnapshot? Forecasts = null);
 
@@ -40,8 +41,9 @@ public static class TickerEndpoints
         var sentiment = grains.GetGrain<ISentimentGrain>(s).GetSnapshotAsync();
         var ensemble = grains.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync();
         var forecasts = grains.GetGrain<IForecastGrain>(s).GetSnapshotAsync();
-        await Task.WhenAll(ticker, sentiment, ensemble, forecasts);
-        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result, forecasts.Result));
+        var intraday = grains.GetGrain<ITickerGrain>(s).GetIntradayAsync();
+        await Task.WhenAll(ticker, sentiment, ensemble, forecasts, intraday);
+        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result, forecasts.Result with { Intraday = intraday.Result }));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<BarDto>>, ProblemHttpResult>> GetBarsAsync(
