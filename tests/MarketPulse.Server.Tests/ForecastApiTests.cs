@@ -52,6 +52,10 @@ public class ForecastApiTests(ReplayServerFixture server) : IClassFixture<Replay
         var r = outcome.GetProperty("realizedReturn").GetDouble();
         Assert.Equal(r >= f.GetProperty("band80Low").GetDouble() && r <= f.GetProperty("band80High").GetDouble(), outcome.GetProperty("inBand80").GetBoolean());
         Assert.True(forecasts.GetProperty("scorecard").GetProperty("scored").GetInt64() >= 1);
+        // The next-30-minutes forecast rides along; the quick start replays daily bars only, so it has no minutes to issue from.
+        var intraday = forecasts.GetProperty("intraday");
+        Assert.Equal(JsonValueKind.Null, intraday.GetProperty("next").ValueKind);
+        Assert.Equal(0, intraday.GetProperty("scored").GetInt64());
 
         var history = await _http.GetFromJsonAsync<JsonElement>("/api/tickers/AAPL/forecasts?from=2015-01-01");
         var days = history.EnumerateArray().Select(h => DateOnly.Parse(h.GetProperty("forecast").GetProperty("targetDay").GetString()!)).ToList();

@@ -77,7 +77,60 @@ public sealed record ForecastSnapshot(
     [property: Id(1)] ForecastDto? Next,
     [property: Id(2)] ForecastRecordDto? LastScored,
     [property: Id(3)] ForecastScorecardDto Scorecard,
-    [property: Id(4)] string? ModelVersion);
+    [property: Id(4)] string? ModelVersion)
+{
+    /// <summary>The next 30 minutes' forecast, the last scored one and the live score (from the ticker; null when not composed).</summary>
+    [Id(5)] public IntradaySnapshot? Intraday { get; init; }
+}
+
+/// <summary>
+/// The realised variance of one 30-minute slot of the regular session (sum of squared 1-minute log returns), forecast
+/// at the slot's start from the minutes before it: by the HAR model on deseasonalised slot variance
+/// (<c>intraday-har</c>) or, until the symbol has enough history to fit it, by the seasonal-HAR baseline
+/// (<c>seasonal-har</c>); both baselines are carried for the live score.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.intradayforecast")]
+public sealed record IntradayForecastDto(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] DateOnly Day,
+    [property: Id(2)] int Slot,
+    [property: Id(3)] DateTime SlotStartUtc,
+    [property: Id(4)] DateTime SlotEndUtc,
+    [property: Id(5)] DateTime IssuedAtUtc,
+    [property: Id(6)] string Method,
+    [property: Id(7)] double Variance,
+    [property: Id(8)] double SeasonalHarVariance,
+    [property: Id(9)] double PreviousSlotVariance)
+{
+    /// <summary>√variance: the forecast standard deviation of the slot's log return.</summary>
+    public double Volatility => Math.Sqrt(Variance);
+}
+
+/// <summary>How a slot's forecast fared: the realised variance, the minutes seen, and the QLIKE of each forecast (null for a slot without a price change).</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.intradayoutcome")]
+public sealed record IntradayOutcomeDto(
+    [property: Id(0)] double RealizedVariance,
+    [property: Id(1)] int Minutes,
+    [property: Id(2)] double? Qlike,
+    [property: Id(3)] double? QlikeSeasonalHar,
+    [property: Id(4)] double? QlikePreviousSlot,
+    [property: Id(5)] DateTime ScoredAtUtc);
+
+[GenerateSerializer, Immutable, Alias("marketpulse.intradayrecord")]
+public sealed record IntradayRecordDto(
+    [property: Id(0)] IntradayForecastDto Forecast,
+    [property: Id(1)] IntradayOutcomeDto Outcome);
+
+/// <summary>The live intraday score: mean QLIKE of the issued forecasts and of both baselines over the same scored slots.</summary>
+[GenerateSerializer, Immutable, Alias("marketpulse.intradaysnapshot")]
+public sealed record IntradaySnapshot(
+    [property: Id(0)] IntradayForecastDto? Next,
+    [property: Id(1)] IntradayRecordDto? LastScored,
+    [property: Id(2)] long Scored,
+    [property: Id(3)] double? MeanQlike,
+    [property: Id(4)] double? MeanQlikeSeasonalHar,
+    [property: Id(5)] double? MeanQlikePreviousSlot,
+    [property: Id(6)] long SkippedZeroVariance);
 
 /// <summary>A closed trading day, as the ticker hands it to the forecasts for scoring.</summary>
 [GenerateSerializer, Immutable, Alias("marketpulse.forecastclose")]

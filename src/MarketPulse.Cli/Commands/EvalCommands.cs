@@ -10,6 +10,7 @@ public static class EvalCommands
         eval.Subcommands.Add(EvalSentimentCommand.Create());
         eval.Subcommands.Add(EvalStockNetCommand.Create());
         eval.Subcommands.Add(EvalIntradayCommand.Create());
+        eval.Subcommands.Add(EvalIntradayDirectionCommand.Create());
         eval.Subcommands.Add(EvalWalkForwardCommand.Create());
         eval.Subcommands.Add(EvalForecastsCommand.Create());
         return eval;

@@ -61,6 +61,8 @@ public sealed class TickerGrain(
     private SignalPrediction? _ensembleCall;
     private Abstractions.Forecasts.ForecastDto? _forecast;
     private HashSet<Guid>? _recentBatches;
+    private IntradayIssuer _intraday = null!;
+    private Func<IEnumerable<Bar>> _allMinuteBars = null!;   // one delegate, not one per trade
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -80,6 +82,8 @@ public sealed class TickerGrain(
     {
         _calendar = ExchangeCalendar.ForSymbol(Symbol);
         _bars = new BarAggregator(_calendar);
+        _intraday = new IntradayIssuer(Symbol, _calendar);
+        _allMinuteBars = AllMinuteBars;
         _bars.Restore(state.State.OpenMinute?.ToBar(), state.State.OpenDay?.ToBar(), state.State.LastClosedDay);
         _bars.DayClosed += _closedDays.Add;
         _bars.MinuteClosed += _closedMinutes.Add;
@@ -109,6 +113,7 @@ public sealed class TickerGrain(
     {
         var s = state.State;
         string? traceParent = null;
+        DateTime? ingestedAtUtc = null; // of the newest batch with trades or bars: what the push's latency is measured from
         metrics.BatchesDelivered(MarketPulseNames.TicksNamespace, items.Count);
         foreach (var item in items)
         {
@@ -126,6 +131,7 @@ public sealed class TickerGrain(
                 {
                     _sourceClock = clock;
                     _lastArrivalWall = DateTime.UtcNow;
+                    if (_intraday.Advance(s, clock, _allMinuteBars)) _dirty = true;
                     if (IssueDue(clock)) await IssueAsync();
                 }
                 continue;
@@ -146,6 +152,8 @@ public sealed class TickerGrain(
             {
                 double price = (double)tick.Price, size = (double)tick.Size;
                 if (IssueDue(tick.Time)) await IssueAsync();
+                // The 30-minute slot boundary passed by this trade: score the ended slot and issue the next from the minutes before it.
+                if (_intraday.Advance(s, tick.Time, _allMinuteBars)) _dirty = true;
                 _bars.AddTrade(tick.Time, price, size);
                 if (_closedDays.Count > 0)
                 {
@@ -159,7 +167,7 @@ public sealed class TickerGrain(
                 s.LastPrice = (double)tick.Price;
                 s.LastTime = tick.Time;
             }
-            s.LastIngestedAtUtc = batch.IngestedAtUtc;
+            s.LastIngestedAtUtc = ingestedAtUtc = batch.IngestedAtUtc;
             _lastArrivalWall = DateTime.UtcNow;
             await ApplyClosedBarsAsync();
             metrics.PipelineLatency((DateTime.UtcNow - batch.IngestedAtUtc).TotalMilliseconds);
@@ -177,14 +185,15 @@ public sealed class TickerGrain(
             await state.WriteStateAsync();
             _dirty = false;
         }
-        await PushAsync(traceParent);
+        await PushAsync(traceParent, ingestedAtUtc);
     }
 
     /// <summary>The ticker's new state to its watchers. One-way: alerts and the SignalR push run beside the pipeline, never in its way.</summary>
-    private async Task PushAsync(string? traceParent)
+    private async Task PushAsync(string? traceParent, DateTime? ingestedAtUtc)
     {
         var snapshot = await GetSnapshotAsync();
-        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast));
+        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(
+            new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast, ingestedAtUtc));
     }
 
     /// <summary>False for a batch already applied (durable streams deliver at least once); remembers the id otherwise.</summary>
@@ -237,6 +246,7 @@ public sealed class TickerGrain(
             await ApplyClosedBarsAsync();
             SaveBarsToState();
         }
+        if (_intraday.Advance(state.State, FeedNow - CloseGrace, _allMinuteBars)) _dirty = true;
         ScheduleClose();
         ScheduleIssue();
     }
@@ -290,7 +300,7 @@ public sealed class TickerGrain(
         {
             await IssueAsync();
             _dirty = true;
-            await PushAsync(traceParent: null);
+            await PushAsync(traceParent: null, ingestedAtUtc: null);
         }
         ScheduleIssue();
     }
@@ -354,6 +364,16 @@ public sealed class TickerGrain(
         return Task.FromResult(new TickerSnapshot(Symbol, s.LastPrice, s.LastTime, previousClose, change, changePct,
             s.TicksApplied, s.BarsApplied, values, LiveSignal(), s.LastClosedDay, s.LastIngestedAtUtc,
             _calendar.Name, SessionName(_calendar.SessionAt(now)), _calendar.NextCloseUtc(now)));
+    }
+
+    public Task<IntradaySnapshot> GetIntradayAsync() => Task.FromResult(IntradayIssuer.Snapshot(state.State));
+
+    /// <summary>The kept minute bars, those closed since the last save, and the forming one.</summary>
+    private IEnumerable<Bar> AllMinuteBars()
+    {
+        foreach (var m in state.State.MinuteBars) yield return m.ToBar();
+        foreach (var m in _closedMinutes) yield return m;
+        if (_bars.OpenMinute is { } open) yield return open;
     }
 
     public Task<IReadOnlyList<BarDto>> GetBarsAsync(string interval, DateTime? from, DateTime? to)

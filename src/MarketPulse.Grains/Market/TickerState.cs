@@ -23,6 +23,31 @@ public sealed class TickerState
 
     /// <summary>The last closed day whose next-day predictions are not issued yet (they wait for the prediction time).</summary>
     [Id(12)] public DateOnly? UnissuedBasis { get; set; }
+
+    /// <summary>The symbol's last completed regular sessions as 30-minute slot variances (oldest first, at most <see cref="IntradayIssuer.KeptSessions"/>).</summary>
+    [Id(13)] public List<IntradaySessionState> IntradaySessions { get; set; } = [];
+    [Id(14)] public Abstractions.Forecasts.IntradayForecastDto? IntradayNext { get; set; }
+    [Id(15)] public Abstractions.Forecasts.IntradayRecordDto? IntradayLastScored { get; set; }
+    [Id(16)] public IntradayTotals IntradayTotals { get; set; } = new();
+}
+
+[GenerateSerializer, Alias("marketpulse.intradaysession")]
+public sealed class IntradaySessionState
+{
+    [Id(0)] public DateOnly Day { get; set; }
+    [Id(1)] public DateTime OpenUtc { get; set; }
+    [Id(2)] public double[] Variance { get; set; } = [];
+    [Id(3)] public int[] Minutes { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("marketpulse.intradaytotals")]
+public sealed class IntradayTotals
+{
+    [Id(0)] public long Scored { get; set; }
+    [Id(1)] public double QlikeSum { get; set; }
+    [Id(2)] public double QlikeSeasonalHarSum { get; set; }
+    [Id(3)] public double QlikePreviousSlotSum { get; set; }
+    [Id(4)] public long SkippedZeroVariance { get; set; }
 }
 
 internal static class BarMapping

@@ -145,14 +145,7 @@ public sealed class IntradayWalkForward(TextWriter progress)
     }
 
     /// <summary>Accepts the LEAN root, its <c>Data</c> folder, or the <c>minute</c> folder itself.</summary>
-    public static string FindMinuteRoot(string dir)
-    {
-        if (string.IsNullOrWhiteSpace(dir) || !Directory.Exists(dir)) throw new InvalidDataException($"directory '{dir}' does not exist");
-        foreach (var candidate in new[] { Path.Combine(dir, "Data", "equity", "usa", "minute"), Path.Combine(dir, "equity", "usa", "minute"), dir })
-            if (Directory.Exists(candidate) && Directory.EnumerateFiles(candidate, "*_trade.zip", SearchOption.AllDirectories).Any())
-                return candidate;
-        throw new InvalidDataException($"'{dir}' has no LEAN minute trade files (equity/usa/minute/<sym>/YYYYMMDD_trade.zip)");
-    }
+    public static string FindMinuteRoot(string dir) => LeanMinuteFiles.FindRoot(dir);
 
     /// <summary>Regular-session (09:30–16:00 New York) minutes rolled into 5-minute bars aligned at the open.</summary>
     public static List<Bar> FiveMinuteBars(List<Bar> minutes, DateOnly day)

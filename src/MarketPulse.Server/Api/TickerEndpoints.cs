@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MarketPulse.Server.Api;
 
 /// <summary>Everything the API knows about one ticker, composed from its three grains.</summary>
-/// <param name="Forecasts">The next trading day's volatility, expected-move bands and volume forecast, the last scored one and the live score.</param>
+/// <param name="Forecasts">The next trading day's volatility, expected-move bands and volume forecast, the last scored one and the live score;
+/// <c>intraday</c>: the same for the next 30 minutes of the session.</param>
 public sealed record TickerDetail(string Symbol, TickerSnapshot Ticker, SentimentSnapshot Sentiment, EnsembleSnapshot Ensemble,
     ForecastSnapshot? Forecasts = null);
 
@@ -26,6 +27,8 @@ public static class TickerEndpoints
         group.MapGet("/{symbol}/predictions", GetPredictionsAsync).WithSummary("Predictions with their realised outcome once known.");
         group.MapGet("/{symbol}/forecasts", GetForecastsAsync)
             .WithSummary("Volatility, expected-move and volume forecasts with target day in [from, to) and, once the day closed, how each fared.");
+        group.MapGet("/{symbol}/indicators", GetIndicatorsAsync)
+            .WithSummary("RSI 14 and MACD 12/26/9 of each closed trading day in [from, to), as the snapshot shows them for the last one.");
         group.MapGet("/{symbol}/posts", GetPostsAsync).WithSummary("The most recent scored texts, newest first.");
         return group;
     }
@@ -38,8 +41,9 @@ public static class TickerEndpoints
         var sentiment = grains.GetGrain<ISentimentGrain>(s).GetSnapshotAsync();
         var ensemble = grains.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync();
         var forecasts = grains.GetGrain<IForecastGrain>(s).GetSnapshotAsync();
-        await Task.WhenAll(ticker, sentiment, ensemble, forecasts);
-        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result, forecasts.Result));
+        var intraday = grains.GetGrain<ITickerGrain>(s).GetIntradayAsync();
+        await Task.WhenAll(ticker, sentiment, ensemble, forecasts, intraday);
+        return TypedResults.Ok(new TickerDetail(s, ticker.Result, sentiment.Result, ensemble.Result, forecasts.Result with { Intraday = intraday.Result }));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<BarDto>>, ProblemHttpResult>> GetBarsAsync(
@@ -72,6 +76,23 @@ public static class TickerEndpoints
         var (s, problem) = await ResolveAsync(symbol, grains);
         if (problem is not null) return problem;
         return TypedResults.Ok(await grains.GetGrain<IForecastGrain>(s).GetHistoryAsync(
+            f is { } a ? DateOnly.FromDateTime(a) : null, t is { } b ? DateOnly.FromDateTime(b) : null));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IndicatorPoint>>, ProblemHttpResult>> GetIndicatorsAsync(
+        string symbol, IGrainFactory grains, string? from, string? to)
+    {
+        if (!TryTime(from, out var f)) return Bad("from", "from: must be an ISO-8601 date or time");
+        if (!TryTime(to, out var t)) return Bad("to", "to: must be an ISO-8601 date or time");
+        var (s, problem) = await ResolveAsync(symbol, grains);
+        if (problem is not null) return problem;
+        // The snapshot first: a day that closes between the two reads is left out rather than shown half-way. The bars'
+        // last entry is the forming day, which the indicators have not seen.
+        var ticker = grains.GetGrain<ITickerGrain>(s);
+        var lastClosed = (await ticker.GetSnapshotAsync()).LastClosedDay;
+        if (lastClosed is null) return TypedResults.Ok<IReadOnlyList<IndicatorPoint>>([]);
+        var bars = (await ticker.GetBarsAsync("1d", null, null)).Where(b => b.TradingDay <= lastClosed);
+        return TypedResults.Ok(IndicatorSeries.Compute(bars,
             f is { } a ? DateOnly.FromDateTime(a) : null, t is { } b ? DateOnly.FromDateTime(b) : null));
     }
 

@@ -83,7 +83,8 @@ public sealed class MarketPushRelay(
             var push = new TickerPush(update.Ticker.Symbol, update.Ticker, update.Ensemble, now);
             sends.Add(hub.Clients.Group(MarketHub.GroupFor(update.Ticker.Symbol)).TickerUpdated(push));
             sends.Add(hub.Clients.Group(MarketHub.GroupFor(MarketHub.All)).TickerUpdated(push));
-            if (update.Ticker.LastIngestedAtUtc is { } ingested) metrics.PushLatency(Math.Max(0, (now - ingested).TotalMilliseconds));
+            // Only pushes a batch caused: a timer's push (close, prediction time) has no ingest to measure from.
+            if (update.IngestedAtUtc is { } ingested) metrics.PushLatency(Math.Max(0, (now - ingested).TotalMilliseconds));
         }
         foreach (var alert in batch.Alerts)
         {

@@ -17,6 +17,7 @@ const log = (...a) => console.log('[e2e]', ...a);
 const pageErrors = [];
 let browser;
 let page;
+let lastBars = null;
 
 async function shot(name) {
   const path = join(SHOTS, `${name}.png`);
@@ -34,6 +35,12 @@ async function main() {
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && pageErrors.push(m.text()));
+  // The number of daily bars in the last /bars answer the page received: the chart must draw one candle per bar.
+  page.on('response', async (r) => {
+    if (/\/api\/tickers\/[^/]+\/bars\b/.test(r.url()) && r.ok()) {
+      try { lastBars = (await r.json()).length; } catch { /* a navigation may drop the body */ }
+    }
+  });
 
   // 1. Overview: wait for at least one ticker row that shows a price.
   log(`open ${BASE_URL}/`);
@@ -65,15 +72,59 @@ async function main() {
   await page.locator(`tr[data-symbol="${symbol}"] a`).first().click();
   await page.waitForURL((u) => u.pathname === `/t/${encodeURIComponent(symbol)}`, { timeout: 10000 });
   await page.getByRole('heading', { level: 1, name: symbol }).waitFor({ timeout: 10000 });
-  await page.waitForSelector('[data-testid="price-chart"] svg path.line', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="price-chart"] canvas', { timeout: TIMEOUT });
   await page.waitForSelector('[data-testid="prediction"] .dir-up, [data-testid="prediction"] .dir-down', { timeout: TIMEOUT });
   const call = (await page.locator('[data-testid="prediction"] .dir').first().textContent())?.trim();
   // The signals table lists the ensemble's own latest call beside the other signals' calls.
   await page.waitForSelector('tr[data-signal="ensemble"] .dir-up, tr[data-signal="ensemble"] .dir-down', { timeout: TIMEOUT });
   const ensembleRow = (await page.locator('tr[data-signal="ensemble"] td').first().textContent())?.trim();
   log(`signals table: ensemble row "${ensembleRow}"`);
-  const points = await page.locator('[data-testid="price-chart"] svg path.line').getAttribute('d').then((d) => (d?.match(/[ML]/g) ?? []).length);
-  log(`detail ${symbol}: chart with ${points} points, call "${call}"`);
+  // lightweight-charts draws on canvases: one candle per daily bar received (the component sets data-candles from the
+  // series it hands the library), and the candles' theme colours really on the canvas.
+  const chart = page.locator('[data-testid="price-chart"]');
+  const deadline = Date.now() + TIMEOUT;
+  let candles = 0;
+  for (;;) {
+    candles = Number(await chart.getAttribute('data-candles'));
+    if (candles > 0 && candles === lastBars) break;
+    if (Date.now() > deadline) throw new Error(`chart shows ${candles} candles, the last /bars answer had ${lastBars} bars`);
+    await page.waitForTimeout(250);
+  }
+  const painted = await page.evaluate(() => {
+    const css = getComputedStyle(document.documentElement);
+    const rgb = (v) => { const n = parseInt(css.getPropertyValue(v).trim().slice(1), 16); return [(n >> 16) & 255, (n >> 8) & 255, n & 255]; };
+    const want = [rgb('--up'), rgb('--down')];
+    let hits = 0;
+    for (const c of document.querySelectorAll('[data-testid="price-chart"] canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || !c.width || !c.height) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i + 3] > 250 && want.some(([r, g, b]) => Math.abs(d[i] - r) < 4 && Math.abs(d[i + 1] - g) < 4 && Math.abs(d[i + 2] - b) < 4)) hits++;
+    }
+    return hits;
+  });
+  if (painted < 200) throw new Error(`the chart's canvases show ${painted} pixels in the candle colours: nothing drawn`);
+  const attribution = await page.locator('[data-testid="price-chart"] a[href^="https://www.tradingview.com"]').count();
+  if (attribution < 1) throw new Error('no TradingView attribution link beside the chart');
+  // The crosshair drives the readout: away from the chart it shows the last candle's day (the summary's last day),
+  // hovering an earlier day shows that day, and leaving shows the last one again.
+  const readout = chart.locator('.readout-day');
+  const readoutIs = (want) => page.waitForFunction(([w]) => {
+    const t = document.querySelector('[data-testid="price-chart"] .readout-day')?.textContent;
+    return w.startsWith('!') ? t && t !== w.slice(1) : t === w;
+  }, [want], { timeout: 5000 });
+  const box = await chart.locator('.chart-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, Math.max(0, box.y - 60));
+  const lastDay = (await chart.locator('[role="img"]').getAttribute('aria-label')).match(/ to (\d{4}-\d{2}-\d{2});/)?.[1];
+  await readoutIs(lastDay);
+  await page.mouse.move(box.x + box.width * 0.25, box.y + 80);
+  await readoutIs(`!${lastDay}`);
+  const hovered = await readout.textContent();
+  await page.mouse.move(box.x + box.width / 2, Math.max(0, box.y - 60));
+  await readoutIs(lastDay);
+  log(`crosshair: readout ${lastDay}, ${hovered} while hovering a quarter of the way in`);
+  log(`detail ${symbol}: chart with ${candles} candles (${painted} pixels in the candle colours), call "${call}"`);
   if (FORECASTS) {
     // The next session's expected move and its price ranges, from the forecast grain.
     await page.waitForFunction(() => /±\d/.test(document.querySelector('[data-testid="forecast-move"]')?.textContent ?? ''), null,
@@ -82,8 +133,19 @@ async function main() {
     const ranges = (await page.locator('[data-testid="forecast"] dl').textContent())?.replace(/\s+/g, ' ').trim();
     if (!/80 % range\s*[\d.,]+ – [\d.,]+/.test(ranges ?? '')) throw new Error(`forecast card without an 80 % price range: "${ranges}"`);
     log(`forecast: expected move ${move}; ${ranges?.slice(0, 80)}`);
+    // On the chart: the bands of the forecast days, the realised moves of the scored ones, the volatility and the
+    // server's RSI and MACD series.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="price-chart"]');
+      return ['data-band-days', 'data-moves', 'data-volatility-days', 'data-rsi-points', 'data-macd-points'].every((a) => Number(el?.getAttribute(a)) > 0);
+    }, null, { timeout: TIMEOUT, polling: 500 });
+    const attrs = await chart.evaluate((el) => Object.fromEntries([...el.attributes].filter((a) => a.name.startsWith('data-') && a.name !== 'data-testid').map((a) => [a.name.slice(5), Number(a.value)])));
+    log(`chart series: ${JSON.stringify(attrs)}`);
   }
   await page.waitForSelector('#card-history ~ * table, #card-history ~ .state', { timeout: TIMEOUT }).catch(() => undefined);
+  await page.mouse.move(0, 0); // no crosshair in the screenshots
+  await chart.screenshot({ path: join(SHOTS, '02-chart.png') });
+  log(`screenshot ${join(SHOTS, '02-chart.png')}`);
   await shot('02-detail');
 
   // 3. Models page renders (data or warm-up state).

@@ -26,7 +26,7 @@ function api(url, res) {
   if (path === '/api/tickers') return json(res, 200, fixture('tickers.json'));
   if (path === '/api/models') return json(res, 200, fixture('models.json'));
   if (path === '/api/system') return json(res, 200, { ...fixture('system.json'), atUtc: new Date().toISOString() });
-  const m = /^\/api\/tickers\/([^/]+)(?:\/(bars|predictions|posts))?$/.exec(path);
+  const m = /^\/api\/tickers\/([^/]+)(?:\/(bars|predictions|posts|forecasts|indicators))?$/.exec(path);
   if (!m) return problem(res, 404, 'Not Found', `No API route for ${path}.`);
   const sym = decodeURIComponent(m[1]).toUpperCase();
   if (!/^[A-Z0-9.\-]{1,12}$/.test(sym) || !fixture(`tickers/${sym}.json`))
@@ -44,6 +44,10 @@ function api(url, res) {
       const all = fixture(`predictions/${sym}.json`);
       return json(res, 200, signal ? all.filter((r) => r.prediction.signal === signal) : all);
     }
+    case 'forecasts':
+    case 'indicators':
+      // The recorded fixtures predate both: an empty history, as a service that has not scored anything yet serves.
+      return json(res, 200, fixture(`${m[2]}/${sym}.json`) ?? []);
     case 'posts': {
       const limit = Math.max(1, Math.min(200, Number(url.searchParams.get('limit') ?? 50) || 50));
       return json(res, 200, fixture(`posts/${sym}.json`).slice(0, limit));

@@ -1,4 +1,4 @@
-import type { Bar, ModelsResponse, SystemSummary, Post, PredictionRecord, ProblemDetails, TickerDetail, TickerSummary } from './types';
+import type { Bar, ForecastRecord, IndicatorPoint, ModelsResponse, Post, PredictionRecord, ProblemDetails, SystemSummary, TickerDetail, TickerSummary } from './types';
 
 /** An HTTP or network failure, carrying the server's ProblemDetails title/detail when it sent one. */
 export class ApiError extends Error {
@@ -89,6 +89,10 @@ export const api = {
     getJson<Bar[]>(`/api/tickers/${sym(symbol)}/bars${query({ interval: opts.interval ?? '1d', from: opts.from, to: opts.to })}`, signal),
   predictions: (symbol: string, opts: { from?: string; to?: string; signal?: string } = {}, signal?: AbortSignal) =>
     getJson<PredictionRecord[]>(`/api/tickers/${sym(symbol)}/predictions${query(opts)}`, signal),
+  forecasts: (symbol: string, opts: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
+    getJson<ForecastRecord[]>(`/api/tickers/${sym(symbol)}/forecasts${query(opts)}`, signal),
+  indicators: (symbol: string, opts: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
+    getJson<IndicatorPoint[]>(`/api/tickers/${sym(symbol)}/indicators${query(opts)}`, signal),
   posts: (symbol: string, limit = 20, signal?: AbortSignal) =>
     getJson<Post[]>(`/api/tickers/${sym(symbol)}/posts${query({ limit })}`, signal),
   models: (signal?: AbortSignal) => getJson<ModelsResponse>('/api/models', signal),

@@ -3,7 +3,7 @@
 // and lengthens the polling while it is connected, without touching any component.
 import { useSyncExternalStore } from 'react';
 import { api, ApiError } from './client';
-import type { Bar, ModelsResponse, SystemSummary, Post, PredictionRecord, TickerDetail, TickerSummary } from './types';
+import type { Bar, ForecastRecord, IndicatorPoint, ModelsResponse, Post, PredictionRecord, SystemSummary, TickerDetail, TickerSummary } from './types';
 
 export interface ResourceState<T> {
   /** Last good data; kept while a later refresh fails so the page does not blank out. */
@@ -32,6 +32,8 @@ export const POLL = {
   tickers: 2000,
   ticker: 2000,
   bars: 15000,
+  forecasts: 15000,
+  indicators: 15000,
   predictions: 10000,
   posts: 5000,
   models: 10000,
@@ -155,6 +157,8 @@ export const keys = {
   ticker: (s: string) => `ticker:${s.toUpperCase()}`,
   bars: (s: string) => `bars:1d:${s.toUpperCase()}`,
   predictions: (s: string) => `predictions:${s.toUpperCase()}`,
+  forecasts: (s: string) => `forecasts:${s.toUpperCase()}`,
+  indicators: (s: string) => `indicators:${s.toUpperCase()}`,
   posts: (s: string, limit: number) => `posts:${s.toUpperCase()}:${limit}`,
   models: () => 'models',
   system: () => 'system',
@@ -168,6 +172,14 @@ export const useTickerDetail = (symbol: string) =>
 
 export const useDailyBars = (symbol: string) =>
   useLive(resource<Bar[]>(keys.bars(symbol), () => createPolledResource((s) => api.bars(symbol, { interval: '1d' }, s), POLL.bars)));
+
+/** Every forecast the grain keeps (the open one last) with its outcome once scored: the chart's bands and volatility. */
+export const useForecastHistory = (symbol: string) =>
+  useLive(resource<ForecastRecord[]>(keys.forecasts(symbol), () => createPolledResource((s) => api.forecasts(symbol, {}, s), POLL.forecasts)));
+
+/** The server's per-day RSI and MACD: the chart's indicator panes. */
+export const useIndicatorSeries = (symbol: string) =>
+  useLive(resource<IndicatorPoint[]>(keys.indicators(symbol), () => createPolledResource((s) => api.indicators(symbol, {}, s), POLL.indicators)));
 
 export const usePredictions = (symbol: string) =>
   useLive(

@@ -53,6 +53,18 @@ export interface Indicators {
   return5d: number | null; // fraction (log return)
   volatility20d: number | null; // daily, fraction
   dailyBars: number | null;
+  macdLine?: number | null; // MACD 12/26/9: EMA12 − EMA26 of closes
+  macdSignal?: number | null; // EMA9 of the line
+  macdHistogram?: number | null; // line − signal
+}
+
+/** One closed trading day's RSI 14 and MACD 12/26/9 (GET /api/tickers/{symbol}/indicators); null while warming up. */
+export interface IndicatorPoint {
+  tradingDay: string;
+  rsi14: number | null;
+  macdLine: number | null;
+  macdSignal: number | null;
+  macdHistogram: number | null;
 }
 
 export interface TickerState {

@@ -1,8 +1,8 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../api/types';
 import { json, mockFetch, pending, problem, type Route } from '../test/fetchMock';
-import { fx } from '../test/fixtures';
+import { forecastsFor, fx, indicatorsFor } from '../test/fixtures';
 import { fmtNum, fmtProb } from '../format';
 import { latestCalls, mergeSignals, TickerDetailPage } from './TickerDetail';
 
@@ -11,6 +11,8 @@ const aaplRoutes: Record<string, Route> = {
   '/api/tickers/AAPL/bars': json(fx.aaplBars),
   '/api/tickers/AAPL/predictions': json(fx.aaplPredictions),
   '/api/tickers/AAPL/posts': json(fx.aaplPosts.slice(0, 20)),
+  '/api/tickers/AAPL/forecasts': json(forecastsFor(fx.aaplBars)),
+  '/api/tickers/AAPL/indicators': json(indicatorsFor(fx.aaplBars)),
 };
 
 const text = (el: Element | null) => el?.textContent ?? '';
@@ -39,10 +41,25 @@ describe('TickerDetailPage', () => {
     const t = fx.aapl.ticker!;
     expect(text(await screen.findByTestId('detail-price'))).toBe(t.lastPrice!.toFixed(2));
 
-    // Chart
+    // Chart: the data handed to lightweight-charts (a DOM without canvas gets the summary instead of the drawing).
     const chart = await screen.findByTestId('price-chart');
-    expect(chart.querySelector('svg path.line')).not.toBeNull();
-    expect(within(chart).getByRole('img').getAttribute('aria-label')).toContain('Daily closing prices of AAPL');
+    const n = fx.aaplBars.length;
+    await waitFor(() => expect(chart.getAttribute('data-band-days')).toBe(String(n))); // n − 1 scored + the open one
+    expect(chart.getAttribute('data-candles')).toBe(String(n));
+    expect(chart.getAttribute('data-moves')).toBe(String(n - 1));
+    expect(chart.getAttribute('data-volatility-days')).toBe(String(n));
+    expect(chart.getAttribute('data-rsi-points')).toBe(String(n - 14));
+    expect(chart.getAttribute('data-macd-points')).toBe(String(n - 33));
+    const summary = within(chart).getByRole('img').getAttribute('aria-label')!;
+    expect(summary).toContain(`Daily candles of AAPL, ${n} trading days`);
+    expect(summary).toMatch(new RegExp(`${n - 1} scored forecasts: \\d+ % of realised moves inside the 80 % band, \\d+ % inside the 95 % band`));
+    // The readout shows the last day: its prices, its band and where its close fell.
+    const last = fx.aaplBars[n - 1];
+    expect(text(chart)).toContain(last.tradingDay);
+    expect(text(chart)).toMatch(/80 % band [\d.,]+ – [\d.,]+/);
+    expect(text(chart)).toMatch(/move [+−-]?[\d.]+% (inside the 80 % band|outside 80 %, inside 95 %|outside the 95 % band)/);
+    // The licence's attribution: TradingView named, with a link.
+    expect(within(chart).getByRole('link', { name: 'TradingView' }).getAttribute('href')).toBe('https://www.tradingview.com/');
 
     // Ensemble call
     const call = screen.getByTestId('prediction');

@@ -1,10 +1,10 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { getResource, keys, useDailyBars, usePosts, usePredictions, useTickerDetail } from '../api/live';
+import { getResource, keys, useDailyBars, useForecastHistory, useIndicatorSeries, usePosts, usePredictions, useTickerDetail } from '../api/live';
 import { useRealtimeSymbols } from '../api/realtime';
 import type { ApiError } from '../api/client';
-import type { Bar, EnsembleSnapshot, ForecastSnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
+import type { Bar, EnsembleSnapshot, ForecastRecord, ForecastSnapshot, IndicatorPoint, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
 import { DirectionBadge, ProbabilityBar, SentimentMeter } from '../components/Badges';
-import { PriceChart } from '../components/PriceChart';
+import { MarketChart } from '../components/MarketChart';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
 import {
   fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime, isNum, polarity, signalLabel, trend,
@@ -177,10 +177,16 @@ const RANGES = [
   { label: 'All', days: 0 },
 ] as const;
 
+const EMPTY_FORECASTS: ForecastRecord[] = [];
+const EMPTY_INDICATORS: IndicatorPoint[] = [];
+
 function ChartPanel({ symbol, bars, loading, error }: { symbol: string; bars: Bar[] | undefined; loading: boolean; error: ApiError | undefined }) {
   const [range, setRange] = useState<(typeof RANGES)[number]['label']>('6M');
   const sorted = useMemo(() => [...(bars ?? [])].sort((a, b) => a.tradingDay.localeCompare(b.tradingDay)), [bars]);
   const days = RANGES.find((r) => r.label === range)!.days;
+  // The bands and the indicator panes are extras: while they load or if they fail, the candles still show.
+  const forecasts = useForecastHistory(symbol);
+  const indicators = useIndicatorSeries(symbol);
 
   if (loading && !bars) return <Loading label="Loading daily bars…" rows={4} />;
   if (error && !bars) return <ErrorState error={error} onRetry={refresh(keys.bars(symbol))} />;
@@ -194,10 +200,18 @@ function ChartPanel({ symbol, bars, loading, error }: { symbol: string; bars: Ba
           </button>
         ))}
         <span className="legend">
-          <span className="key key-line" aria-hidden="true" /> Close <span className="key key-sma" aria-hidden="true" /> SMA 20
+          <span className="key key-band" aria-hidden="true" /> 80 % band <span className="key key-band95" aria-hidden="true" /> 95 % band
+          {' '}Realised close: <span className="key key-dot key-in" aria-hidden="true" /> inside 80 %
+          <span className="key key-dot key-mid" aria-hidden="true" /> inside 95 % <span className="key key-dot key-out" aria-hidden="true" /> outside
         </span>
       </div>
-      <PriceChart bars={sorted} visible={days} symbol={symbol} />
+      <MarketChart bars={sorted} forecasts={forecasts.data ?? EMPTY_FORECASTS} indicators={indicators.data ?? EMPTY_INDICATORS} visible={days} symbol={symbol} />
+      {(forecasts.error || indicators.error) && (
+        <p className="muted small" role="status">
+          {forecasts.error && `Forecast bands unavailable (${forecasts.error.message}). `}
+          {indicators.error && `Indicator panes unavailable (${indicators.error.message}).`}
+        </p>
+      )}
     </>
   );
 }
@@ -325,7 +339,6 @@ export function mergeSignals(stats: SignalStats[], latest: PredictionRecord[]) {
 
 function IndicatorsPanel({ ind, last }: { ind: Indicators | null; last: number | null }) {
   if (!ind || (!isNum(ind.sma20) && !isNum(ind.rsi14) && !isNum(ind.return1d))) return <WarmingUp what="indicators" compact />;
-  const macd = isNum(ind.ema12) && isNum(ind.ema26) ? ind.ema12 - ind.ema26 : null;
   const rsiNote = !isNum(ind.rsi14) ? '' : ind.rsi14 >= 70 ? 'overbought' : ind.rsi14 <= 30 ? 'oversold' : 'neutral';
   const vsSma = isNum(last) && isNum(ind.sma20) && ind.sma20 !== 0 ? (last / ind.sma20 - 1) * 100 : null;
   return (
@@ -333,7 +346,8 @@ function IndicatorsPanel({ ind, last }: { ind: Indicators | null; last: number |
       <div><dt>SMA 20</dt><dd className="num">{fmtPrice(ind.sma20)} <small className={`t-${trend(vsSma)}`}>{isNum(vsSma) ? `${fmtPct(vsSma, 1)} vs last` : ''}</small></dd></div>
       <div><dt>EMA 12</dt><dd className="num">{fmtPrice(ind.ema12)}</dd></div>
       <div><dt>EMA 26</dt><dd className="num">{fmtPrice(ind.ema26)}</dd></div>
-      <div><dt>EMA12 − EMA26</dt><dd className={`num t-${trend(macd)}`}>{fmtSigned(macd)}</dd></div>
+      <div><dt>MACD (12/26/9)</dt><dd className={`num t-${trend(ind.macdLine)}`}>{fmtSigned(ind.macdLine)} <small className="muted">signal {fmtSigned(ind.macdSignal)}</small></dd></div>
+      <div><dt>MACD histogram</dt><dd className={`num t-${trend(ind.macdHistogram)}`}>{fmtSigned(ind.macdHistogram, 3)}</dd></div>
       <div><dt>RSI 14</dt><dd className="num">{fmtNum(ind.rsi14, 1)} <small className="muted">{rsiNote}</small></dd></div>
       <div><dt>Return 1d</dt><dd className={`num t-${trend(ind.return1d)}`}>{fmtFracPct(ind.return1d)}</dd></div>
       <div><dt>Return 5d</dt><dd className={`num t-${trend(ind.return5d)}`}>{fmtFracPct(ind.return5d)}</dd></div>
