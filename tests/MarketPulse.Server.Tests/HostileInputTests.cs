@@ -112,13 +112,16 @@ public sealed class HostileInputTests(HostileServerFixture server, ITestOutputHe
             .Content.ReadFromJsonAsync<JsonElement>();
         var ruleId = rule.GetProperty("id").GetString()!;
         // Ingest is acknowledged once queued: wait until all 30 minute bars and the post have arrived.
-        var before = await StateAsync(http, victim, ruleId);
-        for (var i = 0; i < 200 && (!before.Contains("\"id\":\"s1\"") || before.Split("\"trades\"").Length - 1 < 30); i++)
+        // Until the first batch reaches its ticker the symbol is unknown (404): wait for it.
+        await Eventually.True(async () =>
         {
-            await Task.Delay(100);
-            before = await StateAsync(http, victim, ruleId);
-        }
-        Assert.Contains("\"id\":\"s1\"", before);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tickers/{Victim}/bars?interval=1m");
+            request.Headers.Add("X-Api-Key", victim);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the victim's ticker");
+        var before = await Eventually.Value(() => StateAsync(http, victim, ruleId),
+            state => state.Contains("\"id\":\"s1\"") && state.Split("\"trades\"").Length - 1 >= 30, "the victim's 30 minute bars and post");
 
         var doc = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = Operations(doc);
