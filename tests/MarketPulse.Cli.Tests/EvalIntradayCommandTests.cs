@@ -15,7 +15,7 @@ public sealed class EvalIntradayCommandTests
         var outFile = Path.GetTempFileName();
         try
         {
-            var (exit, stdout, stderr) = await RunCliAsync("eval", "intraday", "--data", SharedData.Path("lean"), "--out", outFile);
+            var (exit, stdout, stderr) = await RunCliAsync("eval", "intraday-volatility", "--data", SharedData.Path("lean"), "--out", outFile);
             Assert.True(exit == 0, stderr);
             using var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
             var root = json.RootElement;
@@ -65,8 +65,8 @@ public sealed class EvalIntradayCommandTests
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(file, target);
             }
-            Assert.Equal(0, (await RunCliAsync("eval", "intraday", "--data", SharedData.Path("lean"), "--out", full)).Exit);
-            Assert.Equal(0, (await RunCliAsync("eval", "intraday", "--data", truncated.FullName, "--out", cut)).Exit);
+            Assert.Equal(0, (await RunCliAsync("eval", "intraday-volatility", "--data", SharedData.Path("lean"), "--out", full)).Exit);
+            Assert.Equal(0, (await RunCliAsync("eval", "intraday-volatility", "--data", truncated.FullName, "--out", cut)).Exit);
             var upTo = File.ReadAllLines(full).Where(l => string.CompareOrdinal(JsonDocument.Parse(l).RootElement.GetProperty("day").GetString()!.Replace("-", ""), last) <= 0).ToList();
             var cutLines = File.ReadAllLines(cut);
             Assert.Equal(upTo, cutLines);
@@ -87,22 +87,22 @@ public sealed class EvalIntradayCommandTests
         var broken = Directory.CreateTempSubdirectory("lean-broken-");
         try
         {
-            var (exit, _, stderr) = await RunCliAsync("eval", "intraday", "--data", "/no/such/dir");
+            var (exit, _, stderr) = await RunCliAsync("eval", "intraday-volatility", "--data", "/no/such/dir");
             Assert.Equal(CliRunner.BadInput, exit);
             Assert.Contains("does not exist", stderr);
 
-            (exit, _, stderr) = await RunCliAsync("eval", "intraday", "--data", empty.FullName);
+            (exit, _, stderr) = await RunCliAsync("eval", "intraday-volatility", "--data", empty.FullName);
             Assert.Equal(CliRunner.BadInput, exit);
             Assert.Contains("no LEAN minute trade files", stderr);
 
             var bad = Path.Combine(broken.FullName, "equity", "usa", "minute", "xyz", "20131004_trade.zip");
             Directory.CreateDirectory(Path.GetDirectoryName(bad)!);
             File.WriteAllText(bad, "not a zip");
-            (exit, _, stderr) = await RunCliAsync("eval", "intraday", "--data", broken.FullName);
+            (exit, _, stderr) = await RunCliAsync("eval", "intraday-volatility", "--data", broken.FullName);
             Assert.Equal(CliRunner.BadInput, exit);
             Assert.Contains("20131004_trade.zip", stderr);
 
-            (exit, _, stderr) = await RunCliAsync("eval", "intraday");
+            (exit, _, stderr) = await RunCliAsync("eval", "intraday-volatility");
             Assert.Equal(CliRunner.BadInput, exit);
             Assert.Contains("--data", stderr);
         }

@@ -5,7 +5,7 @@ using MarketPulse.Ml.Forecasting;
 namespace MarketPulse.Cli.Commands;
 
 /// <summary>
-/// <c>marketpulse eval intraday --data DIR [--out FILE]</c>: walk-forward next-30-minutes realised variance on LEAN minute
+/// <c>marketpulse eval intraday-volatility --data DIR [--out FILE]</c>: walk-forward next-30-minutes realised variance on LEAN minute
 /// trade bars, the HAR model on deseasonalised slot variance against the seasonal-HAR and previous-slot baselines.
 /// </summary>
 public static class EvalIntradayCommand
@@ -14,7 +14,7 @@ public static class EvalIntradayCommand
     {
         var data = new Option<string>("--data") { Required = true, Description = "LEAN data folder (root, Data/, or equity/usa/minute/)." };
         var output = new Option<string?>("--out") { Description = "Write one JSON line per forecast (symbol, day, slot) to this file." };
-        var command = new Command("intraday",
+        var command = new Command("intraday-volatility",
             "Walk-forward next-30-minutes volatility on LEAN minute trade bars: HAR on deseasonalised slot variance vs seasonal HAR and the previous slot.");
         command.Options.Add(data);
         command.Options.Add(output);

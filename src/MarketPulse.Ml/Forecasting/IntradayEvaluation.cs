@@ -7,7 +7,7 @@ using MarketPulse.Ingestion.Lean;
 
 namespace MarketPulse.Ml.Forecasting;
 
-/// <summary>One next-30-minutes forecast, as <c>eval intraday --out</c> writes it (a JSON line): every number recomputable.</summary>
+/// <summary>One next-30-minutes forecast, as <c>eval intraday-volatility --out</c> writes it (a JSON line): every number recomputable.</summary>
 public sealed record IntradayRecord(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("day")] string Day,
@@ -24,7 +24,7 @@ public sealed record IntradayLosses(
     [property: JsonPropertyName("seasonal_har")] double SeasonalHar,
     [property: JsonPropertyName("previous_slot")] double PreviousSlot);
 
-/// <summary>The JSON of <c>eval intraday</c>.</summary>
+/// <summary>The JSON of <c>eval intraday-volatility</c>.</summary>
 public sealed record IntradayEvalResult(
     [property: JsonPropertyName("n")] int N,
     [property: JsonPropertyName("days")] int Days,
