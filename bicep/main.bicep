@@ -233,7 +233,7 @@ var sharedSecrets = [
   }
 ]
 
-// Configuration contract (design §3), as ASP.NET Core environment variables.
+// The configuration contract (docs/operations.md), as ASP.NET Core environment variables.
 var sharedEnv = [
   { name: 'MarketPulse__Profile', value: 'Cluster' }
   { name: 'ConnectionStrings__redis', secretRef: 'redis-connection' }
