@@ -236,15 +236,29 @@ public sealed record IntradayHarModel(double[] Profile, double Intercept, double
     /// symbol's sessions before today (the model is fitted on them alone, so it needs about nine of them). Null when
     /// there is no profile or no lags yet.
     /// </summary>
-    public static IntradayForecast? ForecastSlot(IReadOnlyList<SessionSlots> completed, SessionSlots today, int slot)
+    public static IntradayForecast? ForecastSlot(IReadOnlyList<SessionSlots> completed, SessionSlots today, int slot) =>
+        ForecastSlot(Prepare(completed), completed, today, slot);
+
+    /// <summary>
+    /// The profile and the model from a symbol's completed sessions: the part of <see cref="ForecastSlot(IReadOnlyList{SessionSlots}, SessionSlots, int)"/>
+    /// that changes only when a session completes, so a live caller computes it once per session, not at each of its slots.
+    /// Null without a profile.
+    /// </summary>
+    public static IntradayFit? Prepare(IReadOnlyList<SessionSlots> completed) =>
+        IntradayProfile.Estimate(completed) is { } profile ? new IntradayFit(profile, Fit([completed], profile)) : null;
+
+    /// <summary>As <see cref="ForecastSlot(IReadOnlyList{SessionSlots}, SessionSlots, int)"/>, with <paramref name="fit"/> = <see cref="Prepare"/>(<paramref name="completed"/>).</summary>
+    public static IntradayForecast? ForecastSlot(IntradayFit? fit, IReadOnlyList<SessionSlots> completed, SessionSlots today, int slot)
     {
         if (completed.Any(s => s.Day >= today.Day)) throw new ArgumentException("completed sessions must be before today", nameof(completed));
-        if (IntradayProfile.Estimate(completed) is not { } profile) return null;
-        if (IntradayLags.For([.. completed, today], slot, profile) is not { } lags) return null;
-        var model = Fit([completed], profile);
-        return new IntradayForecast(model?.Forecast(lags, slot), SeasonalHar(profile, lags, slot), PreviousSlot(lags));
+        if (fit is null) return null;
+        if (IntradayLags.For([.. completed, today], slot, fit.Profile) is not { } lags) return null;
+        return new IntradayForecast(fit.Model?.Forecast(lags, slot), SeasonalHar(fit.Profile, lags, slot), PreviousSlot(lags));
     }
 }
+
+/// <summary>A symbol's seasonal profile and its fitted model (null until it can be fitted), from its completed sessions.</summary>
+public sealed record IntradayFit(double[] Profile, IntradayHarModel? Model);
 
 /// <summary>A slot's forecasts: the model's (null until it can be fitted) and the two baselines'.</summary>
 public readonly record struct IntradayForecast(double? Model, double SeasonalHar, double PreviousSlot)

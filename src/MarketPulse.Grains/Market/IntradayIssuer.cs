@@ -18,12 +18,23 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
 
     private DateTime _nextCheck = DateTime.MinValue;
 
+    /// <summary>The profile and model of the completed sessions up to <see cref="_fitThrough"/> (refitted when one completes).</summary>
+    private IntradayFit? _fit;
+    private (int Count, DateOnly Last)? _fitThrough;
+
     /// <summary>Advances to <paramref name="now"/>; true when the state changed. Cheap until the next slot boundary.</summary>
-    public bool Advance(TickerState s, DateTime now, Func<IEnumerable<Bar>> minuteBars)
+    /// <param name="minuteBarsSince">The minute bars of trading days from the given day on.</param>
+    public bool Advance(TickerState s, DateTime now, Func<DateOnly, IEnumerable<Bar>> minuteBarsSince)
     {
         if (calendar.AlwaysOpen || now < _nextCheck) return false;
         _nextCheck = NextBoundary(now);
-        var byDay = minuteBars().GroupBy(b => b.Date).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Start).ToList());
+        // Only the days this boundary can touch: the open forecast's, those not yet stored as sessions, and today.
+        var lastStored = s.IntradaySessions.Count > 0 ? s.IntradaySessions[^1].Day : DateOnly.MinValue;
+        var today = calendar.TradingDay(now);
+        var since = lastStored == DateOnly.MinValue ? DateOnly.MinValue : lastStored.AddDays(1);
+        if (today < since) since = today;
+        if (s.IntradayNext is { } pending && pending.Day < since) since = pending.Day;
+        var byDay = minuteBarsSince(since).GroupBy(b => b.Date).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Start).ToList());
         var changed = false;
 
         if (s.IntradayNext is { } open && now >= open.SlotEndUtc)
@@ -48,7 +59,6 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             changed = true;
         }
 
-        var lastStored = s.IntradaySessions.Count > 0 ? s.IntradaySessions[^1].Day : DateOnly.MinValue;
         foreach (var (day, bars) in byDay.Where(d => d.Key > lastStored).OrderBy(d => d.Key))
         {
             if (calendar.Sessions(day) is not { } session || session.CloseUtc > now) continue;
@@ -59,7 +69,6 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             changed = true;
         }
 
-        var today = calendar.TradingDay(now);
         if (s.IntradayNext is null && calendar.Sessions(today) is { } current && IntradayVariance.SlotOf(current, now) is var k and >= 0
             && !(s.IntradayLastScored?.Forecast is { } last && last.Day == today && last.Slot >= k))
         {
@@ -67,7 +76,13 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             var completed = s.IntradaySessions.Where(x => x.Day < today)
                 .Select(x => new SessionSlots(symbol, x.Day, x.OpenUtc, x.Variance, x.Minutes)).ToList();
             var partial = IntradayVariance.Compute(symbol, current, byDay.GetValueOrDefault(today) ?? [], start);
-            if (IntradayHarModel.ForecastSlot(completed, partial, k) is { } f)
+            var through = (completed.Count, completed.Count > 0 ? completed[^1].Day : DateOnly.MinValue);
+            if (_fitThrough != through)
+            {
+                _fit = IntradayHarModel.Prepare(completed);
+                _fitThrough = through;
+            }
+            if (IntradayHarModel.ForecastSlot(_fit, completed, partial, k) is { } f)
             {
                 s.IntradayNext = new IntradayForecastDto(symbol, today, k, start, start.AddMinutes(IntradayVariance.SlotMinutes), now, f.Method,
                     f.Variance, f.SeasonalHar, f.PreviousSlot);

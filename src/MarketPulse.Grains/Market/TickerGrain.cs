@@ -62,7 +62,7 @@ public sealed class TickerGrain(
     private Abstractions.Forecasts.ForecastDto? _forecast;
     private HashSet<Guid>? _recentBatches;
     private IntradayIssuer _intraday = null!;
-    private Func<IEnumerable<Bar>> _allMinuteBars = null!;   // one delegate, not one per trade
+    private Func<DateOnly, IEnumerable<Bar>> _minuteBarsSince = null!;   // one delegate, not one per trade
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -83,7 +83,7 @@ public sealed class TickerGrain(
         _calendar = ExchangeCalendar.ForSymbol(Symbol);
         _bars = new BarAggregator(_calendar);
         _intraday = new IntradayIssuer(Symbol, _calendar);
-        _allMinuteBars = AllMinuteBars;
+        _minuteBarsSince = MinuteBarsSince;
         _bars.Restore(state.State.OpenMinute?.ToBar(), state.State.OpenDay?.ToBar(), state.State.LastClosedDay);
         _bars.DayClosed += _closedDays.Add;
         _bars.MinuteClosed += _closedMinutes.Add;
@@ -131,7 +131,7 @@ public sealed class TickerGrain(
                 {
                     _sourceClock = clock;
                     _lastArrivalWall = DateTime.UtcNow;
-                    if (_intraday.Advance(s, clock, _allMinuteBars)) _dirty = true;
+                    if (_intraday.Advance(s, clock, _minuteBarsSince)) _dirty = true;
                     if (IssueDue(clock)) await IssueAsync();
                 }
                 continue;
@@ -153,7 +153,7 @@ public sealed class TickerGrain(
                 double price = (double)tick.Price, size = (double)tick.Size;
                 if (IssueDue(tick.Time)) await IssueAsync();
                 // The 30-minute slot boundary passed by this trade: score the ended slot and issue the next from the minutes before it.
-                if (_intraday.Advance(s, tick.Time, _allMinuteBars)) _dirty = true;
+                if (_intraday.Advance(s, tick.Time, _minuteBarsSince)) _dirty = true;
                 _bars.AddTrade(tick.Time, price, size);
                 if (_closedDays.Count > 0)
                 {
@@ -246,7 +246,7 @@ public sealed class TickerGrain(
             await ApplyClosedBarsAsync();
             SaveBarsToState();
         }
-        if (_intraday.Advance(state.State, FeedNow - CloseGrace, _allMinuteBars)) _dirty = true;
+        if (_intraday.Advance(state.State, FeedNow - CloseGrace, _minuteBarsSince)) _dirty = true;
         ScheduleClose();
         ScheduleIssue();
     }
@@ -369,11 +369,20 @@ public sealed class TickerGrain(
     public Task<IntradaySnapshot> GetIntradayAsync() => Task.FromResult(IntradayIssuer.Snapshot(state.State));
 
     /// <summary>The kept minute bars, those closed since the last save, and the forming one.</summary>
-    private IEnumerable<Bar> AllMinuteBars()
+    /// <summary>
+    /// The minute bars (kept, closed since, and the open one) of trading days from <paramref name="since"/> on, oldest
+    /// first. The kept bars are in time order, so only their tail is read: a slot boundary costs the minutes of the days
+    /// it needs, not all 2,000 kept.
+    /// </summary>
+    private IEnumerable<Bar> MinuteBarsSince(DateOnly since)
     {
-        foreach (var m in state.State.MinuteBars) yield return m.ToBar();
-        foreach (var m in _closedMinutes) yield return m;
-        if (_bars.OpenMinute is { } open) yield return open;
+        var kept = state.State.MinuteBars;
+        var first = kept.Count;
+        while (first > 0 && kept[first - 1].TradingDay >= since) first--;
+        for (var i = first; i < kept.Count; i++) yield return kept[i].ToBar();
+        foreach (var m in _closedMinutes)
+            if (m.Date >= since) yield return m;
+        if (_bars.OpenMinute is { } open && open.Date >= since) yield return open;
     }
 
     public Task<IReadOnlyList<BarDto>> GetBarsAsync(string interval, DateTime? from, DateTime? to)
