@@ -5,7 +5,7 @@ namespace MarketPulse.Server.Hosting;
 
 /// <summary>
 /// The Cluster profile's dependencies in <c>/health/ready</c>, each a check of its own so the JSON answer says which one
-/// is down: Redis (membership, grain state) on every role, the stream queues and PostgreSQL (history) on silos.
+/// is down: Redis (membership, grain state) on every role, the stream queues (Azure Queue streams) and PostgreSQL (history) on silos.
 /// Two-second budget each; failures say what, never secrets.
 /// </summary>
 public static class DependencyReadinessChecks
@@ -38,7 +38,8 @@ public static class DependencyReadinessChecks
             }, ["ready"]);
         }
         if (!hostsSilo) return;
-        if (configuration.GetConnectionString(ClusterProviders.QueuesConnection) is { Length: > 0 } queues)
+        if (options.Streams.Provider == StreamsProvider.AzureQueue
+            && configuration.GetConnectionString(ClusterProviders.QueuesConnection) is { Length: > 0 } queues)
         {
             var queue = $"{options.Orleans.ServiceId}-{MarketPulse.Abstractions.MarketPulseNames.StreamProvider}-0";
             health.AddAsyncCheck("queues", async ct =>
