@@ -146,7 +146,7 @@ public sealed class BatchFeed(Serializer serializer, DeepCopier copier)
                 var n = SequenceNumberCounter.Value;
                 var target = real ? stream : _idle;
                 var e = EventHubsModelFactory.EventData(BinaryData.Empty, partitionKey: target.GetKeyAsString(),
-                    offsetString: n.ToString(CultureInfo.InvariantCulture), sequenceNumber: n);
+                    offsetString: n.ToString(CultureInfo.InvariantCulture), sequenceNumber: n, enqueuedTime: DateTimeOffset.UtcNow);
                 // The same call the provider's data adapter makes when a grain publishes (EventHubBatchContainer.ToEventData).
                 EventHubBatchContainer.UpdateEventData(e, feed._serializer, target, real ? [batch!] : new object[] { n }, RequestContextExtensions.Export(feed._copier));
                 list.Add(e);
@@ -190,6 +190,14 @@ public sealed class EventHubsGeneratorClusterFixture : IAsyncLifetime
                 }));
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 streams.ConfigurePullingAgent(b => b.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50)));
+                // Events leave the queue cache after seconds rather than minutes, so that the receivers checkpoint
+                // (the offset of the last event purged) within the test.
+                streams.ConfigureCacheEviction(b => b.Configure(o =>
+                {
+                    o.DataMinTimeInCache = TimeSpan.FromSeconds(1);
+                    o.DataMaxAgeInCache = TimeSpan.FromSeconds(3);
+                    o.MetadataMinTimeInCache = TimeSpan.FromSeconds(2);
+                }));
             });
             silo.Services.AddMarketPulseGrainServices(config);
         });
@@ -237,6 +245,17 @@ public class EventHubsConsumerPathTests(EventHubsGeneratorClusterFixture fixture
             Assert.Equal(ticks.Count, snap.TicksApplied);
             Assert.Equal((double)ticks[^1].Price, snap.LastPrice);
             Assert.Equal(ticks[^1].Time, snap.LastTime);
+        }
+
+        // The receivers checkpoint each partition's position through Orleans' grain checkpointer into the PubSubStore
+        // grain storage (Redis in the Cluster profile); read back through the provider's own checkpointer factory.
+        var checkpointers = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IStreamQueueCheckpointerFactory>(MarketPulseNames.StreamProvider);
+        for (var p = 0; p < EventHubsGeneratorClusterFixture.Partitions; p++)
+        {
+            var queue = $"partition-{p}";
+            var checkpoint = await Eventually.Value(async () => await (await checkpointers.Create(queue, CancellationToken.None)).Load(CancellationToken.None), c => !string.IsNullOrEmpty(c),
+                $"a checkpoint for {queue}", timeout: TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(500));
+            Assert.True(long.Parse(checkpoint, CultureInfo.InvariantCulture) > 0, checkpoint);
         }
     }
 }
