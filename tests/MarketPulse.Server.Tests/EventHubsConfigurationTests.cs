@@ -89,6 +89,21 @@ public class EventHubsConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(10), checkpoints.PersistInterval);
     }
 
+    [Fact]
+    public async Task Readiness_checks_the_event_hub_instead_of_the_queues_and_says_when_it_is_unreachable()
+    {
+        // Nothing answers for this namespace here: the check must fail within its budget, naming Event Hubs.
+        await using var app = BuildSilo(Namespace);
+        var health = app.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var report = await health.CheckHealthAsync(r => r.Name is "eventhubs" or "queues");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("eventhubs", entry.Key);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, entry.Value.Status);
+        Assert.Equal("Event Hubs not reachable", entry.Value.Description);
+    }
+
     [Theory]
     [InlineData("https://mpdevehabc123.servicebus.windows.net/")]
     [InlineData("sb://mpdevehabc123.servicebus.windows.net")]
