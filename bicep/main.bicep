@@ -300,7 +300,7 @@ var streamEnv = useEventHubs
       { name: 'MarketPulse__Streams__Queues', value: string(streamQueueCount) }
     ]
 
-// Configuration contract (docs/operations.md), as ASP.NET Core environment variables.
+// The configuration contract (docs/operations.md), as ASP.NET Core environment variables.
 var sharedEnv = concat(
   [
     { name: 'MarketPulse__Profile', value: 'Cluster' }

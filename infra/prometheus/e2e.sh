@@ -18,8 +18,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+# One replayed trading day per second: fast enough that a minute holds dozens of closes, predictions and scores, and a
+# load a 2-core machine sustains, so the latency percentiles measure the pipeline. (The replay keeps its speed whatever
+# the pipeline does: at ten days per second a loaded machine falls behind and the percentiles measure the backlog.)
 dotnet "$dll" --urls "http://127.0.0.1:$api" --MarketPulse:Orleans:SiloPort=$silo --MarketPulse:Orleans:GatewayPort=$gw \
-  --MarketPulse:Replay:Speed=864000 --MarketPulse:Local:DataPath="$work/local" --Logging:LogLevel:Default=Warning > "$work/service.log" 2>&1 &
+  --MarketPulse:Replay:Speed=86400 --MarketPulse:Local:DataPath="$work/local" --Logging:LogLevel:Default=Warning > "$work/service.log" 2>&1 &
 pids+=($!)
 
 cat > "$work/prometheus.yml" <<YAML

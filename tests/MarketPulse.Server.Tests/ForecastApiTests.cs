@@ -110,4 +110,37 @@ public class ForecastApiTests(ReplayServerFixture server) : IClassFixture<Replay
         Assert.True(rule.GetProperty("timesFired").GetInt64() > 0, rule.ToString());
         Assert.True(rule.GetProperty("lastValue").GetDouble() > 0.5);
     }
+    private async Task<string> CreateRuleAsync(string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/alerts") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", ServerFixture.ApiKey);
+        using var created = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> RuleAsync(string id)
+    {
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/alerts/{id}");
+        get.Headers.Add("X-Api-Key", ServerFixture.ApiKey);
+        using var response = await _http.SendAsync(get);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task A_volume_spike_rule_fires_on_the_forecast_volume_ratio_and_one_above_any_plausible_ratio_does_not()
+    {
+        var low = await CreateRuleAsync("""{"symbol":"AAPL","kind":"volume-spike","threshold":0.05}""");
+        var high = await CreateRuleAsync("""{"symbol":"AAPL","kind":"volume-spike","threshold":1000}""");
+
+        // A volume forecast is a multiple of the 22-day mean volume near 1: above 0.05×, never above 1000×.
+        var fired = await Eventually.Value(() => RuleAsync(low), r => r.GetProperty("timesFired").GetInt64() > 0,
+            "the 0.05× volume-spike rule to fire", TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(200));
+        Assert.InRange(fired.GetProperty("lastValue").GetDouble(), 0.05, 20);
+
+        // The high rule saw the same forecasts (same symbol, same watch grain) and stayed quiet.
+        var quiet = await RuleAsync(high);
+        Assert.Equal(0, quiet.GetProperty("timesFired").GetInt64());
+    }
 }

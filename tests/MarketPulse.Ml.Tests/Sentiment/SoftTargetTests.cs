@@ -6,7 +6,7 @@ using TorchSharp;
 
 namespace MarketPulse.Ml.Tests.Sentiment;
 
-/// <summary>Agreement bands of PhraseBank sentences and the training targets built from them (session 5, docs/models/sentiment.md).</summary>
+/// <summary>Agreement bands of PhraseBank sentences and the training targets built from them (docs/models/sentiment.md).</summary>
 public sealed class SoftTargetTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mp-agree-").FullName;

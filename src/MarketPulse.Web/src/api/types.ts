@@ -196,6 +196,42 @@ export interface ForecastSnapshot {
   lastScored: ForecastRecord | null;
   scorecard: ForecastScorecard;
   modelVersion: string | null;
+  /** The next 30 minutes' realised-variance forecast (regular session, from 1-minute bars); absent without minute data. */
+  intraday?: IntradaySnapshot | null;
+}
+
+export interface IntradayForecast {
+  symbol: string;
+  day: string;
+  slot: number;
+  slotStartUtc: string;
+  slotEndUtc: string;
+  issuedAtUtc: string;
+  /** "intraday-har" once the symbol has enough history to fit it, "seasonal-har" before. */
+  method: string;
+  variance: number;
+  seasonalHarVariance: number;
+  previousSlotVariance: number;
+  volatility: number;
+}
+
+export interface IntradayOutcome {
+  realizedVariance: number;
+  minutes: number;
+  qlike: number | null;
+  qlikeSeasonalHar: number | null;
+  qlikePreviousSlot: number | null;
+  scoredAtUtc: string;
+}
+
+export interface IntradaySnapshot {
+  next: IntradayForecast | null;
+  lastScored: { forecast: IntradayForecast; outcome: IntradayOutcome } | null;
+  scored: number;
+  meanQlike: number | null;
+  meanQlikeSeasonalHar: number | null;
+  meanQlikePreviousSlot: number | null;
+  skippedZeroVariance: number;
 }
 
 export interface Bar {

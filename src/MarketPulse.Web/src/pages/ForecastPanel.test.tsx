@@ -30,6 +30,33 @@ describe('ForecastPanel', () => {
     expect(screen.getByTestId('forecast-score').textContent).toContain('QLIKE 0.281 vs HAR 0.304');
   });
 
+  it('shows the next 30 minutes and the intraday score against both baselines, or says the session is closed', () => {
+    const forecast = {
+      symbol: 'AAPL', day: '2014-06-06', slot: 4, slotStartUtc: '2014-06-06T15:30:00Z', slotEndUtc: '2014-06-06T16:00:00Z',
+      issuedAtUtc: '2014-06-06T15:30:00Z', method: 'intraday-har', variance: 0.0000016, seasonalHarVariance: 0.0000018,
+      previousSlotVariance: 0.000003, volatility: 0.0012649,
+    };
+    const intraday = {
+      next: forecast,
+      lastScored: { forecast, outcome: { realizedVariance: 0.0000025, minutes: 30, qlike: 0.12, qlikeSeasonalHar: 0.14, qlikePreviousSlot: 0.4, scoredAtUtc: '2014-06-06T16:00:00Z' } },
+      scored: 12, meanQlike: 0.144, meanQlikeSeasonalHar: 0.141, meanQlikePreviousSlot: 0.382, skippedZeroVariance: 0,
+    };
+    const { unmount } = render(<ForecastPanel f={{ ...snapshot, intraday }} />);
+    const text = screen.getByTestId('intraday').textContent ?? '';
+    expect(text).toContain('±0.13%');
+    expect(text).toContain('intraday-har');
+    expect(text).toContain('realised ±0.16% vs forecast ±0.13%');
+    expect(screen.getByTestId('intraday-score').textContent).toContain('12 slots; QLIKE 0.144 vs seasonal HAR 0.141, previous slot 0.382');
+    unmount();
+    render(<ForecastPanel f={{ ...snapshot, intraday: { ...intraday, next: null } }} />);
+    expect(screen.getByTestId('intraday').textContent).toContain('outside the regular session');
+  });
+
+  it('shows no intraday part for a symbol without minute data', () => {
+    render(<ForecastPanel f={{ ...snapshot, intraday: null }} />);
+    expect(screen.queryByTestId('intraday')).toBeNull();
+  });
+
   it('says why there is no forecast yet', () => {
     render(<ForecastPanel f={{ ...snapshot, next: null }} />);
     expect(screen.getByText(/needs 23 trading days/)).toBeTruthy();

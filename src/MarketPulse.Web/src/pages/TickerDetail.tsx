@@ -2,7 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { getResource, keys, useDailyBars, useForecastHistory, useIndicatorSeries, usePosts, usePredictions, useTickerDetail } from '../api/live';
 import { useRealtimeSymbols } from '../api/realtime';
 import type { ApiError } from '../api/client';
-import type { Bar, EnsembleSnapshot, ForecastRecord, ForecastSnapshot, IndicatorPoint, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
+import type { Bar, EnsembleSnapshot, ForecastRecord, ForecastSnapshot, IndicatorPoint, IntradaySnapshot, Indicators, Post, PredictionRecord, SentimentSnapshot, SignalStats, TickerState } from '../api/types';
 import { DirectionBadge, ProbabilityBar, SentimentMeter } from '../components/Badges';
 import { MarketChart } from '../components/MarketChart';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
@@ -123,8 +123,42 @@ export function ForecastPanel({ f }: { f: ForecastSnapshot | null }) {
           {card.scored} days; QLIKE {fmtNum(card.meanQlike, 3)} vs HAR {fmtNum(card.meanQlikeHar, 3)}; bands hit {fmtProb(card.band80Coverage, 0)} / {fmtProb(card.band95Coverage, 0)}
         </dd>
       </dl>
+      {f.intraday && <IntradayForecastView i={f.intraday} />}
       <p className="muted small">Model {next.modelVersion}: see the Models page for its out-of-sample evidence.</p>
     </div>
+  );
+}
+
+/** The next 30 minutes of the regular session: forecast volatility of the slot's return and the live score against both baselines. */
+export function IntradayForecastView({ i }: { i: IntradaySnapshot }) {
+  const next = i.next;
+  const last = i.lastScored;
+  return (
+    <dl className="kv" data-testid="intraday">
+      <dt>Next 30 minutes</dt>
+      <dd className="num">
+        {next ? (
+          <>
+            ±{fmtProb(next.volatility, 2)} (σ, {fmtTime(next.slotStartUtc)}–{fmtTime(next.slotEndUtc)}, {next.method})
+          </>
+        ) : (
+          <span className="muted">outside the regular session</span>
+        )}
+      </dd>
+      {last && (
+        <>
+          <dt>Last slot</dt>
+          <dd className="num">
+            realised ±{fmtProb(Math.sqrt(last.outcome.realizedVariance), 2)} vs forecast ±{fmtProb(last.forecast.volatility, 2)}
+          </dd>
+        </>
+      )}
+      <dt>Intraday score</dt>
+      <dd className="num" data-testid="intraday-score">
+        {i.scored} slots; QLIKE {fmtNum(i.meanQlike, 3)} vs seasonal HAR {fmtNum(i.meanQlikeSeasonalHar, 3)}, previous slot{' '}
+        {fmtNum(i.meanQlikePreviousSlot, 3)}
+      </dd>
+    </dl>
   );
 }
 
