@@ -1,7 +1,9 @@
 // MarketPulse on Azure Container Apps: N silo apps (one replica each) + a gateway app, with
-// Azure Queue storage (durable streams), Azure Cache for Redis (clustering + grain state), PostgreSQL
-// flexible server (history store), Key Vault (API keys, connection strings), Log Analytics,
-// and one user-assigned identity for everything the apps reach.
+// durable streams on Azure Queue storage or Event Hubs (streamsProvider), Azure Cache for Redis
+// (clustering + grain state, stream checkpoints with Event Hubs), PostgreSQL flexible server (history
+// store), Key Vault (API keys, connection strings), Log Analytics with Application Insights, an Azure
+// Monitor workspace with the service's Prometheus rules, and one user-assigned identity for everything
+// the apps reach.
 //
 //   az deployment group create -g <rg> -f bicep/main.bicep -p bicep/parameters/dev.bicepparam
 //
@@ -70,10 +72,25 @@ param postgresAdminLogin string
 @secure()
 param postgresAdminPassword string
 
-@description('Queues (partitions) of the durable stream provider; every silo reads a share of them.')
+@description('Durable stream provider: Azure Queue storage (the provider the tests run end to end) or Event Hubs (a partitioned log for feeds beyond a few thousand batches per second). Switch with ingestion stopped: batches still queued in the old provider are not read by the new one.')
+@allowed([
+  'AzureQueue'
+  'EventHubs'
+])
+param streamsProvider string = 'AzureQueue'
+
+@description('AzureQueue: queues (partitions) of the durable stream provider; every silo reads a share of them.')
 @minValue(2)
 @maxValue(64)
 param streamQueueCount int = 8
+
+@description('EventHubs: partitions of the hub; every silo reads a share of them. Fixed once the hub exists.')
+@minValue(2)
+@maxValue(32)
+param eventHubPartitions int = 8
+
+@description('Action group (resource id) that the Azure Monitor Prometheus alerts notify; empty: none.')
+param alertActionGroupId string = ''
 
 @description('Extra tags for every resource.')
 param tags object = {}
@@ -85,6 +102,9 @@ var allTags = union(tags, {
   environment: environmentName
 })
 var isProd = environmentName == 'prod'
+var useEventHubs = streamsProvider == 'EventHubs'
+var eventHubName = 'marketpulse'
+var eventHubConsumerGroup = 'silos'
 var keyVaultName = '${namePrefix}${environmentName}kv${suffix}'
 
 // Orleans port pairs: silo i gets 11111+i / 30000+i, so every silo's ports differ, as they
@@ -103,6 +123,9 @@ var sizing = isProd
       postgresStorageGB: 128
       postgresBackupDays: 35
       logRetentionDays: 90
+      eventHubsThroughputUnits: 2
+      eventHubsMaxThroughputUnits: 10
+      eventHubsRetentionDays: 7
     }
   : {
       siloCpu: '1.0'
@@ -114,6 +137,9 @@ var sizing = isProd
       postgresStorageGB: 32
       postgresBackupDays: 7
       logRetentionDays: 30
+      eventHubsThroughputUnits: 1
+      eventHubsMaxThroughputUnits: 0
+      eventHubsRetentionDays: 1
     }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -167,7 +193,7 @@ module acrPull 'modules/acrPull.bicep' = {
   }
 }
 
-module streamQueues 'modules/streamQueues.bicep' = {
+module streamQueues 'modules/streamQueues.bicep' = if (!useEventHubs) {
   name: 'streamQueues'
   params: {
     location: location
@@ -176,6 +202,33 @@ module streamQueues 'modules/streamQueues.bicep' = {
     zoneRedundant: isProd
     appIdentityId: identity.id
     appPrincipalId: identity.properties.principalId
+  }
+}
+
+module eventHubs 'modules/eventHubs.bicep' = if (useEventHubs) {
+  name: 'eventHubs'
+  params: {
+    location: location
+    name: '${prefix}-eh-${suffix}'
+    tags: allTags
+    partitionCount: eventHubPartitions
+    throughputUnits: sizing.eventHubsThroughputUnits
+    maximumThroughputUnits: sizing.eventHubsMaxThroughputUnits
+    retentionDays: sizing.eventHubsRetentionDays
+    hubName: eventHubName
+    consumerGroupName: eventHubConsumerGroup
+    appIdentityId: identity.id
+    appPrincipalId: identity.properties.principalId
+  }
+}
+
+module prometheusAlerts 'modules/prometheusAlerts.bicep' = {
+  name: 'prometheusAlerts'
+  params: {
+    location: location
+    prefix: prefix
+    tags: allTags
+    actionGroupId: alertActionGroupId
   }
 }
 
@@ -233,17 +286,33 @@ var sharedSecrets = [
   }
 ]
 
+// Stream provider settings. Endpoints, no keys: the service authenticates with the managed identity below.
+var streamEnv = useEventHubs
+  ? [
+      { name: 'MarketPulse__Streams__Provider', value: 'EventHubs' }
+      { name: 'ConnectionStrings__eventhubs', value: eventHubs!.outputs.endpoint }
+      { name: 'MarketPulse__Streams__EventHubs__Hub', value: eventHubs!.outputs.hubName }
+      { name: 'MarketPulse__Streams__EventHubs__ConsumerGroup', value: eventHubs!.outputs.consumerGroupName }
+    ]
+  : [
+      { name: 'MarketPulse__Streams__Provider', value: 'AzureQueue' }
+      { name: 'ConnectionStrings__queues', value: streamQueues!.outputs.queueEndpoint }
+      { name: 'MarketPulse__Streams__Queues', value: string(streamQueueCount) }
+    ]
+
 // The configuration contract (docs/operations.md), as ASP.NET Core environment variables.
-var sharedEnv = [
-  { name: 'MarketPulse__Profile', value: 'Cluster' }
-  { name: 'ConnectionStrings__redis', secretRef: 'redis-connection' }
-  { name: 'ConnectionStrings__postgres', secretRef: 'postgres-connection' }
-  // Queue endpoint URI (no key): the service authenticates with the managed identity below.
-  { name: 'ConnectionStrings__queues', value: streamQueues.outputs.queueEndpoint }
-  { name: 'MarketPulse__Streams__Queues', value: string(streamQueueCount) }
-  // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity by this.
-  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-]
+var sharedEnv = concat(
+  [
+    { name: 'MarketPulse__Profile', value: 'Cluster' }
+    { name: 'ConnectionStrings__redis', secretRef: 'redis-connection' }
+    { name: 'ConnectionStrings__postgres', secretRef: 'postgres-connection' }
+    // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity by this.
+    { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+    // The service's OpenTelemetry export to Application Insights switches on when this is set.
+    { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.appInsightsConnectionString }
+  ],
+  streamEnv
+)
 
 module silos 'modules/siloApp.bicep' = [
   for i in range(0, siloCount): {
@@ -297,3 +366,6 @@ output keyVaultName string = keyVault.outputs.name
 output identityClientId string = identity.properties.clientId
 output siloApps array = [for i in range(0, siloCount): silos[i].outputs.name]
 output logAnalyticsWorkspaceId string = monitoring.outputs.logAnalyticsWorkspaceId
+output applicationInsightsId string = monitoring.outputs.appInsightsId
+output prometheusWorkspaceId string = prometheusAlerts.outputs.workspaceId
+output streamsProvider string = streamsProvider

@@ -7,6 +7,10 @@
 - Grafana: provisioning YAML parses; dashboards are JSON with unique uids, refer only to the
   provisioned data source, and every PromQL expression parses (via `promtool check rules` on a
   generated rule file, Grafana's $__ variables replaced by durations).
+- alerts.yml as the Bicep reads it (bicep/modules/prometheusAlerts.bicep translates it for Azure
+  Monitor at deployment time): every alert not listed there as untranslated has a `for` that
+  becomes a valid ISO 8601 duration ("15m" -> "PT15M") and a severity Azure Monitor's mapping
+  knows; every group keeps at least one rule.
 """
 import json
 import pathlib
@@ -96,9 +100,35 @@ def check_grafana() -> None:
     print(f"grafana: {len(uids)} dashboards, {len(exprs)} PromQL expressions parse")
 
 
+def check_azure_rules() -> None:
+    bicep = (ROOT / "bicep" / "modules" / "prometheusAlerts.bicep").read_text()
+    skipped = set(re.findall(r"'(MarketPulse\w+)'", bicep.split("var notInAzure", 1)[1].split("]", 1)[0]))
+    severities = set(re.findall(r"^\s+(\w+): \d$", bicep.split("var severities", 1)[1].split("}", 1)[0], re.M))
+    if not skipped or not severities:
+        fail("prometheusAlerts.bicep: could not read notInAzure / severities")
+    rules = yaml.safe_load((INFRA / "prometheus" / "alerts.yml").read_text())
+    translated = 0
+    for group in rules["groups"]:
+        kept = [r for r in group["rules"] if r.get("alert") not in skipped]
+        for r in kept:
+            if "record" in r:
+                continue
+            translated += 1
+            # PT + upper-cased Prometheus duration: only hours, minutes and seconds map to ISO 8601 that way.
+            if not re.fullmatch(r"(\d+h)?(\d+m)?(\d+s)?", r.get("for", "")) or not r.get("for"):
+                fail(f"alerts.yml: {r['alert']} has for={r.get('for')!r}, which the Azure translation cannot express")
+            if r.get("labels", {}).get("severity") not in severities:
+                fail(f"alerts.yml: {r['alert']} severity {r.get('labels', {}).get('severity')!r} not in {sorted(severities)}")
+    unknown = skipped - {r.get("alert") for g in rules["groups"] for r in g["rules"]}
+    if unknown:
+        fail(f"prometheusAlerts.bicep skips alerts alerts.yml does not have: {sorted(unknown)}")
+    print(f"azure monitor: {translated} alerts translated, {len(skipped)} not ({', '.join(sorted(skipped))})")
+
+
 check_compose()
 check_grafana()
+check_azure_rules()
 if errors:
     print("\n".join(errors), file=sys.stderr)
     sys.exit(1)
-print("compose.yaml and Grafana files: OK")
+print("compose.yaml, Grafana files and the Azure rule translation: OK")

@@ -1,4 +1,6 @@
-// Log Analytics workspace and the Container Apps environment that ships its logs there.
+// Log Analytics workspace, the Container Apps environment that ships its logs there, and a workspace-based
+// Application Insights resource that the service's OpenTelemetry export writes to (traces, metrics, logs) when
+// APPLICATIONINSIGHTS_CONNECTION_STRING is set, which main.bicep does for every app.
 
 @description('Azure region.')
 param location string
@@ -32,6 +34,20 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${prefix}-appinsights'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    // Workspace-based: telemetry lands in the Log Analytics workspace above, with its retention.
+    WorkspaceResourceId: logs.id
+    IngestionMode: 'LogAnalytics'
+    RetentionInDays: logRetentionDays
+  }
+}
+
 resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${prefix}-env'
   location: location
@@ -61,3 +77,6 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 output environmentId string = environment.id
 output environmentDefaultDomain string = environment.properties.defaultDomain
 output logAnalyticsWorkspaceId string = logs.id
+// Not a secret (it identifies where to send telemetry, it grants no read access); passed as a plain app setting.
+output appInsightsConnectionString string = appInsights.properties.ConnectionString
+output appInsightsId string = appInsights.id

@@ -22,7 +22,7 @@ param image string
 @description('Registry login server the identity pulls from.')
 param registryServer string
 
-@description('User-assigned identity resource id (AcrPull, Key Vault, stream queues).')
+@description('User-assigned identity resource id (AcrPull, Key Vault, stream queues or Event Hubs).')
 param identityId string
 
 @description('Orleans silo-to-silo port of this silo.')

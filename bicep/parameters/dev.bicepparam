@@ -10,6 +10,9 @@ param siloCount = 2
 param gatewayMinReplicas = 1
 param gatewayMaxReplicas = 3
 param streamQueueCount = 4
+// AzureQueue (default) or EventHubs; see docs/operations.md, "Event Hubs streams".
+param streamsProvider = readEnvironmentVariable('MARKETPULSE_STREAMS_PROVIDER', 'AzureQueue')
+param eventHubPartitions = 4
 param postgresAdminLogin = 'marketpulse'
 param postgresAdminPassword = readEnvironmentVariable('MARKETPULSE_POSTGRES_ADMIN_PASSWORD')
 param bootstrapApiKey = readEnvironmentVariable('MARKETPULSE_BOOTSTRAP_API_KEY', '')

@@ -11,6 +11,9 @@ param gatewayMinReplicas = 2
 param gatewayMaxReplicas = 10
 param gatewayConcurrentRequests = 100
 param streamQueueCount = 16
+// AzureQueue (default) or EventHubs; see docs/operations.md, "Event Hubs streams".
+param streamsProvider = readEnvironmentVariable('MARKETPULSE_STREAMS_PROVIDER', 'AzureQueue')
+param eventHubPartitions = 16
 param postgresAdminLogin = 'marketpulse'
 param postgresAdminPassword = readEnvironmentVariable('MARKETPULSE_POSTGRES_ADMIN_PASSWORD')
 param bootstrapApiKey = readEnvironmentVariable('MARKETPULSE_BOOTSTRAP_API_KEY', '')

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MarketPulse.Abstractions;
 using Microsoft.Extensions.Hosting;
+using Azure.Messaging.EventHubs;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -12,9 +13,10 @@ using StackExchange.Redis;
 namespace MarketPulse.Server.Hosting;
 
 /// <summary>
-/// The Cluster profile's providers: Redis membership and grain storage, and durable Azure Queue streams (Azurite on a
-/// developer machine or in CI, a Storage account in Azure). Connection strings come from the standard
-/// <c>ConnectionStrings</c> section: <c>redis</c> and <c>queues</c>, and <c>postgres</c> for the history store
+/// The Cluster profile's providers: Redis membership and grain storage, and durable streams: Azure Queue streams (Azurite
+/// on a developer machine or in CI, a Storage account in Azure), or Event Hubs with
+/// <c>MarketPulse:Streams:Provider=EventHubs</c>. Connection strings come from the standard <c>ConnectionStrings</c>
+/// section: <c>redis</c>, and <c>queues</c> or <c>eventhubs</c>, and <c>postgres</c> for the history store
 /// (registered by <see cref="OrleansHosting"/>; without it no history is kept, which the silo logs at start).
 /// </summary>
 public static class ClusterProviders
@@ -22,16 +24,22 @@ public static class ClusterProviders
     public const string RedisConnection = "redis";
     public const string QueuesConnection = "queues";
     public const string PostgresConnection = "postgres";
+    public const string EventHubsConnection = "eventhubs";
 
     public static void UseMarketPulseCluster(this ISiloBuilder silo, IConfiguration configuration, MarketPulseOptions options)
     {
         var o = options.Orleans;
         var redis = Required(configuration, RedisConnection);
-        var queues = Required(configuration, QueuesConnection);
         silo.Configure<ClusterOptions>(c => { c.ClusterId = o.ClusterId; c.ServiceId = o.ServiceId; });
         silo.ConfigureEndpoints(AdvertisedAddress(o), o.SiloPort, o.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(c => c.ConfigurationOptions = RedisOptions(redis));
         silo.AddMarketPulseRedisStorage(redis);
+        if (options.Streams.Provider == StreamsProvider.EventHubs)
+        {
+            silo.AddMarketPulseEventHubStreams(Required(configuration, EventHubsConnection), options.Streams.EventHubs);
+            return;
+        }
+        var queues = Required(configuration, QueuesConnection);
         silo.AddAzureQueueStreams(MarketPulseNames.StreamProvider, streams =>
         {
             streams.ConfigureAzureQueue(q => q.Configure(a =>
@@ -45,6 +53,34 @@ public static class ClusterProviders
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             streams.ConfigurePullingAgent(p => p.Configure(a => a.GetQueueMsgsTimerPeriod = options.Streams.PollInterval));
         });
+    }
+
+    /// <summary>
+    /// Event Hubs streams: one partition receiver per hub partition, shared out among the silos; Orleans' default
+    /// Event Hubs data adapter (the batch serialised with Orleans' serializer in the event body, the symbol as the
+    /// partition key, so one symbol's batches stay in one partition, in order); read positions checkpointed in the grain
+    /// storage the silos already use (Orleans' grain checkpointer: no Storage account for checkpoints).
+    /// </summary>
+    public static ISiloBuilder AddMarketPulseEventHubStreams(this ISiloBuilder silo, string eventHubs, EventHubsStreamSettings settings)
+    {
+        var target = EventHubsTarget.Parse(eventHubs);
+        silo.AddEventHubStreams(MarketPulseNames.StreamProvider, streams =>
+        {
+            streams.ConfigureEventHub(b => b.Configure(o =>
+                o.ConfigureEventHubConnection(c => target.Connect(settings.Hub, c), settings.Hub, settings.ConsumerGroup)));
+            streams.ConfigurePartitionReceiver(b => b.Configure(o =>
+            {
+                o.StartFromNow = settings.StartFromNow;
+                o.PrefetchCount = settings.PrefetchCount;
+            }));
+            streams.UseGrainCheckpointer(b => b.Configure(o =>
+            {
+                o.StorageProviderName = MarketPulseNames.PubSubStorage;
+                o.PersistInterval = settings.CheckpointInterval;
+            }));
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+        return silo;
     }
 
     /// <summary>
@@ -111,4 +147,45 @@ public static class ClusterProviders
             return IPAddress.Loopback;
         }
     }
+}
+
+/// <summary>How the silos reach the Event Hubs namespace.</summary>
+public enum EventHubsCredential
+{
+    /// <summary>A connection string with a shared access key (or the emulator's).</summary>
+    ConnectionString,
+
+    /// <summary>The namespace alone, signed in with DefaultAzureCredential (the managed identity in Azure).</summary>
+    ManagedIdentity,
+}
+
+/// <summary>
+/// <c>ConnectionStrings:eventhubs</c>: either a connection string (<c>Endpoint=sb://…;SharedAccessKeyName=…;…</c>), or
+/// the namespace's fully-qualified name (<c>ns.servicebus.windows.net</c>, or as a URI), used with DefaultAzureCredential,
+/// which picks the user-assigned identity named by AZURE_CLIENT_ID, as the queue client does. The Bicep deployment sets
+/// the latter: its namespace has local (key) authentication disabled.
+/// </summary>
+public sealed record EventHubsTarget(string FullyQualifiedNamespace, EventHubsCredential Credential, string? ConnectionString)
+{
+    public static EventHubsTarget Parse(string value)
+    {
+        value = value.Trim();
+        if (value.Contains(';'))
+        {
+            var properties = EventHubsConnectionStringProperties.Parse(value);
+            return new EventHubsTarget(properties.FullyQualifiedNamespace, EventHubsCredential.ConnectionString, value);
+        }
+        var host = Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host : value.TrimEnd('/');
+        if (Uri.CheckHostName(host) != UriHostNameType.Dns || !host.Contains('.'))
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ClusterProviders.EventHubsConnection} must be an Event Hubs connection string or a namespace such as 'name.servicebus.windows.net'; got '{host}'.");
+        return new EventHubsTarget(host, EventHubsCredential.ManagedIdentity, null);
+    }
+
+    private static readonly Lazy<Azure.Identity.DefaultAzureCredential> Identity = new(() => new Azure.Identity.DefaultAzureCredential());
+
+    /// <summary>A connection to <paramref name="hub"/> (created without contacting the service; it connects on first use).</summary>
+    public EventHubConnection Connect(string hub, EventHubConnectionOptions options) => Credential == EventHubsCredential.ConnectionString
+        ? new EventHubConnection(ConnectionString!, hub, options)
+        : new EventHubConnection(FullyQualifiedNamespace, hub, Identity.Value, options);
 }

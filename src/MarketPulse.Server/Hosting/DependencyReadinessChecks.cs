@@ -1,3 +1,5 @@
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -5,7 +7,7 @@ namespace MarketPulse.Server.Hosting;
 
 /// <summary>
 /// The Cluster profile's dependencies in <c>/health/ready</c>, each a check of its own so the JSON answer says which one
-/// is down: Redis (membership, grain state) on every role, the stream queues and PostgreSQL (history) on silos.
+/// is down: Redis (membership, grain state) on every role, the stream queues or the event hub, and PostgreSQL (history) on silos.
 /// Two-second budget each; failures say what, never secrets.
 /// </summary>
 public static class DependencyReadinessChecks
@@ -38,7 +40,8 @@ public static class DependencyReadinessChecks
             }, ["ready"]);
         }
         if (!hostsSilo) return;
-        if (configuration.GetConnectionString(ClusterProviders.QueuesConnection) is { Length: > 0 } queues)
+        if (options.Streams.Provider == StreamsProvider.AzureQueue
+            && configuration.GetConnectionString(ClusterProviders.QueuesConnection) is { Length: > 0 } queues)
         {
             var queue = $"{options.Orleans.ServiceId}-{MarketPulse.Abstractions.MarketPulseNames.StreamProvider}-0";
             health.AddAsyncCheck("queues", async ct =>
@@ -51,6 +54,26 @@ public static class DependencyReadinessChecks
                 catch (Exception ex)
                 {
                     return HealthCheckResult.Unhealthy("stream queues not reachable", ex);
+                }
+            }, ["ready"]);
+        }
+        if (options.Streams.Provider == StreamsProvider.EventHubs
+            && configuration.GetConnectionString(ClusterProviders.EventHubsConnection) is { Length: > 0 } eventHubs)
+        {
+            var hub = options.Streams.EventHubs.Hub;
+            // One client for the probe's lifetime: an AMQP connection per probe would cost a handshake every few seconds.
+            var client = new Lazy<EventHubProducerClient>(() =>
+                new EventHubProducerClient(EventHubsTarget.Parse(eventHubs).Connect(hub, new EventHubConnectionOptions())));
+            health.AddAsyncCheck("eventhubs", async ct =>
+            {
+                try
+                {
+                    var partitions = await client.Value.GetPartitionIdsAsync(ct).WaitAsync(Budget, ct);
+                    return HealthCheckResult.Healthy($"hub {hub} reachable, {partitions.Length} partitions");
+                }
+                catch (Exception ex)
+                {
+                    return HealthCheckResult.Unhealthy("Event Hubs not reachable", ex);
                 }
             }, ["ready"]);
         }
