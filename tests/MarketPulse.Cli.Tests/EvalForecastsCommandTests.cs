@@ -51,7 +51,7 @@ public sealed class EvalForecastsCommandTests
             var gain5 = five.GetProperty("qlike_gain_vs_har").GetDouble();
             var ci5 = five.GetProperty("qlike_gain_vs_har_ci95_days").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             Assert.True(ci5[0] <= gain5 && gain5 <= ci5[1], $"{gain5} outside [{ci5[0]}, {ci5[1]}]");
-            Assert.Equal(1 - five.GetProperty("qlike").GetProperty("model").GetDouble() / five.GetProperty("qlike").GetProperty("har").GetDouble(), gain5, 3);
+            Assert.Equal(1 - five.GetProperty("qlike").GetProperty("model").GetDouble() / five.GetProperty("qlike").GetProperty("har").GetDouble(), gain5, 1e-3);
 
             // One line per (symbol, target day), each number recomputable: the band is about the realised close-to-close return.
             var lines = File.ReadAllLines(outFile);
@@ -71,7 +71,7 @@ public sealed class EvalForecastsCommandTests
             Assert.Equal(n5, scored5.Count);
             var qlike5 = scored5.Average(r => r.GetProperty("realized_var5").GetDouble() / r.GetProperty("var5_forecast").GetDouble()
                 - Math.Log(r.GetProperty("realized_var5").GetDouble() / r.GetProperty("var5_forecast").GetDouble()) - 1);
-            Assert.Equal(five.GetProperty("qlike").GetProperty("model").GetDouble(), qlike5, 5);
+            Assert.Equal(five.GetProperty("qlike").GetProperty("model").GetDouble(), qlike5, 1e-5);
         }
         finally
         {
