@@ -130,8 +130,7 @@ public static class ForecastEvaluation
         var history = panel.Samples(DateOnly.MinValue, from);
         var har = (Variance: (HarModel?)null, Volume: (HarModel?)null, Month: (DateOnly?)null);
         HarModel? har5 = null;
-        int n5 = 0, skipped5 = 0;
-        var anyModel5 = false;
+        int n5 = 0, skipped5 = 0, n5Model = 0;
         var refits = 0;
         var volDays = new SortedDictionary<DateOnly, DayLosses>();
         int n = 0, skipped = 0, hits80 = 0, hits95 = 0, volumeN = 0;
@@ -198,7 +197,7 @@ public static class ForecastEvaluation
                 var realized5 = h5.MeanVariance;
                 if (!double.IsNaN(var5))
                 {
-                    anyModel5 = true;
+                    n5Model++;
                     day.Add5(0, RealizedMeasures.Qlike(realized5, var5), RealizedMeasures.SquaredLogError(realized5, var5));
                 }
                 day.Add5(1, RealizedMeasures.Qlike(realized5, har5Var), RealizedMeasures.SquaredLogError(realized5, har5Var));
@@ -220,7 +219,8 @@ public static class ForecastEvaluation
         var gainText = DayBootstrap.Gain(days.Select(d => (d.Qlike[0], d.Qlike[4])).ToList());
         var volumeDays = volDays.Values.Where(d => d.VolumeCount > 0).ToList();
         var gainVolume = DayBootstrap.Gain(volumeDays.Select(d => (d.VolumeMse[0], d.VolumeMse[1])).ToList());
-        var fiveDay = FiveDay(volDays.Values.Where(d => d.Count5 > 0).ToList(), n5, skipped5, anyModel5);
+        // The model's five-day scores only when every scored pair had its forecast (a model file without the section: none).
+        var fiveDay = FiveDay(volDays.Values.Where(d => d.Count5 > 0).ToList(), n5, skipped5, n5Model > 0 && n5Model == n5);
         return new ForecastEvalResult(n, days.Count,
             new VolatilityResult(Losses(true), Losses(false), R(gainHar.Estimate), [R(gainHar.Low), R(gainHar.High)],
                 n == 0 ? double.NaN : R(hits80 / (double)n), n == 0 ? double.NaN : R(hits95 / (double)n))
