@@ -41,6 +41,17 @@ public sealed record ForecastModel(
     string TrainedTo,
     int TrainingRows)
 {
+    /// <summary>
+    /// The five-trading-day variance model: the same inputs and learner as <see cref="Volatility"/>, fitted on the mean
+    /// Garman–Klass variance of the target day and the four sessions after it (<see cref="HorizonTargets"/>). Null in
+    /// model files trained before it (they still load).
+    /// </summary>
+    public LinearLogModel? Volatility5d { get; init; }
+
+    /// <summary>The forecast of the mean daily variance over the next five sessions; NaN without a five-day model.</summary>
+    public double FiveDayVariance(ReadOnlySpan<double> features, string? symbol = null) =>
+        Volatility5d?.PredictLevel(features, symbol) ?? double.NaN;
+
     /// <summary>The forecasts from all <see cref="ForecastFeatures"/>; fills the variance-forecast slot of <paramref name="features"/>.</summary>
     public NextDayForecast Forecast(Span<double> features, string? symbol = null)
     {

@@ -60,7 +60,8 @@ public static class ForecastTrainer
 
     public static ForecastModel Train(ForecastPanel panel, DateOnly from, DateOnly to, ForecastRecipe recipe, string version)
     {
-        var samples = panel.Samples(from, to).Where(s => s.RealizedVariance > 0 && !double.IsNaN(s.RealizedReturn)).ToList();
+        var all = panel.Samples(from, to);
+        var samples = all.Where(s => s.RealizedVariance > 0 && !double.IsNaN(s.RealizedReturn)).ToList();
         if (samples.Count < 500) throw new InvalidDataException($"only {samples.Count} usable target days in [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}): too few to fit");
         var logVar = samples.ConvertAll(s => RealizedMeasures.LogVariance(s.RealizedVariance));
 
@@ -90,8 +91,30 @@ public static class ForecastTrainer
         var volume = Fit(recipe.VolumeInputs, tickers, withVolume, logVolume, recipe.Lambda);
         var harVolume = Fit(HarModel.VolumeInputs, [], withVolume, logVolume, 0);
         return new ForecastModel(version, volatility, withoutText, bands, volume with { Smearing = 1 }, har, harVolume with { Smearing = 1 },
-            from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count);
+            from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), samples.Count)
+        {
+            Volatility5d = FitFiveDay(all, to, recipe),
+        };
     }
+
+    /// <summary>
+    /// The five-day variance model: the recipe's variance inputs and learner on the mean Garman–Klass variance of the
+    /// target day and the four sessions after it, over the target days whose five sessions all ended before
+    /// <paramref name="to"/> (a target that starts before the end of training but ends after it is not known then).
+    /// Null with too few such days.
+    /// </summary>
+    private static LinearLogModel? FitFiveDay(List<ForecastSample> all, DateOnly to, ForecastRecipe recipe)
+    {
+        var samples = ForecastEvaluation.FiveDayTrainingSet(all, to);
+        if (samples.Count < 500) return null;
+        var inputs = (string[])[.. recipe.VarianceInputs, .. recipe.TextInputs];
+        var tickers = recipe.TickerLevels ? samples.Select(s => s.Symbol).Distinct().Order(StringComparer.Ordinal).ToArray() : [];
+        var variances = samples.ConvertAll(s => s.FiveDay!.Value.MeanVariance);
+        return recipe.QlikeFit
+            ? FitQlike(inputs, tickers, samples, variances, recipe.Lambda)
+            : Fit(inputs, tickers, samples, variances.ConvertAll(RealizedMeasures.LogVariance), recipe.Lambda);
+    }
+
 
     private static LinearLogModel Fit(string[] inputs, string[] tickers, List<ForecastSample> samples, List<double> y, double lambda)
     {

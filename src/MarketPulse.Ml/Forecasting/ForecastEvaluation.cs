@@ -22,6 +22,13 @@ public sealed record ForecastRecord(
 {
     [JsonPropertyName("var_ewma")] public double VarianceEwma { get; init; }
     [JsonPropertyName("var_no_text")] public double VarianceWithoutText { get; init; }
+    /// <summary>The five-day forecast of the mean daily variance over the target day and the four sessions after it; null
+    /// when the model file has no five-day model.</summary>
+    [JsonPropertyName("var5_forecast")] public double? FiveDayVarianceForecast { get; init; }
+    /// <summary>HAR's five-day forecast; null before HAR can be fitted.</summary>
+    [JsonPropertyName("var5_har")] public double? FiveDayVarianceHar { get; init; }
+    /// <summary>The realised mean Garman–Klass variance of the five sessions; null where they are not all in the data.</summary>
+    [JsonPropertyName("realized_var5")] public double? FiveDayRealizedVariance { get; init; }
 }
 
 public sealed record LossTriple(
@@ -50,6 +57,30 @@ public sealed record VolatilityResult(
     [JsonPropertyName("skipped_no_range")] public int SkippedNoRange { get; init; }
 }
 
+/// <summary>The five-trading-day horizon: QLIKE of the mean daily variance over the target day and the four sessions after it.</summary>
+public sealed record FiveDayResult(
+    [property: JsonPropertyName("n")] int N,
+    [property: JsonPropertyName("qlike")] FiveDayLosses Qlike,
+    [property: JsonPropertyName("qlike_gain_vs_har")] double? QlikeGainVsHar,
+    [property: JsonPropertyName("qlike_gain_vs_har_ci95_days")] double[]? QlikeGainVsHarCi95)
+{
+    [JsonPropertyName("days")] public int Days { get; init; }
+    [JsonPropertyName("mse_log")] public FiveDayLosses? MseLog { get; init; }
+    [JsonPropertyName("qlike_gain_vs_ewma")] public double? QlikeGainVsEwma { get; init; }
+    [JsonPropertyName("qlike_gain_vs_ewma_ci95_days")] public double[]? QlikeGainVsEwmaCi95 { get; init; }
+    /// <summary>The gain's interval resampling blocks of five consecutive target days: neighbouring targets share four
+    /// sessions, so the day-resampled interval is too narrow.</summary>
+    [JsonPropertyName("qlike_gain_vs_har_ci95_weeks")] public double[]? QlikeGainVsHarCi95Weeks { get; init; }
+    /// <summary>(Ticker, target day) pairs not scored: the five sessions not all in the data, or no range over them.</summary>
+    [JsonPropertyName("skipped_incomplete")] public int SkippedIncomplete { get; init; }
+}
+
+/// <summary>Mean losses of the five-day forecasts; the model's is null without a five-day model.</summary>
+public sealed record FiveDayLosses(
+    [property: JsonPropertyName("model")] double? Model,
+    [property: JsonPropertyName("har")] double? Har,
+    [property: JsonPropertyName("ewma")] double? Ewma);
+
 public sealed record VolumeResult(
     [property: JsonPropertyName("mse_log")] LossTriple MseLog,
     [property: JsonPropertyName("gain_vs_har")] double GainVsHar,
@@ -76,6 +107,8 @@ public sealed record ForecastEvalResult(
     [JsonPropertyName("to")] public string To { get; init; } = "";
     [JsonPropertyName("model")] public string Model { get; init; } = "";
     [JsonPropertyName("har_refits")] public int HarRefits { get; init; }
+    /// <summary>The five-trading-day horizon (reported beside the next-day forecasts).</summary>
+    [JsonPropertyName("volatility_5d")] public FiveDayResult? Volatility5d { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -96,6 +129,8 @@ public static class ForecastEvaluation
         var samples = panel.Samples(from, to);
         var history = panel.Samples(DateOnly.MinValue, from);
         var har = (Variance: (HarModel?)null, Volume: (HarModel?)null, Month: (DateOnly?)null);
+        HarModel? har5 = null;
+        int n5 = 0, skipped5 = 0, n5Model = 0;
         var refits = 0;
         var volDays = new SortedDictionary<DateOnly, DayLosses>();
         int n = 0, skipped = 0, hits80 = 0, hits95 = 0, volumeN = 0;
@@ -110,11 +145,17 @@ public static class ForecastEvaluation
                 while (i0 < samples.Count && samples[i0].Target < month) history.Add(samples[i0++]);
                 har = (FitHar(HarModel.VarianceInputs, history, x => Math.Log(Math.Max(x.RealizedVariance, RealizedMeasures.VarianceFloor)), x => x.RealizedVariance > 0),
                     FitHar(HarModel.VolumeInputs, history, x => x.LogVolume, x => !double.IsNaN(x.LogVolume)), month);
+                // The five-day HAR only on targets whose five sessions all closed before the month: a target that starts
+                // before it but ends after it is not known at the refit.
+                har5 = FitHar(HarModel.VarianceInputs, FiveDayTrainingSet(history, month), x => RealizedMeasures.LogVariance(x.FiveDay!.Value.MeanVariance), _ => true);
                 refits++;
-                progress.WriteLine($"{month:yyyy-MM}: HAR refitted on {har.Variance?.Rows ?? 0:N0} earlier target days");
+                progress.WriteLine($"{month:yyyy-MM}: HAR refitted on {har.Variance?.Rows ?? 0:N0} earlier target days ({har5?.Rows ?? 0:N0} five-day targets)");
             }
             s.Features.CopyTo(features, 0);
-            var f = model(s.Target).Forecast(features, s.Symbol);
+            var m = model(s.Target);
+            var f = m.Forecast(features, s.Symbol);
+            var var5 = m.FiveDayVariance(features, s.Symbol);
+            var har5Var = har5?.PredictLevel(s.Symbol, features) ?? double.NaN;
             var harVar = har.Variance?.PredictLevel(s.Symbol, features) ?? double.NaN;
             var harVol = har.Volume?.PredictLog(s.Symbol, features) ?? double.NaN;
             var ewma = EwmaVariance.Forecast(panel.Bars(s.Symbol), s.Target);
@@ -122,7 +163,13 @@ public static class ForecastEvaluation
             var pUp = probabilityUp?.Invoke(s.Symbol, s.Target);
             onRecord?.Invoke(new ForecastRecord(s.Symbol, s.Target.ToString("yyyy-MM-dd"), s.RealizedVariance, s.RealizedReturn, f.Variance, harVar,
                 [f.Band80.Low, f.Band80.High], [f.Band95.Low, f.Band95.High], double.IsNaN(s.LogVolume) ? null : s.LogVolume, f.LogVolume, harVol, pUp)
-            { VarianceEwma = ewma, VarianceWithoutText = f.VarianceWithoutText });
+            {
+                VarianceEwma = ewma,
+                VarianceWithoutText = f.VarianceWithoutText,
+                FiveDayVarianceForecast = Nullable(var5),
+                FiveDayVarianceHar = Nullable(har5Var),
+                FiveDayRealizedVariance = s.FiveDay?.MeanVariance,
+            });
 
             if (!volDays.TryGetValue(s.Target, out var day)) volDays[s.Target] = day = new DayLosses();
             if (!(s.RealizedVariance > 0) || double.IsNaN(harVar) || double.IsNaN(ewma))
@@ -143,6 +190,20 @@ public static class ForecastEvaluation
                     if (f.Band95.Contains(s.RealizedReturn)) hits95++;
                 }
             }
+            // Five days: the model, HAR and EWMA (its variance as a flat forecast) on the mean variance of the five sessions.
+            if (s.FiveDay is { MeanVariance: > 0 } h5 && !double.IsNaN(har5Var) && !double.IsNaN(ewma))
+            {
+                n5++;
+                var realized5 = h5.MeanVariance;
+                if (!double.IsNaN(var5))
+                {
+                    n5Model++;
+                    day.Add5(0, RealizedMeasures.Qlike(realized5, var5), RealizedMeasures.SquaredLogError(realized5, var5));
+                }
+                day.Add5(1, RealizedMeasures.Qlike(realized5, har5Var), RealizedMeasures.SquaredLogError(realized5, har5Var));
+                day.Add5(2, RealizedMeasures.Qlike(realized5, ewma), RealizedMeasures.SquaredLogError(realized5, ewma));
+            }
+            else skipped5++;
             if (!double.IsNaN(s.LogVolume) && !double.IsNaN(harVol))
             {
                 volumeN++;
@@ -158,6 +219,8 @@ public static class ForecastEvaluation
         var gainText = DayBootstrap.Gain(days.Select(d => (d.Qlike[0], d.Qlike[4])).ToList());
         var volumeDays = volDays.Values.Where(d => d.VolumeCount > 0).ToList();
         var gainVolume = DayBootstrap.Gain(volumeDays.Select(d => (d.VolumeMse[0], d.VolumeMse[1])).ToList());
+        // The model's five-day scores only when every scored pair had its forecast (a model file without the section: none).
+        var fiveDay = FiveDay(volDays.Values.Where(d => d.Count5 > 0).ToList(), n5, skipped5, n5Model > 0 && n5Model == n5);
         return new ForecastEvalResult(n, days.Count,
             new VolatilityResult(Losses(true), Losses(false), R(gainHar.Estimate), [R(gainHar.Low), R(gainHar.High)],
                 n == 0 ? double.NaN : R(hits80 / (double)n), n == 0 ? double.NaN : R(hits95 / (double)n))
@@ -178,8 +241,42 @@ public static class ForecastEvaluation
             To = to.ToString("yyyy-MM-dd"),
             HarRefits = refits,
             Model = samples.Count == 0 ? "" : model(samples[0].Target).Version,
+            Volatility5d = fiveDay,
         };
     }
+
+    /// <summary>
+    /// The samples a five-day fit made at 00:00 UTC of <paramref name="cutoff"/> may train on: those with a positive
+    /// five-day target whose last session closed before the cutoff (<see cref="HorizonVariance.KnownBefore"/>). Used by
+    /// the five-day HAR's monthly refits here and by the five-day model's training.
+    /// </summary>
+    public static List<ForecastSample> FiveDayTrainingSet(IEnumerable<ForecastSample> samples, DateOnly cutoff) =>
+        samples.Where(s => s.FiveDay is { } h && h.KnownBefore(cutoff) && h.MeanVariance > 0).ToList();
+
+    private static FiveDayResult FiveDay(List<DayLosses> days, int n, int skipped, bool withModel)
+    {
+        double Mean(Func<DayLosses, double> pick) => n == 0 ? double.NaN : R(days.Sum(pick) / n);
+        double? Opt(double v) => withModel && double.IsFinite(v) ? v : null;
+        double[]? Interval(BootstrapInterval b) => double.IsFinite(b.Estimate) ? [R(b.Low), R(b.High)] : null;
+        var gainHar = withModel ? DayBootstrap.Gain(days.Select(d => (d.Qlike5[0], d.Qlike5[1])).ToList()) : default;
+        var gainEwma = withModel ? DayBootstrap.Gain(days.Select(d => (d.Qlike5[0], d.Qlike5[2])).ToList()) : default;
+        // Blocks of five consecutive target days, so that overlapping windows fall into one resampled unit.
+        var weeks = days.Select((d, i) => (d, i)).GroupBy(x => x.i / HorizonTargets.FiveDays)
+            .Select(g => (g.Sum(x => x.d.Qlike5[0]), g.Sum(x => x.d.Qlike5[1]))).ToList();
+        var gainHarWeeks = withModel ? DayBootstrap.Gain(weeks) : default;
+        return new FiveDayResult(n, new FiveDayLosses(Opt(Mean(d => d.Qlike5[0])), Nullable(Mean(d => d.Qlike5[1])), Nullable(Mean(d => d.Qlike5[2]))),
+            withModel ? Nullable(R(gainHar.Estimate)) : null, withModel ? Interval(gainHar) : null)
+        {
+            Days = days.Count,
+            MseLog = new FiveDayLosses(Opt(Mean(d => d.Mse5[0])), Nullable(Mean(d => d.Mse5[1])), Nullable(Mean(d => d.Mse5[2]))),
+            QlikeGainVsEwma = withModel ? Nullable(R(gainEwma.Estimate)) : null,
+            QlikeGainVsEwmaCi95 = withModel ? Interval(gainEwma) : null,
+            QlikeGainVsHarCi95Weeks = withModel ? Interval(gainHarWeeks) : null,
+            SkippedIncomplete = skipped,
+        };
+    }
+
+    private static double? Nullable(double v) => double.IsFinite(v) ? v : null;
 
     private static HarModel? FitHar(string[] inputs, List<ForecastSample> history, Func<ForecastSample, double> target, Func<ForecastSample, bool> usable)
     {
@@ -195,8 +292,18 @@ public static class ForecastEvaluation
         public readonly double[] Qlike = new double[5];
         public readonly double[] Mse = new double[5];
         public readonly double[] VolumeMse = new double[2];
+        public readonly double[] Qlike5 = new double[3];
+        public readonly double[] Mse5 = new double[3];
         public int Count;
         public int VolumeCount;
+        public int Count5;
+
+        public void Add5(int k, double qlike, double mse)
+        {
+            Qlike5[k] += qlike;
+            Mse5[k] += mse;
+            if (k == 1) Count5++;
+        }
 
         public void Add(int k, double qlike, double mse)
         {

@@ -24,8 +24,10 @@ public static class ForecastModelFile
             throw new InvalidDataException($"{path}: not a forecast model ({ex.Message})", ex);
         }
         if (model is null) throw new InvalidDataException($"{path}: empty forecast model");
-        foreach (var (name, part) in new[] { ("volatility", model.Volatility), ("volatilityWithoutText", model.VolatilityWithoutText),
-                     ("volume", model.Volume), ("har", model.Har), ("harVolume", model.HarVolume) })
+        var parts = new List<(string Name, LinearLogModel Part)> { ("volatility", model.Volatility), ("volatilityWithoutText", model.VolatilityWithoutText),
+            ("volume", model.Volume), ("har", model.Har), ("harVolume", model.HarVolume) };
+        if (model.Volatility5d is { } fiveDay) parts.Add(("volatility5d", fiveDay)); // optional: files trained before it have none
+        foreach (var (name, part) in parts)
         {
             if (part is null || part.Features is null || part.Coefficients is null || part.Features.Length != part.Coefficients.Length)
                 throw new InvalidDataException($"{path}: '{name}' needs as many coefficients as features");

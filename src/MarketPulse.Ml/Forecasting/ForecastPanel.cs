@@ -9,7 +9,12 @@ namespace MarketPulse.Ml.Forecasting;
 /// the day has none).
 /// </summary>
 public sealed record ForecastSample(string Symbol, DateOnly Target, double[] Features, double RealizedVariance, double RealizedReturn,
-    double LogVolume);
+    double LogVolume)
+{
+    /// <summary>The five-day target (mean Garman–Klass variance of the target day and the four sessions after it); null
+    /// where those sessions are not all in the data.</summary>
+    public HorizonVariance? FiveDay { get; init; }
+}
 
 /// <summary>
 /// The daily bars, posts and market-wide variance of a StockNet-layout directory, laid out for the volatility and volume
@@ -67,6 +72,7 @@ public sealed class ForecastPanel
         foreach (var symbol in Symbols)
         {
             var bars = Bars(symbol);
+            var calendar = MarketPulse.Core.Market.ExchangeCalendar.ForSymbol(symbol);
             for (var i = ForecastFeatures.MinimumHistory; i < bars.Count; i++)
             {
                 var b = bars[i];
@@ -76,7 +82,10 @@ public sealed class ForecastPanel
                 samples.Add(new ForecastSample(symbol, b.Date, features,
                     RealizedMeasures.GarmanKlass(b.Open, b.High, b.Low, b.Close),
                     RealizedMeasures.LogReturn(bars[i - 1].Close, b.Close),
-                    b.Volume > 0 ? Math.Log(b.Volume) : double.NaN));
+                    b.Volume > 0 ? Math.Log(b.Volume) : double.NaN)
+                {
+                    FiveDay = HorizonTargets.MeanVariance(bars, i, HorizonTargets.FiveDays, calendar),
+                });
             }
         }
         samples.Sort((a, b) => a.Target != b.Target ? a.Target.CompareTo(b.Target) : string.CompareOrdinal(a.Symbol, b.Symbol));
