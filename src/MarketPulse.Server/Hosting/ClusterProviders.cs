@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Azure.Messaging.EventHubs;
 using MarketPulse.Abstractions;
 using Microsoft.Extensions.Hosting;
-using Azure.Messaging.EventHubs;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;

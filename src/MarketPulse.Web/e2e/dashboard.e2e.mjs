@@ -130,7 +130,7 @@ async function main() {
     await page.waitForFunction(() => /±\d/.test(document.querySelector('[data-testid="forecast-move"]')?.textContent ?? ''), null,
       { timeout: TIMEOUT, polling: 500 });
     const move = (await page.locator('[data-testid="forecast-move"]').textContent())?.trim();
-    const ranges = (await page.locator('[data-testid="forecast"] dl').textContent())?.replace(/\s+/g, ' ').trim();
+    const ranges = (await page.locator('[data-testid="forecast"] dl.kv >> nth=0').textContent())?.replace(/\s+/g, ' ').trim();
     if (!/80 % range\s*[\d.,]+ – [\d.,]+/.test(ranges ?? '')) throw new Error(`forecast card without an 80 % price range: "${ranges}"`);
     log(`forecast: expected move ${move}; ${ranges?.slice(0, 80)}`);
     // On the chart: the bands of the forecast days, the realised moves of the scored ones, the volatility and the

@@ -53,7 +53,12 @@ describe('ForecastPanel', () => {
   });
 
   it('shows no intraday part for a symbol without minute data', () => {
-    render(<ForecastPanel f={{ ...snapshot, intraday: null }} />);
+    const { unmount } = render(<ForecastPanel f={{ ...snapshot, intraday: null }} />);
+    expect(screen.queryByTestId('intraday')).toBeNull();
+    unmount();
+    // A daily-only feed: the ticker composes an empty intraday snapshot.
+    const empty = { next: null, lastScored: null, scored: 0, meanQlike: null, meanQlikeSeasonalHar: null, meanQlikePreviousSlot: null, skippedZeroVariance: 0 };
+    render(<ForecastPanel f={{ ...snapshot, intraday: empty }} />);
     expect(screen.queryByTestId('intraday')).toBeNull();
   });
 

@@ -123,7 +123,7 @@ export function ForecastPanel({ f }: { f: ForecastSnapshot | null }) {
           {card.scored} days; QLIKE {fmtNum(card.meanQlike, 3)} vs HAR {fmtNum(card.meanQlikeHar, 3)}; bands hit {fmtProb(card.band80Coverage, 0)} / {fmtProb(card.band95Coverage, 0)}
         </dd>
       </dl>
-      {f.intraday && <IntradayForecastView i={f.intraday} />}
+      {f.intraday && (f.intraday.next || f.intraday.lastScored || f.intraday.scored > 0) && <IntradayForecastView i={f.intraday} />}
       <p className="muted small">Model {next.modelVersion}: see the Models page for its out-of-sample evidence.</p>
     </div>
   );
