@@ -30,7 +30,7 @@ public class EnsembleHistoryTests(ClusterFixture fixture)
         {
             var day = Start.AddDays(i);
             var p = i % 3 == 0 ? 0.35 : 0.62;
-            var price = new SignalPrediction("price", "model", "test", CloseTime(i), "1d", p >= 0.5 ? "up" : "down", p, day);
+            var price = new SignalPrediction("price", "model", "test", CloseTime(i), "1d", Signals.Direction(p), p, day);
             await grain.OnDailyCloseAsync(new DailyClose(symbol, day, CloseTime(i), Closes[i], i == 0 ? null : Closes[i - 1]));
             await grain.IssueAsync(new NextDayCall(symbol, day, day.AddDays(1), CloseTime(i), price));
         }

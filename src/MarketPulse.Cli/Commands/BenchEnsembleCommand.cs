@@ -131,7 +131,7 @@ public static class BenchEnsembleCommand
             {
                 prices[t] *= 1 + 0.01 * (random.NextDouble() * 2 - 1);
                 var p = 0.3 + 0.4 * random.NextDouble();
-                var signal = new SignalPrediction("price", "model", "bench", closeTime, "1d", p >= 0.5 ? "up" : "down", p, day);
+                var signal = new SignalPrediction("price", "model", "bench", closeTime, "1d", Signals.Direction(p), p, day);
                 var close = new DailyClose(symbols[t], day, closeTime, prices[t], previous[t]);
                 var target = calendar.NextTradingDay(day);
                 var call = new NextDayCall(symbols[t], day, target, PriceFeatures.PredictionTimeUtc(target), signal);

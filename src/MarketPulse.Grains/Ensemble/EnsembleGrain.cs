@@ -40,17 +40,13 @@ public sealed class EnsembleGrain(
     /// </summary>
     private string SentimentKind => refinement.Model is null ? "lexicon" : "model";
 
-    public const string EnsembleSignal = "ensemble";
-    public const string HedgeSignal = "ensemble_hedge";
-    public const string SentimentSignalName = "sentiment";
-    public const string PersistenceSignal = "persistence";
     public const int MaxHistory = 4000;
 
     /// <summary>How often scored history that changed is written (the bound on what a silo crash can lose).</summary>
     public static readonly TimeSpan HistoryFlushInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The experts the ensemble weighs, in weight order.</summary>
-    public static readonly string[] Experts = ["price", SentimentSignalName, PersistenceSignal];
+    public static readonly string[] Experts = [Signals.Price, Signals.Sentiment, Signals.Persistence];
 
     private HedgeWeights _hedge = null!;
     private EnsembleModelDto? _model;
@@ -128,7 +124,7 @@ public sealed class EnsembleGrain(
     {
         var s = state.State;
         if (s.IssuedFor is { } issuedFor && call.BasisDay <= issuedFor)
-            return s.Pending.Concat(s.LastScored).FirstOrDefault(r => r.Prediction.Signal == EnsembleSignal && r.Prediction.BasisDay == call.BasisDay);
+            return s.Pending.Concat(s.LastScored).FirstOrDefault(r => r.Prediction.Signal == Signals.Ensemble && r.Prediction.BasisDay == call.BasisDay);
         if (s.LastDay != call.BasisDay)
         {
             logger.LogWarning("{Symbol}: call for {Target} on basis {Basis} ignored; the last close recorded here is {LastDay}",
@@ -169,14 +165,14 @@ public sealed class EnsembleGrain(
         // The target day is known when the call is made (its prediction time is 00:00 UTC of that day); the outcome at its close.
         if (call.PriceSignal is { } price) issued.Add(new PredictionRecord(price, call.TargetDay, null, null, null, null));
         if (!double.IsNaN(sentiment.ProbabilityUp))
-            issued.Add(Issue(SentimentSignalName, SentimentKind, refinement.Model ?? sentimentScorer.Name, call, sentiment.ProbabilityUp));
-        if (!double.IsNaN(persistence)) issued.Add(Issue(PersistenceSignal, "baseline", "persistence-v1", call, persistence));
-        issued.Add(Issue(HedgeSignal, "baseline", "hedge-v1", call, pHedge) with
+            issued.Add(Issue(Signals.Sentiment, SentimentKind, refinement.Model ?? sentimentScorer.Name, call, sentiment.ProbabilityUp));
+        if (!double.IsNaN(persistence)) issued.Add(Issue(Signals.Persistence, "baseline", "persistence-v1", call, persistence));
+        issued.Add(Issue(Signals.EnsembleHedge, "baseline", "hedge-v1", call, pHedge) with
         {
             Explanation = hedgeMix.Select(m => new SignalContribution(Experts[m.Expert], m.Weight, m.ProbabilityUp, m.Contribution)).ToList(),
         });
         // The ensemble's explanation: each signal's share and coefficient, and the price model's top feature contributions.
-        var ensemble = Issue(EnsembleSignal, "ensemble", StackingVersion, call, pEnsemble) with { Explanation = contributions };
+        var ensemble = Issue(Signals.Ensemble, "ensemble", StackingVersion, call, pEnsemble) with { Explanation = contributions };
         if (call.PriceSignal?.TopFeatures is { } features)
             ensemble = ensemble with { Prediction = ensemble.Prediction with { TopFeatures = features } };
         issued.Add(ensemble);
@@ -207,8 +203,8 @@ public sealed class EnsembleGrain(
         // Between a close and the next prediction time nothing is pending: the latest predictions are then the ones just
         // scored (with their outcome). A fast replay spends almost all its time there.
         var shown = s.Pending.Count > 0 ? s.Pending : s.LastScored;
-        var latest = shown.FirstOrDefault(p => p.Prediction.Signal == EnsembleSignal);
-        var bySignal = shown.Where(p => p.Prediction.Signal != EnsembleSignal).ToList();
+        var latest = shown.FirstOrDefault(p => p.Prediction.Signal == Signals.Ensemble);
+        var bySignal = shown.Where(p => p.Prediction.Signal != Signals.Ensemble).ToList();
         return new EnsembleSnapshot(this.GetPrimaryKeyString(), latest, bySignal, Stats(), s.Closes);
     }
 
@@ -276,7 +272,7 @@ public sealed class EnsembleGrain(
     /// </summary>
     private List<SignalStats> Stats()
     {
-        var names = Experts.Append(EnsembleSignal).Append(HedgeSignal).Concat(_cards.Keys).Distinct();
+        var names = Experts.Append(Signals.Ensemble).Append(Signals.EnsembleHedge).Concat(_cards.Keys).Distinct();
         var model = _model is { } m ? new StackingModel(m.Bias, m.Coefficients, m.FittedBefore, m.Outcomes) : null;
         var shares = model is null ? null : LogisticStacking.CoefficientShares(model);
         return names.Select(name =>
@@ -286,9 +282,9 @@ public sealed class EnsembleGrain(
             double? coefficient = i >= 0 ? model?.Coefficients[i] ?? SignalMix.StackingDefaults.PriorWeights[i] : null;
             var kind = name switch
             {
-                EnsembleSignal => "ensemble",
-                PersistenceSignal or HedgeSignal => "baseline",
-                SentimentSignalName => SentimentKind,
+                Signals.Ensemble => "ensemble",
+                Signals.Persistence or Signals.EnsembleHedge => "baseline",
+                Signals.Sentiment => SentimentKind,
                 _ => state.State.LatestBySignal.GetValueOrDefault(name)?.Kind ?? "rule",
             };
             return ToStats(name, kind, weight, _cards.GetValueOrDefault(name)) with { Coefficient = coefficient };
@@ -303,5 +299,5 @@ public sealed class EnsembleGrain(
     public const string StackingVersion = "stacking-v1";
 
     private static PredictionRecord Issue(string signal, string kind, string version, NextDayCall call, double p) =>
-        new(new SignalPrediction(signal, kind, version, call.IssuedAtUtc, "1d", p >= 0.5 ? "up" : "down", p, call.BasisDay), call.TargetDay, null, null, null, null);
+        new(new SignalPrediction(signal, kind, version, call.IssuedAtUtc, "1d", Signals.Direction(p), p, call.BasisDay), call.TargetDay, null, null, null, null);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Forecasting;
@@ -18,7 +19,6 @@ namespace MarketPulse.Grains.Ensemble;
 /// </summary>
 public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lexicon, ILogger<LivePriceModel> logger)
 {
-    public const string Signal = "price";
     public const int TopFeatures = 5;
     /// <summary>Enough posts for the 10-day look-back of the text features for any realistic ticker.</summary>
     public const int PostsToRead = 5000;
@@ -62,7 +62,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         {
             var prediction = Model.Predict(new PriceInputs(target, bars, texts, day => Board.Market(day, sector), sector), TopFeatures);
             if (prediction is null) return null;
-            return new SignalPrediction(Signal, "model", prediction.ModelVersion, issuedAtUtc, prediction.Horizon, prediction.Direction,
+            return new SignalPrediction(Signals.Price, "model", prediction.ModelVersion, issuedAtUtc, prediction.Horizon, prediction.Direction,
                 prediction.ProbabilityUp, basisDay,
                 prediction.TopContributions.Select(c => new FeatureContributionDto(c.Feature, c.Value, c.Contribution)).ToList());
         }

@@ -38,8 +38,6 @@ public sealed class TickerGrain(
 {
     public const int MaxDailyBars = 1000;
     public const int MaxMinuteBars = 2000;
-    public const string PriceSignal = "price";
-    public const string ForecastSignal = "volatility";
     public const int RememberedBatches = 4096;
 
     /// <summary>How long after the regular close (by the feed's clock) the close timer waits for late prints.</summary>
@@ -320,7 +318,7 @@ public sealed class TickerGrain(
             : await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
         var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at, posts)
             ?? RulePriceSignal(at, call.Basis);
-        if (signal is not null) metrics.PredictionEmitted(PriceSignal);
+        if (signal is not null) metrics.PredictionEmitted(Signals.Price);
         var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
         await IssueForecastAsync(call.Basis, target, at, posts);
@@ -336,7 +334,7 @@ public sealed class TickerGrain(
         if (await GrainFactory.GetGrain<IForecastGrain>(Symbol).IssueAsync(forecast))
         {
             _forecast = forecast;
-            metrics.PredictionEmitted(ForecastSignal);
+            metrics.PredictionEmitted(Signals.Volatility);
         }
     }
 
@@ -449,7 +447,7 @@ public sealed class TickerGrain(
     }
 
     private static SignalPrediction Prediction(double p, DateTime madeAt, DateOnly basis) =>
-        new(PriceSignal, "rule", MomentumRule.Name + "-v1", madeAt, "1d", p >= 0.5 ? "up" : "down", p, basis);
+        new(Signals.Price, "rule", MomentumRule.Name + "-v1", madeAt, "1d", Signals.Direction(p), p, basis);
 
     /// <summary>Keeps at least the last <paramref name="max"/> bars; trims in chunks of a quarter so the shift is amortised O(1).</summary>
     private static void Append(List<BarDto> list, BarDto bar, int max)

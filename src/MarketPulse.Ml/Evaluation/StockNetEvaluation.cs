@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
@@ -124,13 +125,16 @@ public sealed record StockNetEvalResult(
 /// </summary>
 public static class StockNetEvaluation
 {
-    public const string Price = "price";
+    public const string Price = Signals.Price;
     public const string PriceOnly = "price_only";
-    public const string Sentiment = "sentiment";
+    public const string Sentiment = Signals.Sentiment;
+
+    /// <summary>The persistence baseline (<see cref="Signals.Persistence"/> live), under its name in the published JSON.</summary>
     public const string Persistence = "yesterday";
+
     public const string AlwaysRise = "always_rise";
-    public const string Ensemble = "ensemble";
-    public const string EnsembleHedge = "ensemble_hedge";
+    public const string Ensemble = Signals.Ensemble;
+    public const string EnsembleHedge = Signals.EnsembleHedge;
 
     /// <summary>The pairs reported in <see cref="StockNetEvalResult.Comparisons"/>, each as (A, B).</summary>
     public static readonly (string A, string B)[] Comparisons = [(Price, PriceOnly), (Ensemble, Price), (Ensemble, EnsembleHedge), (Price, Persistence)];

@@ -1,3 +1,4 @@
+using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Ml.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -15,7 +16,7 @@ public readonly record struct FeatureContribution(string Feature, double Value, 
 /// <summary>A calibrated price-model prediction and, when asked for, its top feature contributions.</summary>
 public sealed record PricePrediction(double ProbabilityUp, double Score, string ModelVersion, string Horizon, IReadOnlyList<FeatureContribution> TopContributions)
 {
-    public string Direction => ProbabilityUp >= 0.5 ? "up" : "down";
+    public string Direction => Signals.Direction(ProbabilityUp);
 }
 
 /// <summary>How <see cref="PriceModel"/> explains: see <see cref="FeatureContribution"/>.</summary>

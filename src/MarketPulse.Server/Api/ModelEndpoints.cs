@@ -36,16 +36,16 @@ public static class ModelEndpoints
         double? sentimentTemperature = null, string? forecastModel = null) =>
     [
         priceModel is null
-            ? new("price", "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65].")
-            : new("price", "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by exact Shapley values from its trees against the training means, additive in probability (occlusion for a model that is not a tree ensemble; docs/models/price.md)."),
+            ? new(Signals.Price, "rule", MomentumRule.Name + "-v1", "Rule, not a trained model: EMA(12) vs EMA(26) gap in units of 20-day volatility, damped by RSI(14); probability bounded to [0.35, 0.65].")
+            : new(Signals.Price, "model", priceModel, "Trained on StockNet 2014-01..2015-05, calibrated on 2015-06..07, served by ONNX Runtime; explained by exact Shapley values from its trees against the training means, additive in probability (occlusion for a model that is not a tree ensemble; docs/models/price.md)."),
         sentimentTransformer is null
             ? new("sentiment", "lexicon", sentimentModel, "VADER lexicon scorer over the ticker's texts; the signal is their time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day).")
             : new("sentiment", "model", sentimentTransformer, $"Fine-tuned MiniLM-L6 transformer (Financial PhraseBank) served by ONNX Runtime, refining every text after the lexicon ({sentimentModel}) has scored it at once{TemperatureNote(sentimentTemperature)}; the signal is the texts' time-decayed mean over the 5 days before the prediction time (00:00 UTC of the target day) (docs/models/sentiment.md)."),
         new("persistence", "baseline", "persistence-v1", "Baseline: tomorrow moves like today (probability 0.55 in today's direction)."),
-        new(EnsembleGrain.EnsembleSignal, "ensemble", EnsembleGrain.StackingVersion, "Market-wide logistic stacking of the price, sentiment and persistence signals (one model for all tickers), refitted at each trading day from realised outcomes only (docs/models/price.md)."),
+        new(Signals.Ensemble, "ensemble", EnsembleGrain.StackingVersion, "Market-wide logistic stacking of the price, sentiment and persistence signals (one model for all tickers), refitted at each trading day from realised outcomes only (docs/models/price.md)."),
         new("volatility", "model", forecastModel ?? "none", "Next-day Garman–Klass variance: HAR with the ticker's level, leverage, gap, market and sector variance and text activity, fitted by QLIKE; the 80 % / 95 % expected-move bands from its standardised-return quantiles (docs/models/volatility.md)."),
         new("volume", "model", forecastModel ?? "none", "Next-day ln volume: HAR on ln volume with the calendar (half days, options expiry), text activity and the variance forecast, per-ticker level (docs/models/volatility.md)."),
-        new(EnsembleGrain.HedgeSignal, "baseline", "hedge-v1", "The previous ensemble, kept as a baseline: Hedge (exponentiated weights with fixed share) per ticker, re-weighted from realised Brier losses."),
+        new(Signals.EnsembleHedge, "baseline", "hedge-v1", "The previous ensemble, kept as a baseline: Hedge (exponentiated weights with fixed share) per ticker, re-weighted from realised Brier losses."),
     ];
 
     /// <summary>The shipped <c>forecast-evaluation.json</c>; null (logged) when absent or unreadable.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Grains.Hosting;
+using Vocabulary = MarketPulse.Abstractions.Ensemble.Signals;
 
 namespace MarketPulse.Server.Api;
 
@@ -20,8 +21,8 @@ public sealed record OutOfSampleReport(string Method, string From, string To, in
     // The backtest's signal names → the live ones (GET /api/models "signals").
     private static readonly (string File, string Live)[] SignalNames =
     [
-        ("ensemble", EnsembleGrain.EnsembleSignal), ("price", "price"), ("sentiment", EnsembleGrain.SentimentSignalName),
-        ("yesterday", EnsembleGrain.PersistenceSignal), ("ensemble_hedge", EnsembleGrain.HedgeSignal), ("always_rise", "always_rise"),
+        ("ensemble", Vocabulary.Ensemble), ("price", Vocabulary.Price), ("sentiment", Vocabulary.Sentiment),
+        ("yesterday", Vocabulary.Persistence), ("ensemble_hedge", Vocabulary.EnsembleHedge), ("always_rise", "always_rise"),
     ];
 
     /// <summary>Reads the report beside the models; null, with the reason logged, when it is missing or not readable.</summary>
