@@ -4,7 +4,7 @@ using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Forecasting;
 using MarketPulse.Core.Market;
-using MarketPulse.Core.Sentiment;
+using MarketPulse.Grains.Sentiment;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +17,7 @@ namespace MarketPulse.Grains.Ensemble;
 /// lexicon, as in training), and the market context of the tickers that closed the basis day in this silo
 /// (<see cref="MarketBoard"/>). The target day is the exchange's next trading day (holidays skipped).
 /// </summary>
-public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lexicon, ILogger<LivePriceModel> logger)
+public sealed class LivePriceModel(PriceModel? model, PostPolarity polarity, ILogger<LivePriceModel> logger)
 {
     public const int TopFeatures = 5;
     /// <summary>Enough posts for the 10-day look-back of the text features for any realistic ticker.</summary>
@@ -100,7 +100,7 @@ public sealed class LivePriceModel(PriceModel? model, LexiconSentimentScorer lex
         {
             foreach (var p in posts)
                 if (p.Time >= from && !known.ContainsKey(p.Source + "\u0001" + p.Id))
-                    known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, lexicon.Score(p.Text).Polarity);
+                    known[p.Source + "\u0001" + p.Id] = new TextObservation(p.Time, polarity.Of(p));
             foreach (var stale in known.Where(kv => kv.Value.TimeUtc < from).Select(kv => kv.Key).ToList()) known.Remove(stale);
             return before is { } b ? [.. known.Values.Where(t => t.TimeUtc < b).OrderBy(t => t.TimeUtc)] : [];
         }

@@ -2,7 +2,7 @@ using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Core.Sentiment;
+using MarketPulse.Grains.Sentiment;
 
 namespace MarketPulse.Grains.Forecasts;
 
@@ -10,27 +10,14 @@ namespace MarketPulse.Grains.Forecasts;
 /// The shipped forecast model in the live service (a DI singleton, stateless): turns a ticker's daily bars, its posts and
 /// the market's variance of the basis day into the next trading day's <see cref="ForecastDto"/>, through the same
 /// <see cref="ForecastFeatures"/> and <see cref="ForecastModel"/> as training and <c>eval forecasts</c>. Posts are scored
-/// with the VADER lexicon, as in training.
+/// with the VADER lexicon, as in training (<see cref="PostPolarity"/>, shared with the price model).
 /// </summary>
-public sealed class LiveForecaster(ForecastModel? model, LexiconSentimentScorer lexicon)
+public sealed class LiveForecaster(ForecastModel? model, PostPolarity polarity)
 {
     /// <summary>Posts older than this before the prediction time cannot reach any input (the longest text window is 5 days).</summary>
     private static readonly TimeSpan PostLookBack = TimeSpan.FromDays(6);
 
     public ForecastModel? Model { get; } = model;
-
-    /// <summary>Lexicon polarity per post (source, id): a post is read at up to six daily calls, scored once.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> _polarity = new(StringComparer.Ordinal);
-
-    private const int MaxRemembered = 200_000;
-
-    private double Polarity(ScoredPost post)
-    {
-        var key = post.Source + "\u0001" + post.Id;
-        if (_polarity.TryGetValue(key, out var known)) return known;
-        if (_polarity.Count >= MaxRemembered) _polarity.Clear();
-        return _polarity[key] = lexicon.Score(post.Text).Polarity;
-    }
 
     /// <returns>Null without a model or with fewer than <see cref="ForecastFeatures.MinimumHistory"/> days before the target.</returns>
     public ForecastDto? Forecast(string symbol, IReadOnlyList<BarDto> dailyBars, DateOnly basisDay, DateOnly target, DateTime issuedAtUtc,
@@ -46,7 +33,7 @@ public sealed class LiveForecaster(ForecastModel? model, LexiconSentimentScorer 
         }
         var cut = ForecastFeatures.PredictionTimeUtc(target);
         var texts = posts.Where(p => p.Time < cut && p.Time >= cut - PostLookBack)
-            .Select(p => new PostObservation(p.Time, Polarity(p)))
+            .Select(p => new PostObservation(p.Time, polarity.Of(p)))
             .OrderBy(p => p.TimeUtc)
             .ToList();
         var features = new double[ForecastFeatures.Count];

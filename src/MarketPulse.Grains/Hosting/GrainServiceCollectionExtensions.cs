@@ -46,6 +46,9 @@ public static class GrainServiceCollectionExtensions
                 scorer.Name, sentiment.LoughranMcDonaldPath, sentiment.LoughranMcDonaldMode, scorer.ChangedByLoughranMcDonald);
             return scorer;
         });
+        // The price model and the forecasts keep the VADER-only lexicon: their sentiment inputs were computed with it in training.
+        services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.PostPolarity(
+            LexiconSentimentScorer.LoadShipped(PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path))));
         services.AddSingleton(sp =>
         {
             var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
@@ -54,7 +57,7 @@ public static class GrainServiceCollectionExtensions
             PriceModel? model = null;
             if (File.Exists(path)) model = PriceModel.Load(path);
             else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
-            return new LivePriceModel(model, LexiconSentimentScorer.LoadShipped(dir), logger);
+            return new LivePriceModel(model, sp.GetRequiredService<MarketPulse.Grains.Sentiment.PostPolarity>(), logger);
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
@@ -65,9 +68,8 @@ public static class GrainServiceCollectionExtensions
             if (File.Exists(path)) model = MarketPulse.Ml.Forecasting.ForecastModelFile.Load(path);
             else sp.GetRequiredService<ILogger<MarketPulse.Grains.Forecasts.LiveForecaster>>().LogWarning(
                 "No forecast model at {Path}: no volatility, expected-move or volume forecasts are issued", path);
-            return new MarketPulse.Grains.Forecasts.LiveForecaster(model, LexiconSentimentScorer.LoadShipped(dir));
+            return new MarketPulse.Grains.Forecasts.LiveForecaster(model, sp.GetRequiredService<MarketPulse.Grains.Sentiment.PostPolarity>());
         });
-        // The price model keeps the VADER-only lexicon: its sentiment features were computed with it in training.
         // Sentiment: the production transformer and its bounded refine queue, one per silo.
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
         // Durable unless the Local profile's in-memory providers say otherwise (AddMarketPulseMemoryProviders).
