@@ -169,7 +169,7 @@ public class LocalPersistenceTests
             {
                 await first.WaitReadyAsync();
                 await UseAsync(first.Http);
-                // The prediction history is flushed every 5 s (EnsembleGrain.HistoryFlushInterval); past that, everything
+                // The prediction history is flushed every 5 s (DeferredState<T>.Interval); past that, everything
                 // the user has seen is in the store's log. Then more ticks of the open day: applied ⇒ written (write-through).
                 await Task.Delay(TimeSpan.FromSeconds(6));
                 await Ingest.TicksAsync(first.Http, "[" + Ingest.Tick(Symbol, "2024-05-09T14:00:00Z", 52) + "," + Ingest.Tick(Symbol, "2024-05-09T14:01:00Z", 52.5) + "]");

@@ -14,6 +14,9 @@ public static class Signals
     public const string Ensemble = "ensemble";
     public const string EnsembleHedge = "ensemble_hedge";
 
+    /// <summary>The experts the ensemble stacks, in the order of its weights and coefficients.</summary>
+    public static readonly string[] Experts = [Price, Sentiment, Persistence];
+
     /// <summary>The volatility, expected-move and volume forecasts (counted under this name in the prediction metrics).</summary>
     public const string Volatility = "volatility";
 

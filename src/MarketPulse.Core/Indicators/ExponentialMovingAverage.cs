@@ -46,6 +46,18 @@ public sealed class ExponentialMovingAverage : IIndicator
         return true;
     }
 
+    /// <summary>
+    /// What <see cref="Current"/> would be after <see cref="Update"/> with <paramref name="value"/>, without committing it
+    /// (a provisional reading from a bar that is still forming); NaN where that update would not make it ready.
+    /// </summary>
+    public double Peek(double value)
+    {
+        if (!double.IsFinite(value)) return Current;
+        if (Samples + 1 < _period) return double.NaN;
+        if (Samples + 1 == _period) return (_seedSum + value) / _period;
+        return _value + _alpha * (value - _value);
+    }
+
     public void Reset()
     {
         Samples = 0;

@@ -78,7 +78,7 @@ public sealed class EnsemblePoolGrain(
     }
 
     private EnsembleModelDto ToDto(StackingModel m) =>
-        new(EnsembleGrain.Experts, m.Bias, [.. m.Coefficients], m.FittedBefore, m.Outcomes, _stacking.PendingCount);
+        new(Signals.Experts, m.Bias, [.. m.Coefficients], m.FittedBefore, m.Outcomes, _stacking.PendingCount);
 
     public static StackingOutcome ToCore(EnsembleOutcome o) => new(o.TargetDay, o.Symbol, [.. o.Probabilities], o.WentUp);
 

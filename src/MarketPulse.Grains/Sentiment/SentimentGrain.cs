@@ -1,6 +1,7 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Alerts;
 using MarketPulse.Abstractions.Sentiment;
+using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
@@ -167,8 +168,7 @@ public sealed class SentimentGrain(
         var (score, _) = Aggregate(state.State.Posts, asOfUtc);
         var n = state.State.Posts.Count(p => p.Time < asOfUtc && p.Time >= asOfUtc - Window);
         // No posts, no opinion: the ensemble then leaves this signal out instead of reading it as neutral.
-        var p = n == 0 ? double.NaN : Math.Clamp(0.5 + 0.25 * score, 0.3, 0.7);
-        return Task.FromResult(new SentimentSignal(score, n, p));
+        return Task.FromResult(new SentimentSignal(score, n, SignalMix.Sentiment(score, n)));
     }
 
     /// <summary>How many posts the snapshot lists as driving the score.</summary>

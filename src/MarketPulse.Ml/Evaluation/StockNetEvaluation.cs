@@ -139,18 +139,17 @@ public static class StockNetEvaluation
     /// <summary>The pairs reported in <see cref="StockNetEvalResult.Comparisons"/>, each as (A, B).</summary>
     public static readonly (string A, string B)[] Comparisons = [(Price, PriceOnly), (Ensemble, Price), (Ensemble, EnsembleHedge), (Price, Persistence)];
 
-    /// <summary>The live ensemble's experts, in weight order (<c>EnsembleGrain.Experts</c>).</summary>
+    /// <summary>The live ensemble's experts, in weight order (<see cref="Signals.Experts"/>), under their names in this JSON.</summary>
     public static readonly string[] Experts = [Price, Sentiment, Persistence];
 
     public static readonly TimeSpan SentimentHalfLife = TimeSpan.FromHours(24);
     public static readonly TimeSpan SentimentWindow = TimeSpan.FromDays(5);
 
-    private sealed class SymbolState(int experts)
+    /// <summary>A symbol's cursor into its bars and its <see cref="SignalBook"/>: the live ensemble grain's daily cycle.</summary>
+    private sealed class SymbolState(string symbol)
     {
-        public HedgeWeights Hedge { get; } = new(experts);
+        public SignalBook Book { get; } = new(symbol, Experts, EnsembleHedge, Ensemble);
         public int Next;
-        public double[]? Pending;
-        public double PendingBasisClose;
     }
 
     /// <param name="stacking">Start state of the pooled stacker (the live pool's, for parity checks); null: the prior.</param>
@@ -180,9 +179,7 @@ public static class StockNetEvaluation
         var inference = new Stopwatch();
         long predictions = 0;
         var stacker = new LogisticStacking(options ?? SignalMix.StackingDefaults, stacking);
-        var states = data.Symbols.ToDictionary(s => s, _ => new SymbolState(Experts.Length), StringComparer.Ordinal);
-        var losses = new double[Experts.Length];
-        var mix = new List<MixContribution>(Experts.Length);
+        var states = data.Symbols.ToDictionary(s => s, s => new SymbolState(s), StringComparer.Ordinal);
 
         // Every day any ticker closes, in time order; on each, the tickers that close that day in symbol order.
         var days = data.Symbols.SelectMany(s => data.Bars(s).Select(b => b.Date)).Where(d => d < to).Distinct().Order().ToList();
@@ -202,20 +199,9 @@ public static class StockNetEvaluation
                 var i = st.Next++;
                 closed.Add((symbol, i));
 
-                // This close: score the calls issued for this day (flat days teach nothing).
-                if (st.Pending is { } p && st.PendingBasisClose > 0)
-                {
-                    var realized = bars[i].Close / st.PendingBasisClose - 1;
-                    if (realized != 0)
-                    {
-                        var wentUp = realized > 0;
-                        for (var k = 0; k < Experts.Length; k++)
-                            losses[k] = double.IsNaN(p[k]) ? double.NaN : (p[k] - (wentUp ? 1 : 0)) * (p[k] - (wentUp ? 1 : 0));
-                        st.Hedge.Update(losses);
-                        stacker.Add(new StackingOutcome(day, symbol, [.. p], wentUp));
-                    }
-                }
-                st.Pending = null;
+                // This close: score the calls issued for this day (flat days teach nothing), as the ensemble grain does.
+                double? previousClose = i >= 1 ? bars[i - 1].Close : null;
+                if (st.Book.Close(day, bars[i].Close, previousClose)?.Outcome is { } outcome) stacker.Add(outcome);
             }
 
             // Later, at the prediction time of the next trading day t (00:00 UTC of t, after every close of this day):
@@ -241,16 +227,11 @@ public static class StockNetEvaluation
                 var (polarity, _) = DecayingAverage.Compute(texts, x => x.TimeUtc, x => x.SignalPolarity, cutoff, SentimentHalfLife, SentimentWindow);
                 var posts = PriceFeatures.Summarize(texts, cutoff - SentimentWindow, cutoff).Count;
                 var pSentiment = SignalMix.Sentiment(polarity, posts);
-                double? dayReturn = i >= 1 && bars[i - 1].Close > 0 ? d.Close / bars[i - 1].Close - 1 : null;
-                var pPersistence = SignalMix.Persistence(dayReturn);
-                double[] pe = [pPrice, pSentiment, pPersistence];
-                var pHedge = SignalMix.Combine(st.Hedge, pe, null);
-                mix.Clear();
+                var pPersistence = st.Book.Persistence;
                 var model = stacker.ModelFor(d.Date);
-                var pEnsemble = LogisticStacking.Predict(model, pe, mix);
+                var issued = st.Book.Issue(d.Date, [pPrice, pSentiment, pPersistence], model);
+                var (pHedge, pEnsemble) = (issued.Hedge, issued.Ensemble);
                 onCall?.Invoke(new BacktestCall(symbol, d.Date, t, pPrice, pSentiment, pPersistence, pEnsemble, pHedge));
-                st.Pending = pe;
-                st.PendingBasisClose = d.Close;
 
                 if (labels.TryGetValue((symbol, t), out var up))
                 {
@@ -261,7 +242,7 @@ public static class StockNetEvaluation
                     for (var k = 0; k < Experts.Length; k++)
                     {
                         weightSums[k] += shares[k];
-                        hedgeSums[k] += st.Hedge.Weights[k];
+                        hedgeSums[k] += st.Book.Hedge.Weights[k];
                     }
                     weightCount++;
                 }
