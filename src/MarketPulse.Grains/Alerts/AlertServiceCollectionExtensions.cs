@@ -2,6 +2,7 @@ using MarketPulse.Grains.Alerts;
 using MarketPulse.Grains.History;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -13,6 +14,7 @@ public static class AlertServiceCollectionExtensions
     /// <summary>The webhook dispatcher and its resilient HTTP client, and the history recorder (silo side).</summary>
     public static IServiceCollection AddMarketPulseAlerts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HistoryRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<HistoryRecorder>());
         services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));

@@ -28,6 +28,7 @@ public sealed class SymbolWatchGrain(
     WebhookDispatcher webhooks,
     History.HistoryRecorder history,
     PipelineMetrics metrics,
+    TimeProvider time,
     ILogger<SymbolWatchGrain> logger,
     IHostApplicationLifetime lifetime)
     : Grain, ISymbolWatchGrain
@@ -131,7 +132,7 @@ public sealed class SymbolWatchGrain(
         foreach (var alert in fired)
         {
             metrics.AlertFired(alert.Kind);
-            logger.LogInformation("Alert {RuleId} fired: {Message}", alert.RuleId, alert.Message);
+            AlertsLog.AlertFired(logger, alert.RuleId, alert.Message);
             await directory.RecordFiredAsync(alert.RuleId, alert.FiredAtUtc, alert.Value);
             if (alert.WebhookUrl is not null) webhooks.Enqueue(alert, _rules.Rules.FirstOrDefault(r => r.Id == alert.RuleId)?.WebhookSecret);
         }
@@ -140,10 +141,10 @@ public sealed class SymbolWatchGrain(
         await state.WriteStateAsync();
     }
 
-    private static AlertNotification Notification(AlertRule rule, double value, double? previous, DateTime? marketTime, string? traceParent,
+    private AlertNotification Notification(AlertRule rule, double value, double? previous, DateTime? marketTime, string? traceParent,
         string? message = null) =>
         new(Guid.NewGuid().ToString("n"), rule.Id, rule.Symbol, rule.Kind, rule.Threshold, value, previous,
-            message ?? AlertEvaluator.Describe(rule, value), DateTime.UtcNow, marketTime, rule.WebhookUrl, traceParent, rule.Owner);
+            message ?? AlertEvaluator.Describe(rule, value), time.GetUtcNow().UtcDateTime, marketTime, rule.WebhookUrl, traceParent, rule.Owner);
 
     /// <summary>An activity continuing the ingest request's trace across the stream hop (streams do not carry it).</summary>
     internal static Activity? StartActivity(string name, string? traceParent) =>

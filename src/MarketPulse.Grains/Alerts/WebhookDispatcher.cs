@@ -56,12 +56,15 @@ public sealed class WebhookDispatcher : BackgroundService
 
     private readonly IHttpClientFactory _http;
     private readonly PipelineMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
 
-    public WebhookDispatcher(IHttpClientFactory http, IOptions<AlertOptions> options, PipelineMetrics metrics, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(IHttpClientFactory http, IOptions<AlertOptions> options, PipelineMetrics metrics, TimeProvider time,
+        ILogger<WebhookDispatcher> logger)
     {
         _http = http;
         _metrics = metrics;
+        _time = time;
         _logger = logger;
         _options = options.Value;
         _queue = Channel.CreateBounded<(AlertNotification, string?)>(new BoundedChannelOptions(options.Value.WebhookQueueCapacity)
@@ -76,7 +79,7 @@ public sealed class WebhookDispatcher : BackgroundService
     {
         if (_queue.Writer.TryWrite((alert, secret))) return;
         _metrics.WebhookDelivery("dropped");
-        _logger.LogError("Webhook queue full: alert {DeliveryId} for rule {RuleId} dropped", alert.DeliveryId, alert.RuleId);
+        AlertsLog.WebhookQueueFull(_logger, alert.DeliveryId, alert.RuleId);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -101,7 +104,7 @@ public sealed class WebhookDispatcher : BackgroundService
             || (target.Scheme != Uri.UriSchemeHttps && !_options.AllowHttpTargets))
         {
             _metrics.WebhookDelivery("refused");
-            _logger.LogWarning("Webhook for rule {RuleId} refused: only https targets are allowed; alert {DeliveryId} not delivered", alert.RuleId, alert.DeliveryId);
+            AlertsLog.WebhookNotHttps(_logger, alert.RuleId, alert.DeliveryId);
             return;
         }
         try
@@ -111,7 +114,7 @@ public sealed class WebhookDispatcher : BackgroundService
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
             request.Headers.Add(DeliveryHeader, alert.DeliveryId);
-            if (secret is not null) request.Headers.Add(SignatureHeader, WebhookTargets.Sign(secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+            if (secret is not null) request.Headers.Add(SignatureHeader, WebhookTargets.Sign(secret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
             using var response = await _http.CreateClient(HttpClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {
@@ -119,18 +122,17 @@ public sealed class WebhookDispatcher : BackgroundService
                 return;
             }
             _metrics.WebhookDelivery("failed");
-            _logger.LogWarning("Webhook for rule {RuleId} answered {Status} after retries; alert {DeliveryId} not delivered",
-                alert.RuleId, (int)response.StatusCode, alert.DeliveryId);
+            AlertsLog.WebhookFailedStatus(_logger, alert.RuleId, (int)response.StatusCode, alert.DeliveryId);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex.InnerException is WebhookTargetRefusedException refused)
         {
             _metrics.WebhookDelivery("refused");
-            _logger.LogWarning("Webhook for rule {RuleId} refused: {Reason}; alert {DeliveryId} not delivered", alert.RuleId, refused.Message, alert.DeliveryId);
+            AlertsLog.WebhookTargetRefused(_logger, alert.RuleId, refused.Message, alert.DeliveryId);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             _metrics.WebhookDelivery("failed");
-            _logger.LogWarning(ex, "Webhook for rule {RuleId} failed after retries; alert {DeliveryId} not delivered", alert.RuleId, alert.DeliveryId);
+            AlertsLog.WebhookFailed(_logger, ex, alert.RuleId, alert.DeliveryId);
         }
     }
 }

@@ -68,7 +68,7 @@ public sealed class LivePriceModel(PriceModel? model, PostPolarity polarity, ILo
         }
         catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
         {
-            logger.LogError(ex, "Price model failed for {Symbol} at {Day}", symbol, basisDay);
+            EnsembleLog.PriceModelFailed(logger, ex, symbol, basisDay);
             return null;
         }
     }

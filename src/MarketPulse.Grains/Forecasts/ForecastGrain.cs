@@ -113,8 +113,7 @@ public sealed class ForecastGrain(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Still dirty: the next tick retries. Only history is at stake; the hot state was written at the close.
-            logger.LogWarning(ex, "Writing {Symbol}'s forecast history ({Records} records) failed; retrying in {Interval}",
-                Symbol, History.Count, HistoryFlushInterval);
+            ForecastsLog.HistoryWriteFailed(logger, ex, Symbol, History.Count, HistoryFlushInterval);
         }
     }
 

@@ -13,7 +13,7 @@ namespace MarketPulse.Grains.History;
 /// nothing is queued. A failed write is retried a few times, then logged and dropped: the grains keep their own
 /// recent history, so the store can be back-filled by a replay.
 /// </summary>
-public sealed class HistoryRecorder(IEnumerable<IHistoryStore> stores, ILogger<HistoryRecorder> logger) : BackgroundService
+public sealed class HistoryRecorder(IEnumerable<IHistoryStore> stores, TimeProvider time, ILogger<HistoryRecorder> logger) : BackgroundService
 {
     private readonly IHistoryStore? _store = stores.LastOrDefault();
     private readonly Channel<(string Symbol, IReadOnlyList<BarDto> Bars, IReadOnlyList<PredictionRecord> Predictions)> _queue =
@@ -26,17 +26,17 @@ public sealed class HistoryRecorder(IEnumerable<IHistoryStore> stores, ILogger<H
     {
         if (_store is null) return;
         if (!_queue.Writer.TryWrite((symbol, bars, predictions)))
-            logger.LogError("History queue full: {Bars} bars and {Predictions} predictions of {Symbol} not recorded", bars.Count, predictions.Count, symbol);
+            HistoryLog.QueueFull(logger, bars.Count, predictions.Count, symbol);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_store is null)
         {
-            logger.LogInformation("No history store configured (ConnectionStrings:postgres in the Cluster profile): daily bars and predictions are kept only in grain state");
+            HistoryLog.NoStore(logger);
             return;
         }
-        logger.LogInformation("Recording daily bars and predictions to {Store}", _store.GetType().Name);
+        HistoryLog.Recording(logger, _store.GetType().Name);
         try
         {
             await foreach (var (symbol, bars, predictions) in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -51,13 +51,12 @@ public sealed class HistoryRecorder(IEnumerable<IHistoryStore> stores, ILogger<H
                     }
                     catch (Exception ex) when (!stoppingToken.IsCancellationRequested && attempt < 5)
                     {
-                        logger.LogWarning(ex, "History write for {Symbol} failed (attempt {Attempt}); retrying", symbol, attempt);
-                        await Task.Delay(TimeSpan.FromSeconds(attempt), stoppingToken);
+                        HistoryLog.WriteRetrying(logger, ex, symbol, attempt);
+                        await Task.Delay(TimeSpan.FromSeconds(attempt), time, stoppingToken);
                     }
                     catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
-                        logger.LogError(ex, "History write for {Symbol} failed {Attempt} times; {Bars} bars and {Predictions} predictions dropped",
-                            symbol, attempt, bars.Count, predictions.Count);
+                        HistoryLog.WriteDropped(logger, ex, symbol, attempt, bars.Count, predictions.Count);
                         break;
                     }
                 }

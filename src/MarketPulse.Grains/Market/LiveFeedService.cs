@@ -15,7 +15,8 @@ namespace MarketPulse.Grains.Market;
 /// frames, dropped or stale connections, refused logins) go to metrics at once and into that grain's stats every few
 /// seconds, so <c>GET /api/sources/market/live:NAME</c> shows every reason.
 /// </summary>
-public sealed class LiveFeedService(IGrainFactory grains, IOptions<LiveFeedsOptions> options, PipelineMetrics metrics, ILoggerFactory loggers)
+public sealed class LiveFeedService(
+    IGrainFactory grains, IOptions<LiveFeedsOptions> options, PipelineMetrics metrics, ILoggerFactory loggers, TimeProvider time)
     : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<LiveFeedService>();
@@ -29,8 +30,7 @@ public sealed class LiveFeedService(IGrainFactory grains, IOptions<LiveFeedsOpti
             if (o.Alpaca.ResolveCredentials() is { } creds)
                 runs.Add(RunAsync(new AlpacaProtocol(creds.Key, creds.Secret, FeedSymbols(o.Alpaca), o.Alpaca.SubscribeBars), o.Alpaca, stoppingToken));
             else
-                _logger.LogError("MarketPulse:Live:Alpaca is enabled but has no credentials: set MarketPulse__Live__Alpaca__KeyId and __SecretKey "
-                    + "(or {KeyEnv}/{SecretEnv}); the Alpaca feed is not started", AlpacaFeedSettings.KeyEnvironment, AlpacaFeedSettings.SecretEnvironment);
+                MarketLog.AlpacaWithoutCredentials(_logger, AlpacaFeedSettings.KeyEnvironment, AlpacaFeedSettings.SecretEnvironment);
         }
         if (o.Coinbase.Enabled) runs.Add(RunAsync(new CoinbaseProtocol(FeedSymbols(o.Coinbase)), o.Coinbase, stoppingToken));
         return Task.WhenAll(runs);
@@ -43,18 +43,19 @@ public sealed class LiveFeedService(IGrainFactory grains, IOptions<LiveFeedsOpti
     {
         var sourceName = "live:" + protocol.Name;
         var source = grains.GetGrain<IMarketSourceGrain>(sourceName);
-        var feed = new WebSocketMarketFeed(protocol, settings, (batch, _) => source.IngestTicksAsync(batch), loggers.CreateLogger("MarketPulse.Live." + protocol.Name));
+        var feed = new WebSocketMarketFeed(protocol, settings, (batch, _) => source.IngestTicksAsync(batch),
+            loggers.CreateLogger("MarketPulse.Live." + protocol.Name), time);
         var unreported = new Dictionary<string, long>(StringComparer.Ordinal);
         feed.ProblemCounted += reason =>
         {
             metrics.TickRejected(sourceName, RejectReasons.Label(reason));
             lock (unreported) unreported[reason] = unreported.GetValueOrDefault(reason) + 1;
         };
-        _logger.LogInformation("Live feed {Feed}: {Url}, symbols {Symbols}", protocol.Name, settings.Url, string.Join(",", settings.Symbols));
+        MarketLog.LiveFeedStarting(_logger, protocol.Name, settings.Url, string.Join(",", settings.Symbols));
         var run = feed.RunAsync(ct);
         while (!run.IsCompleted)
         {
-            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
             Dictionary<string, long> delta;
             lock (unreported)
             {
@@ -65,7 +66,7 @@ public sealed class LiveFeedService(IGrainFactory grains, IOptions<LiveFeedsOpti
             try { await source.RecordUpstreamRejectionsAsync(delta); }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                _logger.LogWarning(ex, "Live feed {Feed}: could not report adapter problems to {Source}; will retry", protocol.Name, sourceName);
+                MarketLog.LiveFeedReportFailed(_logger, ex, protocol.Name, sourceName);
                 lock (unreported) foreach (var (k, v) in delta) unreported[k] = unreported.GetValueOrDefault(k) + v;
             }
             catch (Exception) { break; }

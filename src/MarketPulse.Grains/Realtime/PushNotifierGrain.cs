@@ -13,7 +13,8 @@ namespace MarketPulse.Grains.Realtime;
 /// of one per ticker change.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger, IHostApplicationLifetime lifetime) : Grain, IPushNotifierGrain
+public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger, IHostApplicationLifetime lifetime, TimeProvider time)
+    : Grain, IPushNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan ObserverRefresh = TimeSpan.FromSeconds(2);
@@ -52,19 +53,19 @@ public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger, IHostAp
             _alerts.Clear();
             return;
         }
-        if (DateTime.UtcNow - _observersAt > ObserverRefresh)
+        if (time.GetUtcNow().UtcDateTime - _observersAt > ObserverRefresh)
         {
             try
             {
                 _observers = await GrainFactory.GetGrain<IPushGatewayRegistryGrain>(0).GetObserversAsync();
-                _observersAt = DateTime.UtcNow;
+                _observersAt = time.GetUtcNow().UtcDateTime;
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Could not refresh the gateway list; pushing to the {Count} known gateways", _observers.Count);
+                RealtimeLog.GatewayRefreshFailed(logger, ex, _observers.Count);
             }
         }
-        logger.LogDebug("Flushing {Tickers} ticker updates and {Alerts} alerts to {Gateways} gateways", _tickers.Count, _alerts.Count, _observers.Count);
+        RealtimeLog.Flushing(logger, _tickers.Count, _alerts.Count, _observers.Count);
         var batch = new PushBatch(_tickers.Values.ToList(), _alerts.ToList());
         _tickers.Clear();
         _alerts.Clear();
@@ -76,7 +77,7 @@ public sealed class PushNotifierGrain(ILogger<PushNotifierGrain> logger, IHostAp
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Push to a gateway failed; it is dropped once its lease runs out unless it renews");
+                RealtimeLog.PushFailed(logger, ex);
             }
         }
     }

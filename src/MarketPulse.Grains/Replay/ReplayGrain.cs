@@ -16,7 +16,7 @@ namespace MarketPulse.Grains.Replay;
 /// reason, logged once per reason with file and line, and skipped. With <c>loop</c>, the data set starts again shifted
 /// by whole weeks (fresh post ids), so the dashboard stays alive.
 /// </summary>
-public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGrain
+public sealed class ReplayGrain(TimeProvider time, ILogger<ReplayGrain> logger) : Grain, IReplayGrain
 {
     private const int ChunkSize = 5000;
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
@@ -65,9 +65,9 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
         _firstTime = _pending!.Value.Time;
         _virtualTime = _firstTime + request.WarmUp;
         _lastClockDay = DateTime.MinValue;
-        _lastWall = DateTime.UtcNow;
+        _lastWall = time.GetUtcNow().UtcDateTime;
         _state = "running";
-        logger.LogInformation("Replay {Name}: {Format} from {Path} at {Speed}x, warm-up {WarmUp}", Name, _format, request.Path, request.Speed, request.WarmUp);
+        ReplayLog.Started(logger, Name, _format, request.Path, request.Speed, request.WarmUp);
         _timer = this.RegisterGrainTimer(TickAsync, TimeSpan.Zero, double.IsPositiveInfinity(request.Speed) ? FastStep : Step);
         return await GetStatusAsync();
     }
@@ -103,12 +103,12 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
     {
         var first = !_rowsRejected.TryGetValue(r.Reason, out var n);
         _rowsRejected[r.Reason] = n + 1;
-        if (first) logger.LogWarning("Replay {Name}: skipped {File}:{Line}: {Reason} (logged once per reason; counts in the replay status)", Name, r.File, r.Line, r.Reason);
+        if (first) ReplayLog.RowSkipped(logger, Name, r.File, r.Line, r.Reason);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         var elapsed = now - _lastWall;
         _lastWall = now;
         var speed = _request!.Speed;
@@ -121,7 +121,7 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
         catch (Exception ex) when (ex is not (IOException or InvalidDataException))
         {
             _error = ex.Message;
-            logger.LogError(ex, "Replay {Name} failed to publish; will retry on the next step", Name);
+            ReplayLog.PublishFailed(logger, ex, Name);
         }
         catch (Exception ex)
         {
@@ -129,7 +129,7 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
             _error = ex.Message;
             _state = "failed";
             StopTimer();
-            logger.LogError(ex, "Replay {Name} stopped: a data file could not be read", Name);
+            ReplayLog.FileUnreadable(logger, ex, Name);
         }
     }
 
@@ -190,12 +190,12 @@ public sealed class ReplayGrain(ILogger<ReplayGrain> logger) : Grain, IReplayGra
             _loop++;
             if (_loop == 1) _loopShift = TimeSpan.FromDays(Math.Ceiling(((_lastTime - _firstTime).TotalDays + 1) / 7) * 7);
             OpenTimeline();
-            logger.LogInformation("Replay {Name}: starting loop {Loop}, times shifted by {Days} days", Name, _loop, (_loopShift * _loop).TotalDays);
+            ReplayLog.LoopStarting(logger, Name, _loop, (_loopShift * _loop).TotalDays);
             return;
         }
         _state = "finished";
         StopTimer();
-        logger.LogInformation("Replay {Name}: finished after {Count} events; rows skipped by reason: {Rejected}", Name, _published,
+        ReplayLog.Finished(logger, Name, _published,
             _rowsRejected.Count == 0 ? "none" : string.Join(", ", _rowsRejected.Select(kv => $"{kv.Key} = {kv.Value}")));
     }
 

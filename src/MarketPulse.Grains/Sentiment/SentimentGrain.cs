@@ -38,6 +38,7 @@ public sealed class SentimentGrain(
     SentimentRefinement refinement,
     IOptions<SentimentOptions> options,
     PipelineMetrics metrics,
+    TimeProvider time,
     ILogger<SentimentGrain> logger)
     : Grain, ISentimentGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TextBatch>
 {
@@ -136,7 +137,7 @@ public sealed class SentimentGrain(
 
     public Task OnErrorAsync(Exception ex)
     {
-        logger.LogError(ex, "Text stream error for {Symbol}", this.GetPrimaryKeyString());
+        SentimentLog.TextStreamError(logger, ex, this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
@@ -144,7 +145,7 @@ public sealed class SentimentGrain(
     {
         var posts = state.State.Posts;
         DateTime? asOf = posts.Count == 0 ? null : posts[^1].Time.AddTicks(1);
-        var at = asOf ?? DateTime.UtcNow;
+        var at = asOf ?? time.GetUtcNow().UtcDateTime;
         var (score, _) = Aggregate(posts, at);
         var inWindow = posts.Count(p => p.Time < at && p.Time >= at - Window);
         var last24 = posts.Count(p => p.Time < at && p.Time >= at.AddHours(-24));

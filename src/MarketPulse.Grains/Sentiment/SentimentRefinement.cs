@@ -34,16 +34,16 @@ public sealed class SentimentRefinement : IAsyncDisposable
         }
         if (!o.TransformerEnabled)
         {
-            logger.LogWarning("Sentiment transformer disabled (MarketPulse:Sentiment:TransformerEnabled=false): lexicon scores only");
+            SentimentLog.TransformerDisabled(logger);
             return;
         }
         var dir = PathResolver.Resolve(models.Value.Path);
         if (o.RefineThreads is < 1) throw new InvalidOperationException($"MarketPulse:Sentiment:RefineThreads must be at least 1, is {o.RefineThreads}");
         _model = TransformerSentimentScorer.LoadShipped(dir, o.EffectiveRefineThreads, precision);
         Queue = new SentimentRefineQueue(_model, results => DeliverAsync(grains, results), o.RefineQueueCapacity, o.RefineBatchSize,
-            ex => logger.LogError(ex, "Sentiment refinement batch failed; those texts keep their lexicon scores"));
-        logger.LogInformation("Sentiment model {Model} loaded from {Dir} ({Overrides} tuned tensors, {Precision}, {Quantized} int8 matrix multiplies); refine queue capacity {Capacity}, {Threads} thread(s)",
-            _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls, o.RefineQueueCapacity, o.EffectiveRefineThreads);
+            ex => SentimentLog.RefineBatchFailed(logger, ex));
+        SentimentLog.ModelLoaded(logger, _model.Name, dir, _model.OverriddenInitializers, precision.ToName(), _model.QuantizedMatMuls,
+            o.RefineQueueCapacity, o.EffectiveRefineThreads);
 
         var queue = Queue;
         // The host stops its services (the silo among them) after its stopping callbacks have returned: close the queue
@@ -71,9 +71,9 @@ public sealed class SentimentRefinement : IAsyncDisposable
     {
         // A stopping callback must be synchronous; one batch of the model takes well under a second.
         if (!queue.CloseAsync().Wait(ShutdownWait))
-            logger.LogWarning("Sentiment refine queue: the batch in flight did not finish within {Wait} of shutdown", ShutdownWait);
+            SentimentLog.ShutdownWaitExceeded(logger, ShutdownWait);
         if (queue.Abandoned > 0)
-            logger.LogInformation("Sentiment refine queue closed at shutdown: {Count} queued texts keep their lexicon scores", queue.Abandoned);
+            SentimentLog.QueueClosedAtShutdown(logger, queue.Abandoned);
     }
 
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);

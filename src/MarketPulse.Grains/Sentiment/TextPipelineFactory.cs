@@ -27,11 +27,11 @@ public sealed class TextPipelineFactory
         if (File.Exists(path))
         {
             try { table = StockTable.Load(path); }
-            catch (FormatException ex) { logger.LogError(ex, "Stock table {Path} is malformed; tickers from cashtags only", path); }
+            catch (FormatException ex) { SentimentLog.StockTableMalformed(logger, ex, path); }
         }
         else
         {
-            logger.LogWarning("No stock table at {Path}; tickers from cashtags only", path);
+            SentimentLog.NoStockTable(logger, path);
         }
         _extractor = new CashtagExtractor(table);
     }

@@ -20,7 +20,7 @@ namespace MarketPulse.Grains.Sources;
 /// </summary>
 public sealed class LiveTextService(
     IGrainFactory grains, IOptions<TextSourcesOptions> options, IHttpClientFactory httpClients, TextPipelineFactory pipelines,
-    PipelineMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null) : BackgroundService
+    PipelineMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
     /// <summary>The named <see cref="HttpClient"/> every text source uses (no client-wide timeout: the sources time each request).</summary>
     public const string HttpClientName = "marketpulse-text-sources";
@@ -66,7 +66,7 @@ public sealed class LiveTextService(
         }
         catch (ArgumentException ex)
         {
-            _logger.LogError("Live text source {Source} is not started: {Problem}", name, ex.Message);
+            SourcesLog.LiveTextNotStarted(_logger, name, ex.Message);
         }
     }
 
@@ -86,11 +86,11 @@ public sealed class LiveTextService(
             }
         };
         source.EventCounted += (name, kind) => metrics.TextSourceEvent(name, kind);
-        _logger.LogInformation("Live text source {Source} started", source.Name);
+        SourcesLog.LiveTextStarted(_logger, source.Name);
         var run = source.RunAsync(ct);
         while (!run.IsCompleted)
         {
-            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(options.Value.ReportSeconds), CancellationToken.None));
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(options.Value.ReportSeconds), time, CancellationToken.None));
             List<(string Name, Dictionary<string, long> Delta)> deltas;
             lock (unreported)
             {
@@ -103,7 +103,7 @@ public sealed class LiveTextService(
                 try { await grains.GetGrain<ITextSourceGrain>(name).RecordUpstreamRejectionsAsync(delta); }
                 catch (Exception ex)
                 {
-                    _logger.LogWarning(ex, "Live text source {Source}: could not report its problems to the source grain; will retry", name);
+                    SourcesLog.LiveTextReportFailed(_logger, ex, name);
                     lock (unreported)
                     {
                         if (!unreported.TryGetValue(name, out var d)) unreported[name] = d = new(StringComparer.Ordinal);
@@ -115,7 +115,7 @@ public sealed class LiveTextService(
         try { await run; }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            _logger.LogError(ex, "Live text source {Source} stopped unexpectedly", source.Name);
+            SourcesLog.LiveTextStopped(_logger, ex, source.Name);
         }
     }
 }

@@ -15,10 +15,11 @@ namespace MarketPulse.Grains.Sources;
 /// An item is acknowledged as accepted only once its batch is queued; every rejection is counted per reason
 /// and logged once per reason.
 /// </summary>
-public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketValidationOptions> validation, ILogger<MarketSourceGrain> logger)
+public sealed class MarketSourceGrain(
+    PipelineMetrics metrics, IOptions<MarketValidationOptions> validation, TimeProvider time, ILogger<MarketSourceGrain> logger)
     : Grain, IMarketSourceGrain
 {
-    private readonly MarketValidator _validator = new(validation.Value);
+    private readonly MarketValidator _validator = new(validation.Value, time);
     private readonly SourceCounters _counters = new();
     private readonly HashSet<string> _symbols = new(StringComparer.Ordinal);
 
@@ -55,7 +56,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
     public async Task AdvanceClockAsync(DateTime clockUtc)
     {
         var provider = this.GetStreamProvider(MarketPulseNames.StreamProvider);
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         foreach (var symbol in _symbols)
         {
             await provider.GetStream<MarketBatch>(StreamId.Create(MarketPulseNames.TicksNamespace, symbol))
@@ -76,7 +77,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
     private async Task<IngestResult> PublishAsync(int received, Dictionary<string, Group> groups, List<Rejection> rejected)
     {
         _counters.Received(received);
-        var ingestedAt = DateTime.UtcNow;
+        var ingestedAt = time.GetUtcNow().UtcDateTime;
         var provider = this.GetStreamProvider(MarketPulseNames.StreamProvider);
         var accepted = 0;
         foreach (var (symbol, group) in groups)
@@ -93,7 +94,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Source {Source} could not queue {Count} items for {Symbol}", Source, group.Indexes.Count, symbol);
+                SourcesLog.MarketQueueFailed(logger, ex, Source, group.Indexes.Count, symbol);
                 foreach (var i in group.Indexes) Reject(rejected, i, $"queue: could not enqueue for {symbol} ({ex.GetType().Name}); retry");
             }
         }
@@ -105,7 +106,7 @@ public sealed class MarketSourceGrain(PipelineMetrics metrics, IOptions<MarketVa
     {
         rejected.Add(new Rejection(index, reason));
         if (_counters.Reject(reason))
-            logger.LogWarning("Source {Source} rejected item {Index}: {Reason} (logged once per reason; counts in the source stats)", Source, index, reason);
+            SourcesLog.MarketItemRejected(logger, Source, index, reason);
         metrics.TickRejected(Source, RejectReasons.Label(reason));
     }
 

@@ -16,9 +16,10 @@ namespace MarketPulse.Grains.Sources;
 /// counts every drop per reason, and publishes one batch per ticker on the text streams. A post naming several
 /// tickers goes to each of them.
 /// </summary>
-public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory pipelines, ILogger<TextSourceGrain> logger) : Grain, ITextSourceGrain
+public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory pipelines, TimeProvider time, ILogger<TextSourceGrain> logger)
+    : Grain, ITextSourceGrain
 {
-    private readonly TextIntake _intake = new(pipelines.Create());
+    private readonly TextIntake _intake = new(pipelines.Create(), time);
     private readonly SourceCounters _counters = new();
 
     private string Source => this.GetPrimaryKeyString();
@@ -35,7 +36,7 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory
             {
                 rejected.Add(new Rejection(i, reason));
                 if (_counters.Reject(reason))
-                    logger.LogWarning("Text source {Source} rejected item {Index}: {Reason} (logged once per reason)", Source, i, reason);
+                    SourcesLog.TextItemRejected(logger, Source, i, reason);
                 metrics.TextRejected(Source, RejectReasons.Label(reason));
                 continue;
             }
@@ -46,7 +47,7 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory
             }
         }
 
-        var ingestedAt = DateTime.UtcNow;
+        var ingestedAt = time.GetUtcNow().UtcDateTime;
         var provider = this.GetStreamProvider(MarketPulseNames.StreamProvider);
         var failed = new HashSet<int>();
         foreach (var (symbol, items) in bySymbol)
@@ -59,7 +60,7 @@ public sealed class TextSourceGrain(PipelineMetrics metrics, TextPipelineFactory
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Text source {Source} could not queue {Count} posts for {Symbol}", Source, items.Count, symbol);
+                SourcesLog.TextQueueFailed(logger, ex, Source, items.Count, symbol);
                 foreach (var (index, _) in items) failed.Add(index);
             }
         }

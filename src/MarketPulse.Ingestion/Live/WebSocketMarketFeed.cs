@@ -23,8 +23,10 @@ public sealed class WebSocketMarketFeed(
     IFeedProtocol protocol,
     LiveFeedSettings settings,
     Func<IReadOnlyList<MarketTick>, CancellationToken, Task<IngestResult>> sink,
-    ILogger logger)
+    ILogger logger,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _problems = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _flushSignal = new(0);
@@ -70,7 +72,7 @@ public sealed class WebSocketMarketFeed(
             if (delivered) attempt = 0;
             var delay = RetryBackoff.Exponential(attempt++, settings.ReconnectInitialSeconds, settings.ReconnectMaxSeconds);
             SetState("backing-off");
-            logger.LogInformation("Feed {Feed}: reconnecting in {Delay:F1} s (attempt {Attempt})", Name, delay.TotalSeconds, attempt);
+            LiveFeedLog.Reconnecting(logger, Name, delay.TotalSeconds, attempt);
             try { await Task.Delay(delay, ct); }
             catch (OperationCanceledException) { break; }
         }
@@ -95,7 +97,7 @@ public sealed class WebSocketMarketFeed(
         }
         lock (_gate) _connects++;
         SetState("connected");
-        logger.LogInformation("Feed {Feed}: connected to {Url}", Name, uri);
+        LiveFeedLog.Connected(logger, Name, uri);
         foreach (var m in protocol.OnOpen()) await SendAsync(ws, m, ct);
 
         var buffer = new byte[16 * 1024];
@@ -123,7 +125,7 @@ public sealed class WebSocketMarketFeed(
             if (r.MessageType == WebSocketMessageType.Close)
             {
                 lock (_gate) _disconnects++;
-                logger.LogInformation("Feed {Feed}: server closed the connection ({Status} {Description})", Name, ws.CloseStatus, ws.CloseStatusDescription);
+                LiveFeedLog.ServerClosed(logger, Name, ws.CloseStatus, ws.CloseStatusDescription);
                 try { await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None); } catch (WebSocketException) { }
                 return delivered;
             }
@@ -134,7 +136,7 @@ public sealed class WebSocketMarketFeed(
             lock (_gate)
             {
                 _frames++;
-                _lastFrame = DateTime.UtcNow;
+                _lastFrame = _time.GetUtcNow().UtcDateTime;
             }
             if (tooLarge) Problem(FeedProblems.TooLarge, null);
             else if (r.MessageType == WebSocketMessageType.Binary) Problem(FeedProblems.Binary, null);
@@ -247,7 +249,7 @@ public sealed class WebSocketMarketFeed(
             first = !_problems.ContainsKey(reason);
             _problems[reason] = _problems.GetValueOrDefault(reason) + 1;
         }
-        if (first) logger.LogWarning("Feed {Feed}: {Reason} ({Detail}) (logged once per reason; counted in the feed stats)", Name, reason, detail);
+        if (first) LiveFeedLog.Problem(logger, Name, reason, detail);
         if (own) ProblemCounted?.Invoke(reason);
     }
 

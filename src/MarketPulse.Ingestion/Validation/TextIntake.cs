@@ -10,9 +10,9 @@ namespace MarketPulse.Ingestion.Validation;
 /// <see cref="TextPipeline"/> (normalisation, retweet/near-duplicate collapse, language and spam checks, length cap).
 /// Stateful like the pipeline it wraps (it remembers recent texts): one per source, fed in arrival order.
 /// </summary>
-public sealed class TextIntake(TextPipeline pipeline)
+public sealed class TextIntake(TextPipeline pipeline, TimeProvider? clock = null)
 {
-    private readonly TextValidator _validator = new();
+    private readonly TextValidator _validator = new(clock: clock);
 
     /// <returns>Null and the admitted post (normalised text, its tickers), or the reason it was dropped.</returns>
     public string? Admit(TextPost? raw, out TextPost? post)

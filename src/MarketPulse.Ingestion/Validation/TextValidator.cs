@@ -10,8 +10,13 @@ public sealed partial class TextValidator
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
     private readonly int _rememberIds;
+    private readonly TimeProvider _clock;
 
-    public TextValidator(int rememberIds = 200_000) => _rememberIds = rememberIds;
+    public TextValidator(int rememberIds = 200_000, TimeProvider? clock = null)
+    {
+        _rememberIds = rememberIds;
+        _clock = clock ?? TimeProvider.System;
+    }
 
     [GeneratedRegex(@"\$([A-Za-z][A-Za-z0-9]{0,9}(?:[.\-][A-Za-z0-9]{1,5})?)\b", RegexOptions.CultureInvariant)]
     private static partial Regex Cashtag();
@@ -22,7 +27,7 @@ public sealed partial class TextValidator
         if (string.IsNullOrWhiteSpace(post.Source) || post.Source.Length > 64) return RejectReasons.Source;
         if (string.IsNullOrWhiteSpace(post.Id)) return RejectReasons.Id;
         if (string.IsNullOrWhiteSpace(post.Text) || post.Text.Length > MaxTextLength) return RejectReasons.Text;
-        if (post.Time.Year < 1970 || post.Time > DateTime.UtcNow.AddMinutes(5)) return RejectReasons.Time;
+        if (post.Time.Year < 1970 || post.Time > _clock.GetUtcNow().UtcDateTime.AddMinutes(5)) return RejectReasons.Time;
 
         var symbols = new List<string>();
         foreach (var s in post.Symbols ?? [])

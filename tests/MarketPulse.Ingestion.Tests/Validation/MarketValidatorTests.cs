@@ -1,6 +1,7 @@
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Ingestion.Validation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MarketPulse.Ingestion.Tests.Validation;
 
@@ -102,6 +103,21 @@ public class MarketValidatorTests
         Assert.Null(v.Check(new DailyBar("AAPL", day, 10, 11, 9, 10, 100), out _));
         Assert.Equal(RejectReasons.Duplicate, v.Check(new DailyBar("AAPL", day, 10, 11, 9, 10, 100), out _));
         Assert.Equal(RejectReasons.OutOfOrder, v.Check(new DailyBar("AAPL", day.AddDays(-1), 10, 11, 9, 10, 100), out _));
+    }
+
+    [Fact]
+    public void Ticks_and_posts_more_than_five_minutes_ahead_of_the_clock_are_rejected()
+    {
+        // The clock is the validator's TimeProvider, so the boundary is exact instead of "an hour ahead of the wall clock".
+        var clock = new FakeTimeProvider(new DateTimeOffset(T));
+        var market = new MarketValidator(clock: clock);
+        Assert.Null(market.Check(new MarketTick("AAPL", T.AddMinutes(5), 1m, 1), out _));
+        Assert.Equal(RejectReasons.Time, market.Check(new MarketTick("MSFT", T.AddMinutes(5).AddTicks(1), 1m, 1), out _));
+        var text = new TextValidator(clock: clock);
+        Assert.Null(text.Check(new TextPost("x", "1", T.AddMinutes(5), "$AAPL at the open", []), out _));
+        Assert.Equal(RejectReasons.Time, text.Check(new TextPost("x", "2", T.AddMinutes(5).AddTicks(1), "$AAPL at the open", []), out _));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(text.Check(new TextPost("x", "2", T.AddMinutes(5).AddTicks(1), "$AAPL at the open", []), out _));
     }
 
     [Fact]

@@ -158,7 +158,7 @@ public sealed class RedditSource : TextSource
         if (remaining < 1)
         {
             _allowanceResets = Time.GetUtcNow().AddSeconds(reset);
-            Logger.LogInformation("Reddit: allowance spent ({Used} used); next request in {Reset} s", used, reset);
+            TextSourceLog.RedditAllowanceSpent(Logger, used, reset);
         }
     }
 

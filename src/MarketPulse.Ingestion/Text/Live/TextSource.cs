@@ -96,7 +96,7 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
             catch (Exception ex)
             {
                 // A bug or an answer nobody foresaw must not end the source: log it, count it, back off, go on.
-                Logger.LogError(ex, "Text source {Source}: unexpected failure; restarting its loop", Name);
+                TextSourceLog.UnexpectedFailure(Logger, ex, Name);
                 Problem(Name, TextSourceProblems.Unexpected, ex.Message);
                 try { await SleepAsync(RetryBackoff.Exponential(crashes++, Settings.BackoffInitialSeconds, Settings.BackoffMaxSeconds), ct); }
                 catch (OperationCanceledException) { break; }
@@ -229,7 +229,7 @@ public abstract partial class TextSource(string name, TextSourceSettings setting
             first = !_problems.ContainsKey((source, reason));
             _problems[(source, reason)] = _problems.GetValueOrDefault((source, reason)) + 1;
         }
-        if (first) Logger.LogWarning("Text source {Source}: {Reason} ({Detail}) (logged once per reason; counted in the source stats)", source, reason, detail);
+        if (first) TextSourceLog.Problem(Logger, source, reason, detail);
         ProblemCounted?.Invoke(source, reason);
     }
 

@@ -76,7 +76,7 @@ public sealed class XFilteredStreamSource : TextSource
             var wait = _rulesInPlace ? null : await EnsureRulesAsync(ct);
             wait ??= await StreamAsync(ct);
             SetState("backing-off");
-            Logger.LogInformation("X filtered stream: reconnecting in {Delay:F2} s", wait.Value.TotalSeconds);
+            TextSourceLog.XReconnecting(Logger, wait.Value.TotalSeconds);
             await SleepAsync(wait.Value, ct);
         }
     }
@@ -141,7 +141,7 @@ public sealed class XFilteredStreamSource : TextSource
         var stale = existing.Where(e => e.Tag == RuleTag && !wanted.Contains(e.Value)).Select(e => e.Id).ToList();
         if (stale.Count > 0 && await ChangeRulesAsync(new { delete = new { ids = stale } }, "deleting stale rules", ct) is { } w1) return w1;
         if (add.Count > 0 && await ChangeRulesAsync(new { add }, "adding rules", ct) is { } w2) return w2;
-        Logger.LogInformation("X filtered stream: {Count} rule(s) in place ({Added} added, {Deleted} deleted)", wanted.Count, add.Count, stale.Count);
+        TextSourceLog.XRules(Logger, wanted.Count, add.Count, stale.Count);
         _rulesInPlace = true;
         return null;
     }

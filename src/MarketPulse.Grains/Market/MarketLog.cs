@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace MarketPulse.Grains.Market;
+
+/// <summary>Log messages of the market feed and ticker grains. Event ids 1000–1099.</summary>
+internal static partial class MarketLog
+{
+    [LoggerMessage(1000, LogLevel.Error, "MarketPulse:Live:Alpaca is enabled but has no credentials: set MarketPulse__Live__Alpaca__KeyId and __SecretKey "
+        + "(or {KeyEnv}/{SecretEnv}); the Alpaca feed is not started")]
+    public static partial void AlpacaWithoutCredentials(ILogger logger, string keyEnv, string secretEnv);
+
+    [LoggerMessage(1001, LogLevel.Information, "Live feed {Feed}: {Url}, symbols {Symbols}")]
+    public static partial void LiveFeedStarting(ILogger logger, string feed, string url, string symbols);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Live feed {Feed}: could not report adapter problems to {Source}; will retry")]
+    public static partial void LiveFeedReportFailed(ILogger logger, Exception exception, string feed, string source);
+}
