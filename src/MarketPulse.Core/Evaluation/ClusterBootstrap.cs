@@ -67,18 +67,9 @@ public static class ClusterBootstrap
     {
         var atOrBelowZero = values.Count(v => v <= 0);
         Array.Sort(values);
-        return new BootstrapInterval(estimate, Percentile(values, 0.025), Percentile(values, 0.975))
+        return new BootstrapInterval(estimate, Quantile.Interpolated(values, 0.025), Quantile.Interpolated(values, 0.975))
         {
             ShareAtOrBelowZero = (double)atOrBelowZero / values.Length,
         };
-    }
-
-    /// <summary>Linear interpolation between order statistics (numpy's default), on sorted values.</summary>
-    private static double Percentile(double[] sorted, double q)
-    {
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
     }
 }

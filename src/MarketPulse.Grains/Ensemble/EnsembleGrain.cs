@@ -26,7 +26,7 @@ namespace MarketPulse.Grains.Ensemble;
 /// <see cref="DeferredState{T}.Interval"/> — never weights, scorecards or pending predictions.
 /// </para>
 /// </summary>
-public sealed partial class EnsembleGrain(
+public sealed class EnsembleGrain(
     [PersistentState("ensemble", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleState> state,
     [PersistentState("ensemble-history", MarketPulseNames.GrainStorage)] IPersistentState<EnsembleHistoryState> history,
     PipelineMetrics metrics,
@@ -96,7 +96,7 @@ public sealed partial class EnsembleGrain(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The pool is unreachable (e.g. its silo just died): this outcome is not pooled, which only delays learning.
-            PoolUnavailableAtClose(logger, ex, outcome.Symbol, outcome.TargetDay);
+            EnsembleLog.PoolUnavailableAtClose(logger, ex, outcome.Symbol, outcome.TargetDay);
         }
     }
 
@@ -107,7 +107,7 @@ public sealed partial class EnsembleGrain(
             return s.Pending.Concat(s.LastScored).FirstOrDefault(r => r.Prediction.Signal == Signals.Ensemble && r.Prediction.BasisDay == call.BasisDay);
         if (!_book.CanIssue(call.BasisDay))
         {
-            CallIgnored(logger, call.Symbol, call.TargetDay, call.BasisDay, _book.LastDay);
+            EnsembleLog.CallIgnored(logger, call.Symbol, call.TargetDay, call.BasisDay, _book.LastDay);
             return null;
         }
         // Outcomes of days before the basis day only: every ticker's close of those days is long past, whatever order the
@@ -116,7 +116,7 @@ public sealed partial class EnsembleGrain(
         try { _model = await Pool.GetModelAsync(call.BasisDay); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            PoolUnavailableAtIssue(logger, ex, call.Symbol, call.TargetDay);
+            EnsembleLog.PoolUnavailableAtIssue(logger, ex, call.Symbol, call.TargetDay);
             _model ??= new EnsembleModelDto(Signals.Experts, SignalMix.StackingDefaults.Bias, [.. SignalMix.StackingDefaults.PriorWeights], null, 0, 0);
         }
         var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(call.Symbol).GetSignalAsync(call.IssuedAtUtc);
@@ -157,7 +157,7 @@ public sealed partial class EnsembleGrain(
         if (_model is null)
         {
             try { _model = await Pool.GetCurrentAsync(); }
-            catch (Exception ex) when (ex is not OperationCanceledException) { PoolUnavailableForSnapshot(logger, ex, Symbol); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { EnsembleLog.PoolUnavailableForSnapshot(logger, ex, Symbol); }
         }
         var s = state.State;
         // Between a close and the next prediction time nothing is pending: the latest predictions are then the ones just
@@ -201,16 +201,4 @@ public sealed partial class EnsembleGrain(
         s.History = [];
         await state.WriteStateAsync(cancellationToken);
     }
-
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Ensemble pool unavailable at {Symbol}'s close of {Day}; its outcome is not pooled")]
-    private static partial void PoolUnavailableAtClose(ILogger logger, Exception exception, string symbol, DateOnly day);
-
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "{Symbol}: call for {Target} on basis {Basis} ignored; the last close recorded here is {LastDay}")]
-    private static partial void CallIgnored(ILogger logger, string symbol, DateOnly target, DateOnly basis, DateOnly? lastDay);
-
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Ensemble pool unavailable for {Symbol}'s call for {Target}; issuing with the last known stacking model")]
-    private static partial void PoolUnavailableAtIssue(ILogger logger, Exception exception, string symbol, DateOnly target);
-
-    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Ensemble pool unavailable for {Symbol}'s snapshot; showing the prior weights")]
-    private static partial void PoolUnavailableForSnapshot(ILogger logger, Exception exception, string symbol);
 }

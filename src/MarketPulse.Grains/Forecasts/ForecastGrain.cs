@@ -1,6 +1,7 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Grains.History;
 using MarketPulse.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -69,7 +70,7 @@ public sealed class ForecastTotals
 /// <para>
 /// Two states, as in the ensemble grain: the hot one (the open forecast and the scorecard's sums; constant size) is
 /// written at each issue and each close; the scored history (up to <see cref="MaxHistory"/> records) is appended in
-/// memory and written every <see cref="HistoryFlushInterval"/> when it changed, and on deactivation. A silo crash can
+/// memory and written every <see cref="DeferredState{T}.Interval"/> when it changed, and on deactivation. A silo crash can
 /// lose at most the records scored in the last interval, never the open forecast or the scorecard.
 /// </para>
 /// </summary>
@@ -82,10 +83,7 @@ public sealed class ForecastGrain(
 {
     public const int MaxHistory = 500;
 
-    /// <summary>How often scored history that changed is written (the bound on what a silo crash can lose).</summary>
-    public static readonly TimeSpan HistoryFlushInterval = TimeSpan.FromSeconds(5);
-
-    private bool _historyDirty;
+    private readonly DeferredState<ForecastHistoryState> _history = new(history, logger);
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -93,29 +91,12 @@ public sealed class ForecastGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(FlushHistoryAsync, HistoryFlushInterval, HistoryFlushInterval);
+        _history.Start(this);
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_historyDirty && this.ShouldFlushOnDeactivate(reason)) await FlushHistoryAsync(cancellationToken);
-    }
-
-    private async Task FlushHistoryAsync(CancellationToken cancellationToken)
-    {
-        if (!_historyDirty) return;
-        try
-        {
-            await history.WriteStateAsync(cancellationToken);
-            _historyDirty = false;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Still dirty: the next tick retries. Only history is at stake; the hot state was written at the close.
-            ForecastsLog.HistoryWriteFailed(logger, ex, Symbol, History.Count, HistoryFlushInterval);
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _history.OnDeactivateAsync(reason, cancellationToken);
 
     public async Task<bool> IssueAsync(ForecastDto forecast)
     {
@@ -152,7 +133,7 @@ public sealed class ForecastGrain(
             time.GetUtcNow().UtcDateTime));
         History.Add(record);
         if (History.Count > MaxHistory) History.RemoveRange(0, History.Count - MaxHistory);
-        _historyDirty = true;
+        _history.MarkDirty();
         await state.WriteStateAsync();
         return record;
     }

@@ -8,7 +8,7 @@ namespace MarketPulse.Grains.History;
 /// ticker's bars (changed by every batch) and the scored histories (append-mostly, thousands of records), so that a
 /// batch or a close does not rewrite them each time. A silo crash can lose at most what changed in the last interval.
 /// </summary>
-public sealed partial class DeferredState<T>(IPersistentState<T> state, ILogger logger)
+public sealed class DeferredState<T>(IPersistentState<T> state, ILogger logger)
 {
     /// <summary>How often a changed state is written (the bound on what a silo crash can lose).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -51,10 +51,7 @@ public sealed partial class DeferredState<T>(IPersistentState<T> state, ILogger 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            WriteFailed(logger, ex, _grain?.GrainContext.GrainId.ToString() ?? typeof(T).Name, Interval);
+            HistoryLog.StateWriteFailed(logger, ex, _grain?.GrainContext.GrainId.ToString() ?? typeof(T).Name, Interval);
         }
     }
-
-    [LoggerMessage(EventId = 1705, Level = LogLevel.Warning, Message = "Writing the state of {Grain} failed; retrying in {Interval}")]
-    private static partial void WriteFailed(ILogger logger, Exception exception, string grain, TimeSpan interval);
 }

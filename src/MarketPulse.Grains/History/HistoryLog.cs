@@ -20,4 +20,7 @@ internal static partial class HistoryLog
 
     [LoggerMessage(1704, LogLevel.Error, "History write for {Symbol} failed {Attempt} times; {Bars} bars and {Predictions} predictions dropped")]
     public static partial void WriteDropped(ILogger logger, Exception exception, string symbol, int attempt, int bars, int predictions);
+
+    [LoggerMessage(1705, LogLevel.Warning, "Writing the state of {Grain} failed; retrying in {Interval}")]
+    public static partial void StateWriteFailed(ILogger logger, Exception exception, string grain, TimeSpan interval);
 }

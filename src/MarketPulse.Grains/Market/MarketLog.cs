@@ -14,4 +14,10 @@ internal static partial class MarketLog
 
     [LoggerMessage(1002, LogLevel.Warning, "Live feed {Feed}: could not report adapter problems to {Source}; will retry")]
     public static partial void LiveFeedReportFailed(ILogger logger, Exception exception, string feed, string source);
+
+    [LoggerMessage(1003, LogLevel.Debug, "{Symbol}: session closed by the clock at {FeedNow:o}")]
+    public static partial void SessionClosedByClock(ILogger logger, string symbol, DateTime feedNow);
+
+    [LoggerMessage(1004, LogLevel.Error, "Market stream error for {Symbol}")]
+    public static partial void StreamError(ILogger logger, Exception exception, string symbol);
 }

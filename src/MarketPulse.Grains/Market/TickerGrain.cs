@@ -31,7 +31,7 @@ namespace MarketPulse.Grains.Market;
 /// </para>
 /// </summary>
 [ImplicitStreamSubscription(MarketPulseNames.TicksNamespace)]
-public sealed partial class TickerGrain(
+public sealed class TickerGrain(
     [PersistentState("ticker", MarketPulseNames.GrainStorage)] IPersistentState<TickerState> state,
     PipelineMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Hosting.PersistenceOptions> persistence,
@@ -159,7 +159,7 @@ public sealed partial class TickerGrain(
         var now = _clock.Now - CloseGrace;
         if (_bars.CloseDueDay(now))
         {
-            SessionClosedByClock(logger, Symbol, _clock.Now);
+            MarketLog.SessionClosedByClock(logger, Symbol, _clock.Now);
             await ApplyClosedDaysAsync();
             _bars.Save();
             _state.MarkDirty();
@@ -234,7 +234,7 @@ public sealed partial class TickerGrain(
 
     public Task OnErrorAsync(Exception ex)
     {
-        StreamError(logger, ex, Symbol);
+        MarketLog.StreamError(logger, ex, Symbol);
         return Task.CompletedTask;
     }
 
@@ -243,10 +243,4 @@ public sealed partial class TickerGrain(
     public Task<IntradaySnapshot> GetIntradayAsync() => Task.FromResult(IntradayIssuer.Snapshot(state.State));
 
     public Task<IReadOnlyList<BarDto>> GetBarsAsync(string interval, DateTime? from, DateTime? to) => Task.FromResult(_bars.Get(interval, from, to));
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "{Symbol}: session closed by the clock at {FeedNow:o}")]
-    private static partial void SessionClosedByClock(ILogger logger, string symbol, DateTime feedNow);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Market stream error for {Symbol}")]
-    private static partial void StreamError(ILogger logger, Exception exception, string symbol);
 }

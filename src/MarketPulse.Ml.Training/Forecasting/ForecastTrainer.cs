@@ -1,3 +1,4 @@
+using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Forecasting;
 using MarketPulse.Ml.Forecasting;
 
@@ -84,7 +85,7 @@ public static class ForecastTrainer
             s.Features[ForecastFeatures.VarianceForecastIndex] = volatility.PredictLog(s.Features, s.Symbol);
         }
         z.Sort();
-        var bands = new BandQuantiles(Quantile(z, 0.025), Quantile(z, 0.10), Quantile(z, 0.90), Quantile(z, 0.975));
+        var bands = new BandQuantiles(Quantile.Interpolated(z, 0.025), Quantile.Interpolated(z, 0.10), Quantile.Interpolated(z, 0.90), Quantile.Interpolated(z, 0.975));
 
         var withVolume = samples.Where(s => !double.IsNaN(s.LogVolume)).ToList();
         var logVolume = withVolume.ConvertAll(s => s.LogVolume);
@@ -154,13 +155,5 @@ public static class ForecastTrainer
     {
         var (intercept, coefficients) = RidgeRegression.FitQlike(Design(inputs, tickers, samples), variance, lambda);
         return Model(inputs, tickers, intercept, coefficients);
-    }
-
-    private static double Quantile(List<double> sorted, double q)
-    {
-        var position = q * (sorted.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
     }
 }
