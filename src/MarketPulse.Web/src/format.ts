@@ -116,8 +116,8 @@ export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
   return 'neu';
 }
 
-/** Direction implied by a probability of "up", when the server did not send one. */
-export function directionOf(direction: 'up' | 'down' | null | undefined, probabilityUp: Num): 'up' | 'down' | null {
+/** The server's direction ("up" or "down"), or the one implied by a probability of "up" when it sent none. */
+export function directionOf(direction: string | null | undefined, probabilityUp: Num): 'up' | 'down' | null {
   if (direction === 'up' || direction === 'down') return direction;
   if (!isNum(probabilityUp)) return null;
   return probabilityUp >= 0.5 ? 'up' : 'down';

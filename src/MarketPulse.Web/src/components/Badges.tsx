@@ -6,7 +6,7 @@ export function DirectionBadge({
   probabilityUp,
   size = 'sm',
 }: {
-  direction: 'up' | 'down' | null | undefined;
+  direction: string | null | undefined;
   probabilityUp: number | null | undefined;
   size?: 'sm' | 'lg';
 }) {
