@@ -108,6 +108,12 @@ export function trend(v: Num, epsilon = 0): Trend {
   return 'flat';
 }
 
+/** Colour class of a hit rate: green above 52 %, red below 48 % (a coin flip between). */
+export const hitClass = (v: Num) => (!isNum(v) ? '' : v > 0.52 ? 't-up' : v < 0.48 ? 't-down' : '');
+
+/** Colour class of a Brier score: green below 0.245, red above 0.255 (0.25 is a coin flip). */
+export const brierClass = (v: Num) => (!isNum(v) ? '' : v < 0.245 ? 't-up' : v > 0.255 ? 't-down' : '');
+
 /** Polarity class of a sentiment score in [-1, 1] (same ±0.05 neutral band as the lexicon scorer). */
 export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
   if (!isNum(v)) return 'none';
@@ -116,11 +122,12 @@ export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
   return 'neu';
 }
 
-/** The server's direction ("up" or "down"), or the one implied by a probability of "up" when it sent none. */
-export function directionOf(direction: string | null | undefined, probabilityUp: Num): 'up' | 'down' | null {
-  if (direction === 'up' || direction === 'down') return direction;
-  if (!isNum(probabilityUp)) return null;
-  return probabilityUp >= 0.5 ? 'up' : 'down';
+/**
+ * The direction of a call as the server sent it ("up" or "down"; the document types it as a string), else null. Never
+ * derived from the probability here: the server decides the direction of a probability in one place.
+ */
+export function directionOf(direction: string | null | undefined): 'up' | 'down' | null {
+  return direction === 'up' || direction === 'down' ? direction : null;
 }
 
 /** Confidence in the stated direction: P(up) for up calls, 1 − P(up) for down calls. */
