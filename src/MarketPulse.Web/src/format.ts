@@ -1,6 +1,8 @@
 // Number, time and colour formatting. Every function accepts null/undefined/NaN and renders an em dash,
 // because any number may be null before the replay has warmed up.
 
+import type { Direction } from './api/types';
+
 export const DASH = '—';
 const MINUS = '\u2212';
 
@@ -126,17 +128,17 @@ export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
  * The direction of a call as the server sent it ("up" or "down"; the document types it as a string), else null. Never
  * derived from the probability here: the server decides the direction of a probability in one place.
  */
-export function directionOf(direction: string | null | undefined): 'up' | 'down' | null {
+export function directionOf(direction: string | null | undefined): Direction | null {
   return direction === 'up' || direction === 'down' ? direction : null;
 }
 
 /** Confidence in the stated direction: P(up) for up calls, 1 − P(up) for down calls. */
-export function confidenceOf(direction: 'up' | 'down' | null, probabilityUp: Num): number | null {
+export function confidenceOf(direction: Direction | null, probabilityUp: Num): number | null {
   if (!isNum(probabilityUp) || !direction) return null;
   return direction === 'up' ? probabilityUp : 1 - probabilityUp;
 }
 
-export const arrow = (d: 'up' | 'down' | null | undefined) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
+export const arrow = (d: Direction | null | undefined) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
 
 /** Human names of signals and kinds. */
 export function signalLabel(signal: string): string {

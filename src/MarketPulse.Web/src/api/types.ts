@@ -8,8 +8,6 @@ type Schemas = components['schemas'];
 
 /** The direction of a call as the server writes it (`direction`, `ensembleDirection`); the document says only "string". */
 export type Direction = 'up' | 'down';
-/** A realised move (`outcome`); the document says only "string". */
-export type Outcome = 'up' | 'down' | 'flat';
 
 export type TickerSummary = Schemas['TickerSummary'];
 export type TickerDetail = Schemas['TickerDetail'];
