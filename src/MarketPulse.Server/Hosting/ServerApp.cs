@@ -47,7 +47,11 @@ public static class ServerApp
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
-        builder.Services.AddOpenApi(o => OpenApiSecurity.Configure(o, options));
+        builder.Services.AddOpenApi(o =>
+        {
+            OpenApiSecurity.Configure(o, options);
+            OpenApiWireSchemas.Configure(o);
+        });
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());

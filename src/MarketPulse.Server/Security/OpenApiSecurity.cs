@@ -56,7 +56,10 @@ public static class OpenApiSecurity
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).ToHashSet();
             var needsCredential = policies.Any(p => p != Principals.ReadPolicy) || (policies.Contains(Principals.ReadPolicy) && settings.Api.RequireKeyForReads);
-            var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct);
+            // One named schema for every error answer, so that clients generated from the document share one type.
+            if (context.Document?.Components?.Schemas?.ContainsKey(nameof(ProblemDetails)) != true)
+                context.Document!.AddComponent(nameof(ProblemDetails), await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct));
+            var problem = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document);
             operation.Responses ??= new OpenApiResponses();
             void Add(string status, string description)
             {

@@ -1,12 +1,16 @@
-// Regenerates the deterministic fixture JSON under e2e/fixtures (shapes of design.md §5).
+// Regenerates the deterministic fixture JSON under e2e/fixtures, in the shapes of the server's OpenAPI document
+// (src/test/fixtures.ts type-checks them against the generated wire types).
 // Usage: node e2e/make-fixtures.mjs
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-rmSync(root, { recursive: true, force: true });
-for (const d of ['tickers', 'bars', 'predictions', 'posts']) mkdirSync(join(root, d), { recursive: true });
+// Only what this script writes: system.json is kept by hand.
+for (const d of ['tickers', 'bars', 'predictions', 'posts']) {
+  rmSync(join(root, d), { recursive: true, force: true });
+  mkdirSync(join(root, d), { recursive: true });
+}
 const write = (p, v) => writeFileSync(join(root, p), JSON.stringify(v, null, p.includes('/') ? 0 : 2) + '\n');
 
 let seed = 42;
@@ -21,6 +25,11 @@ for (let d = new Date(Date.UTC(2015, 0, 2)); days.length < 160; d = new Date(d.g
   if (wd !== 0 && wd !== 6) days.push(d.toISOString().slice(0, 10));
 }
 const closeUtc = (day) => `${day}T21:00:00Z`;
+const nextDay = (day) => ((d) => (d.setUTCDate(d.getUTCDate() + (d.getUTCDay() === 5 ? 3 : 1)), d.toISOString().slice(0, 10)))(new Date(`${day}T00:00:00Z`));
+/** No forecast yet (the fixtures carry none). */
+const noForecast = { expectedMove80: null, forecastVolatility: null, volumeRatio: null };
+/** Sentiment served by the lexicon alone: no refinement by the transformer. */
+const lexiconOnly = (scored) => ({ postsRefined: 0, postsLexiconOnly: scored, fastModel: null, topPosts: null, postsRefinedLate: 0 });
 const openUtc = (day) => `${day}T14:30:00Z`;
 
 const universe = [
@@ -55,7 +64,17 @@ for (const [sym, start, drift] of universe) {
   const last = closes.at(-1);
   const prev = closes.at(-2);
   const lastPrice = r2(last * (1 + gauss() * 0.006));
-  const ema = (n) => closes.reduce((e, c, i) => (i === 0 ? c : e + (2 / (n + 1)) * (c - e)), 0);
+  const emaSeries = (xs, n) => xs.reduce((out, c, i) => [...out, i === 0 ? c : out[i - 1] + (2 / (n + 1)) * (c - out[i - 1])], []);
+  const ema = (n) => emaSeries(closes, n).at(-1);
+  // MACD 12/26/9, Bollinger 20/2, z-score, WMA 20, ATR 14, stochastic 14/3 and OBV of the daily bars.
+  const macd = ((line) => ((signal) => ({ line: line.at(-1), signal: signal.at(-1) }))(emaSeries(line, 9)))(
+    emaSeries(closes, 12).map((e, i) => e - emaSeries(closes, 26)[i]));
+  const last20 = closes.slice(-20);
+  const sd20 = Math.sqrt(last20.reduce((a, c) => a + (c - last20.reduce((x, y) => x + y, 0) / 20) ** 2, 0) / 20);
+  const wma20 = last20.reduce((a, c, i) => a + c * (i + 1), 0) / 210;
+  const atr14 = bars.slice(-14).reduce((a, b, i, xs) => a + Math.max(b.high - b.low, Math.abs(b.high - (xs[i - 1] ?? bars.at(-15)).close), Math.abs(b.low - (xs[i - 1] ?? bars.at(-15)).close)), 0) / 14;
+  const stochK = (end) => ((w) => ((lo, hi) => (100 * (closes[end] - lo)) / (hi - lo))(Math.min(...w.map((b) => b.low)), Math.max(...w.map((b) => b.high))))(bars.slice(end - 13, end + 1));
+  const obv = closes.reduce((a, c, i) => a + (i === 0 ? 0 : Math.sign(c - closes[i - 1]) * bars[i].volume), 0);
   const sma20 = closes.slice(-20).reduce((a, b) => a + b, 0) / 20;
   let gains = 0, losses = 0;
   for (let i = closes.length - 14; i < closes.length; i++) { const d = closes[i] - closes[i - 1]; if (d > 0) gains += d; else losses -= d; }
@@ -87,13 +106,13 @@ for (const [sym, start, drift] of universe) {
       const hit = outcome === null ? null : outcome === dir;
       const kind = { ensemble: 'ensemble', persistence: 'baseline', sentiment: 'lexicon', price: 'rule' }[signal];
       const rec = {
-        prediction: { signal, kind, modelVersion: { ensemble: 'hedge-v1', price: 'rule.momentum', sentiment: 'lm-lexicon-v1', persistence: 'persistence-v1' }[signal], madeAt: closeUtc(basis), horizon: '1d', direction: dir, probabilityUp: r2(p, 4), basisDay: basis },
+        prediction: { signal, kind, modelVersion: { ensemble: 'hedge-v1', price: 'rule.momentum', sentiment: 'lm-lexicon-v1', persistence: 'persistence-v1' }[signal], madeAt: closeUtc(basis), horizon: '1d', direction: dir, probabilityUp: r2(p, 4), basisDay: basis, topFeatures: null },
         targetDay: target,
         realizedReturn: realized === null ? null : r2(realized, 5),
         outcome,
         hit,
         explanation: signal === 'ensemble'
-          ? Object.entries(ps).map(([s, q]) => ({ signal: s, weight: r2(weights[s], 4), probabilityUp: r2(q, 4), contribution: r2(weights[s] * (q - 0.5), 4) }))
+          ? Object.entries(ps).map(([s, q]) => ({ signal: s, weight: r2(weights[s], 4), probabilityUp: r2(q, 4), contribution: r2(weights[s] * (q - 0.5), 4), coefficient: null }))
           : null,
       };
       history.push(rec);
@@ -112,7 +131,9 @@ for (const [sym, start, drift] of universe) {
     const out = {
       signal: s.signal, kind: s.kind, weight: s.weight, scored: s.scored, hits: s.hits,
       hitRate: s.scored ? r2(s.hits / s.scored, 4) : null, brier: s.scored ? r2(s.sq / s.scored, 4) : null,
-      reliability: s.bins.map((b) => ({ from: b.from, to: b.to, count: b.n, meanForecast: b.n ? r2(b.f / b.n, 4) : null, observedFrequency: b.n ? r2(b.o / b.n, 4) : null })),
+      // The server lists only the bins that hold forecasts.
+      reliability: s.bins.filter((b) => b.n > 0).map((b) => ({ from: b.from, to: b.to, count: b.n, meanForecast: r2(b.f / b.n, 4), observedFrequency: r2(b.o / b.n, 4) })),
+      coefficient: null,
     };
     modelSignals[s.signal].push(out);
     return out;
@@ -144,26 +165,40 @@ for (const [sym, start, drift] of universe) {
     ticker: {
       symbol: sym, lastPrice, lastTime, previousClose: prev, change: r2(lastPrice - prev, 4), changePercent: r2(((lastPrice - prev) / prev) * 100, 4),
       ticksApplied: ticks, barsApplied: bars.length,
-      indicators: { sma20: r2(sma20, 4), ema12: r2(ema(12), 4), ema26: r2(ema(26), 4), rsi14: r2(rsi, 3), return1d: r2(Math.log(last / prev), 5), return5d: r2(Math.log(last / closes.at(-6)), 5), volatility20d: r2(vol20, 5), dailyBars: bars.length },
-      livePriceSignal: ((p) => ({ signal: 'price', kind: 'rule', modelVersion: 'rule.momentum', madeAt: lastTime, horizon: '1d', direction: p >= 0.5 ? 'up' : 'down', probabilityUp: r2(p, 4), basisDay: days.at(-1) }))(0.35 + rnd() * 0.3),
+      indicators: {
+        sma20: r2(sma20, 4), ema12: r2(ema(12), 4), ema26: r2(ema(26), 4), rsi14: r2(rsi, 3), return1d: r2(Math.log(last / prev), 5), return5d: r2(Math.log(last / closes.at(-6)), 5), volatility20d: r2(vol20, 5), dailyBars: bars.length,
+        macdLine: r2(macd.line, 4), macdSignal: r2(macd.signal, 4), macdHistogram: r2(macd.line - macd.signal, 4),
+        bollingerUpper: r2(sma20 + 2 * sd20, 4), bollingerMiddle: r2(sma20, 4), bollingerLower: r2(sma20 - 2 * sd20, 4), bollingerPercentB: r2((last - (sma20 - 2 * sd20)) / (4 * sd20), 4),
+        atr14: r2(atr14, 4), obv, stochasticK: r2(stochK(closes.length - 1), 3), stochasticD: r2((stochK(closes.length - 1) + stochK(closes.length - 2) + stochK(closes.length - 3)) / 3, 3),
+        zScore20: r2((last - sma20) / sd20, 4), wma20: r2(wma20, 4),
+        // End-of-day bars only: no session VWAP.
+        sessionVwap: null, sessionVwapDay: null,
+      },
+      livePriceSignal: ((p) => ({ signal: 'price', kind: 'rule', modelVersion: 'rule.momentum', madeAt: lastTime, horizon: '1d', direction: p >= 0.5 ? 'up' : 'down', probabilityUp: r2(p, 4), basisDay: days.at(-1), topFeatures: null }))(0.35 + rnd() * 0.3),
       lastClosedDay: days.at(-2), lastIngestedAtUtc: '2024-05-01T12:00:03.512Z',
+      calendar: 'us-equities', marketSession: 'closed', nextCloseUtc: `${nextDay(days.at(-1))}T20:00:00Z`,
     },
     sentiment: {
       symbol: sym, asOf: closeUtc(days.at(-1)), score, postsInWindow: 96 + Math.floor(rnd() * 80), mentions24h: 40 + Math.floor(rnd() * 60), mentionsPrevious24h: 40 + Math.floor(rnd() * 60),
       bySource: sources.map((s, i) => ({ source: s, score: r2(score + (i - 1) * 0.08, 4), posts: 20 + Math.floor(rnd() * 60) })),
-      postsScored: 2400 + Math.floor(rnd() * 900), model: 'lm-lexicon-v1', halfLifeHours: 24,
+      ...((n) => ({ postsScored: n, model: 'lm-lexicon-v1', halfLifeHours: 24, ...lexiconOnly(n) }))(2400 + Math.floor(rnd() * 900)),
     },
     ensemble: { symbol: sym, latest: ens, latestBySignal: ['ensemble', 'price', 'sentiment', 'persistence'].map((s) => latestBySignal[s]), signals: sortedSignals, closesSeen: bars.length - 1 },
+    forecasts: null,
   });
-  summaries.push({ symbol: sym, lastPrice, changePercent: r2(((lastPrice - prev) / prev) * 100, 4), lastTime, sentimentScore: score, ensembleDirection: ens.prediction.direction, ensembleProbabilityUp: ens.prediction.probabilityUp, ticksApplied: ticks });
+  summaries.push({ symbol: sym, lastPrice, changePercent: r2(((lastPrice - prev) / prev) * 100, 4), lastTime, sentimentScore: score, ensembleDirection: ens.prediction.direction, ensembleProbabilityUp: ens.prediction.probabilityUp, ticksApplied: ticks, ...noForecast });
 }
-// A symbol still warming up: everything null.
-summaries.push({ symbol: 'TSLA', lastPrice: null, changePercent: null, lastTime: null, sentimentScore: null, ensembleDirection: null, ensembleProbabilityUp: null, ticksApplied: 0 });
+// A symbol still warming up: every nullable field null.
+summaries.push({ symbol: 'TSLA', lastPrice: null, changePercent: null, lastTime: null, sentimentScore: null, ensembleDirection: null, ensembleProbabilityUp: null, ticksApplied: 0, ...noForecast });
+const warmingUp = Object.fromEntries(['sma20', 'ema12', 'ema26', 'rsi14', 'return1d', 'return5d', 'volatility20d', 'dailyBars', 'macdLine', 'macdSignal', 'macdHistogram',
+  'bollingerUpper', 'bollingerMiddle', 'bollingerLower', 'bollingerPercentB', 'atr14', 'obv', 'stochasticK', 'stochasticD', 'zScore20', 'wma20', 'sessionVwap', 'sessionVwapDay']
+  .map((k) => [k, k === 'dailyBars' ? 0 : null]));
 write('tickers/TSLA.json', {
   symbol: 'TSLA',
-  ticker: { symbol: 'TSLA', lastPrice: null, lastTime: null, previousClose: null, change: null, changePercent: null, ticksApplied: 0, barsApplied: 0, indicators: { sma20: null, ema12: null, ema26: null, rsi14: null, return1d: null, return5d: null, volatility20d: null, dailyBars: 0 }, livePriceSignal: null, lastClosedDay: null, lastIngestedAtUtc: null },
-  sentiment: { symbol: 'TSLA', asOf: null, score: null, postsInWindow: 0, mentions24h: 0, mentionsPrevious24h: 0, bySource: [], postsScored: 0, model: 'lm-lexicon-v1', halfLifeHours: 24 },
+  ticker: { symbol: 'TSLA', lastPrice: null, lastTime: null, previousClose: null, change: null, changePercent: null, ticksApplied: 0, barsApplied: 0, indicators: warmingUp, livePriceSignal: null, lastClosedDay: null, lastIngestedAtUtc: null, calendar: 'us-equities', marketSession: 'closed', nextCloseUtc: null },
+  sentiment: { symbol: 'TSLA', asOf: null, score: 0, postsInWindow: 0, mentions24h: 0, mentionsPrevious24h: 0, bySource: [], postsScored: 0, model: 'lm-lexicon-v1', halfLifeHours: 24, ...lexiconOnly(0) },
   ensemble: { symbol: 'TSLA', latest: null, latestBySignal: [], signals: [], closesSeen: 0 },
+  forecasts: null,
 });
 write('bars/TSLA.json', []);
 write('predictions/TSLA.json', []);
@@ -175,13 +210,16 @@ const agg = (name) => {
   const scored = list.reduce((a, s) => a + s.scored, 0);
   const hits = list.reduce((a, s) => a + s.hits, 0);
   const brier = list.reduce((a, s) => a + (s.brier ?? 0) * s.scored, 0) / scored;
-  const bins = list[0].reliability.map((b, i) => {
-    const n = list.reduce((a, s) => a + s.reliability[i].count, 0);
-    const f = list.reduce((a, s) => a + (s.reliability[i].meanForecast ?? 0) * s.reliability[i].count, 0);
-    const o = list.reduce((a, s) => a + (s.reliability[i].observedFrequency ?? 0) * s.reliability[i].count, 0);
-    return { from: b.from, to: b.to, count: n, meanForecast: n ? r2(f / n, 4) : null, observedFrequency: n ? r2(o / n, 4) : null };
+  // The tickers' bins pooled by their lower edge, as the market directory pools them.
+  const pooled = new Map();
+  for (const b of list.flatMap((s) => s.reliability)) pooled.set(b.from, [...(pooled.get(b.from) ?? []), b]);
+  const bins = [...pooled.entries()].sort(([a], [b]) => a - b).map(([from, bs]) => {
+    const n = bs.reduce((a, b) => a + b.count, 0);
+    const f = bs.reduce((a, b) => a + b.meanForecast * b.count, 0);
+    const o = bs.reduce((a, b) => a + b.observedFrequency * b.count, 0);
+    return { from, to: bs[0].to, count: n, meanForecast: r2(f / n, 4), observedFrequency: r2(o / n, 4) };
   });
-  return { signal: name, kind: list[0].kind, weight: r2(list.reduce((a, s) => a + s.weight, 0) / list.length, 4), scored, hits, hitRate: r2(hits / scored, 4), brier: r2(brier, 4), reliability: bins };
+  return { signal: name, kind: list[0].kind, weight: r2(list.reduce((a, s) => a + s.weight, 0) / list.length, 4), scored, hits, hitRate: r2(hits / scored, 4), brier: r2(brier, 4), reliability: bins, coefficient: null };
 };
 write('models.json', {
   models: [
@@ -191,5 +229,7 @@ write('models.json', {
     { name: 'hedge-v1', kind: 'ensemble', version: '1.0.0', description: 'Hedge (exponentiated gradient) over signal log-loss, learning rate 0.5' },
   ],
   signals: ['ensemble', 'price', 'sentiment', 'persistence'].map(agg),
+  outOfSample: null,
+  forecasts: null,
 });
 console.log(`fixtures written to ${root}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DASH, confidenceOf, directionOf, fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime,
+  brierClass, DASH, confidenceOf, directionOf, hitClass, fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime,
   polarity, signalLabel, trend,
 } from './format';
 
@@ -69,11 +69,17 @@ describe('classification', () => {
     expect(polarity(null)).toBe('none');
   });
 
-  it('derives direction and confidence from P(up) when needed', () => {
-    expect(directionOf(null, 0.7)).toBe('up');
-    expect(directionOf(null, 0.3)).toBe('down');
-    expect(directionOf('down', 0.7)).toBe('down');
-    expect(directionOf(null, null)).toBeNull();
+  it('colours hit rates and Brier scores against a coin flip', () => {
+    expect([hitClass(0.6), hitClass(0.5), hitClass(0.4), hitClass(null)]).toEqual(['t-up', '', 't-down', '']);
+    expect([brierClass(0.2), brierClass(0.25), brierClass(0.3), brierClass(undefined)]).toEqual(['t-up', '', 't-down', '']);
+  });
+
+  it('takes the direction from the server and the confidence in it from P(up)', () => {
+    // The server's direction, never one derived from the probability.
+    expect(directionOf('up')).toBe('up');
+    expect(directionOf('down')).toBe('down');
+    expect(directionOf(null)).toBeNull();
+    expect(directionOf('sideways')).toBeNull();
     expect(confidenceOf('down', 0.3)).toBeCloseTo(0.7);
     expect(confidenceOf('up', 0.3)).toBeCloseTo(0.3);
     expect(confidenceOf(null, 0.3)).toBeNull();

@@ -1,6 +1,8 @@
 // Number, time and colour formatting. Every function accepts null/undefined/NaN and renders an em dash,
 // because any number may be null before the replay has warmed up.
 
+import type { Direction } from './api/types';
+
 export const DASH = '—';
 const MINUS = '\u2212';
 
@@ -108,6 +110,12 @@ export function trend(v: Num, epsilon = 0): Trend {
   return 'flat';
 }
 
+/** Colour class of a hit rate: green above 52 %, red below 48 % (a coin flip between). */
+export const hitClass = (v: Num) => (!isNum(v) ? '' : v > 0.52 ? 't-up' : v < 0.48 ? 't-down' : '');
+
+/** Colour class of a Brier score: green below 0.245, red above 0.255 (0.25 is a coin flip). */
+export const brierClass = (v: Num) => (!isNum(v) ? '' : v < 0.245 ? 't-up' : v > 0.255 ? 't-down' : '');
+
 /** Polarity class of a sentiment score in [-1, 1] (same ±0.05 neutral band as the lexicon scorer). */
 export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
   if (!isNum(v)) return 'none';
@@ -116,20 +124,21 @@ export function polarity(v: Num): 'pos' | 'neg' | 'neu' | 'none' {
   return 'neu';
 }
 
-/** Direction implied by a probability of "up", when the server did not send one. */
-export function directionOf(direction: 'up' | 'down' | null | undefined, probabilityUp: Num): 'up' | 'down' | null {
-  if (direction === 'up' || direction === 'down') return direction;
-  if (!isNum(probabilityUp)) return null;
-  return probabilityUp >= 0.5 ? 'up' : 'down';
+/**
+ * The direction of a call as the server sent it ("up" or "down"; the document types it as a string), else null. Never
+ * derived from the probability here: the server decides the direction of a probability in one place.
+ */
+export function directionOf(direction: string | null | undefined): Direction | null {
+  return direction === 'up' || direction === 'down' ? direction : null;
 }
 
 /** Confidence in the stated direction: P(up) for up calls, 1 − P(up) for down calls. */
-export function confidenceOf(direction: 'up' | 'down' | null, probabilityUp: Num): number | null {
+export function confidenceOf(direction: Direction | null, probabilityUp: Num): number | null {
   if (!isNum(probabilityUp) || !direction) return null;
   return direction === 'up' ? probabilityUp : 1 - probabilityUp;
 }
 
-export const arrow = (d: 'up' | 'down' | null | undefined) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
+export const arrow = (d: Direction | null | undefined) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
 
 /** Human names of signals and kinds. */
 export function signalLabel(signal: string): string {

@@ -50,7 +50,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     res.status,
     problem?.title || statusTitle(res.status),
     problem?.detail || undefined,
-    problem?.type,
+    problem?.type ?? undefined,
   );
 }
 

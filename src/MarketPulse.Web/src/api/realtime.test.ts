@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HubConnectionState } from '@microsoft/signalr';
 import { createPolledResource, keys, POLL, resource } from './live';
 import { ALL, applyTickerPush, createRealtime, PUSHED_POLL_MS, type HubLike, type TickerPush } from './realtime';
-import type { TickerDetail, TickerSummary } from './types';
+import type { Indicators, TickerDetail, TickerState, TickerSummary } from './types';
 
 /** A scripted hub connection: records invocations, lets the test deliver server messages and connection events. */
 class ScriptedHub {
@@ -44,7 +44,15 @@ class ScriptedHub {
   }
 }
 
-const ticker = (symbol: string, lastPrice: number, ticksApplied: number) => ({
+/** A ticker that has seen ticks but no closed day yet: every indicator still warming up. */
+const warmingUp: Indicators = {
+  sma20: null, ema12: null, ema26: null, rsi14: null, return1d: null, return5d: null, volatility20d: null, dailyBars: 0,
+  macdLine: null, macdSignal: null, macdHistogram: null, bollingerUpper: null, bollingerMiddle: null, bollingerLower: null,
+  bollingerPercentB: null, atr14: null, obv: null, stochasticK: null, stochasticD: null, zScore20: null, wma20: null,
+  sessionVwap: null, sessionVwapDay: null,
+};
+
+const ticker = (symbol: string, lastPrice: number, ticksApplied: number): TickerState => ({
   symbol,
   lastPrice,
   lastTime: '2024-05-01T14:30:01Z',
@@ -53,10 +61,13 @@ const ticker = (symbol: string, lastPrice: number, ticksApplied: number) => ({
   changePercent: lastPrice - 100,
   ticksApplied,
   barsApplied: 0,
-  indicators: null,
+  indicators: warmingUp,
   livePriceSignal: null,
   lastClosedDay: null,
   lastIngestedAtUtc: '2024-05-01T14:30:01Z',
+  calendar: 'us-equities',
+  marketSession: 'open',
+  nextCloseUtc: '2024-05-01T20:00:00Z',
 });
 
 const push = (symbol: string, lastPrice: number, ticksApplied: number): TickerPush => ({
@@ -71,8 +82,8 @@ describe('applyTickerPush', () => {
     const detail = resource<TickerDetail>(keys.ticker('AAPL'), () => createPolledResource(async () => ({ symbol: 'AAPL', ticker: ticker('AAPL', 100, 1) }) as unknown as TickerDetail, 0));
     const list = resource<TickerSummary[]>(keys.tickers(), () =>
       createPolledResource(async () => [
-        { symbol: 'AAPL', lastPrice: 100, changePercent: 0, lastTime: null, sentimentScore: 0.2, ensembleDirection: 'up', ensembleProbabilityUp: 0.6, ticksApplied: 1 },
-        { symbol: 'MSFT', lastPrice: 50, changePercent: 0, lastTime: null, sentimentScore: null, ensembleDirection: null, ensembleProbabilityUp: null, ticksApplied: 3 },
+        { symbol: 'AAPL', lastPrice: 100, changePercent: 0, lastTime: null, sentimentScore: 0.2, ensembleDirection: 'up', ensembleProbabilityUp: 0.6, ticksApplied: 1, expectedMove80: null, forecastVolatility: null, volumeRatio: null },
+        { symbol: 'MSFT', lastPrice: 50, changePercent: 0, lastTime: null, sentimentScore: null, ensembleDirection: null, ensembleProbabilityUp: null, ticksApplied: 3, expectedMove80: null, forecastVolatility: null, volumeRatio: null },
       ], 0),
     );
     await detail.refresh();

@@ -6,11 +6,11 @@ export function DirectionBadge({
   probabilityUp,
   size = 'sm',
 }: {
-  direction: 'up' | 'down' | null | undefined;
+  direction: string | null | undefined;
   probabilityUp: number | null | undefined;
   size?: 'sm' | 'lg';
 }) {
-  const d = directionOf(direction, probabilityUp);
+  const d = directionOf(direction);
   if (!d) return <span className={`dir dir-none dir-${size}`}>—</span>;
   const label = `${d === 'up' ? 'Up' : 'Down'}${isNum(probabilityUp) ? `, probability of up ${fmtProb(probabilityUp)}` : ''}`;
   return (
@@ -22,9 +22,9 @@ export function DirectionBadge({
 }
 
 /** A thin meter from 0 to 1 centred visually on 0.5: how confident is the call. */
-export function ProbabilityBar({ probabilityUp }: { probabilityUp: number | null | undefined }) {
-  if (!isNum(probabilityUp)) return null;
-  const d = directionOf(null, probabilityUp);
+export function ProbabilityBar({ direction, probabilityUp }: { direction: string | null | undefined; probabilityUp: number | null | undefined }) {
+  const d = directionOf(direction);
+  if (!isNum(probabilityUp) || !d) return null;
   const conf = confidenceOf(d, probabilityUp) ?? 0.5;
   return (
     <span className="pbar" role="img" aria-label={`Probability of up ${fmtProb(probabilityUp)}`}>

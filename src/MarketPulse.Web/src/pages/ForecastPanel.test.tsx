@@ -13,6 +13,7 @@ const snapshot: ForecastSnapshot = {
     expectedMove80: 0.0197, volumeRatio: 0.856,
   },
   lastScored: null,
+  intraday: null,
   scorecard: {
     scored: 40, meanQlike: 0.281, meanQlikeHar: 0.304, qlikeGainVsHar: 0.074, band80Coverage: 0.82, band95Coverage: 0.98,
     volumeScored: 40, volumeMse: 0.057, volumeMseHar: 0.061, volumeGainVsHar: 0.065, skippedNoRange: 0,

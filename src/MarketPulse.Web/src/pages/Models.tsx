@@ -1,8 +1,7 @@
 import { getResource, keys, useModels } from '../api/live';
 import type { ForecastEvaluation, ForecastModelReport, OutOfSampleReport, ReliabilityBin, SignalStats } from '../api/types';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
-import { fmtInt, fmtNum, fmtProb, isNum, signalLabel } from '../format';
-import { brierClass, hitClass } from './TickerDetail';
+import { brierClass, fmtInt, fmtNum, fmtProb, hitClass, isNum, signalLabel } from '../format';
 
 export function ModelsPage() {
   const { data, error, loading } = useModels();

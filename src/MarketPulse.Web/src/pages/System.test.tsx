@@ -5,7 +5,7 @@ import system from '../../e2e/fixtures/system.json';
 import type { SystemSummary } from '../api/types';
 import { SystemPage } from './System';
 
-const fx = system as SystemSummary;
+const fx: SystemSummary = system;
 
 describe('SystemPage', () => {
   it('shows rates, latency percentiles, silos, rejections, grains and stream backlog', async () => {

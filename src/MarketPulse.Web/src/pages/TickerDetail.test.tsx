@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PredictionRecord } from '../api/types';
 import { json, mockFetch, pending, problem, type Route } from '../test/fetchMock';
 import { forecastsFor, fx, indicatorsFor } from '../test/fixtures';
-import { fmtNum, fmtProb } from '../format';
+import { fmtNum, fmtPrice, fmtProb, fmtSigned } from '../format';
 import { latestCalls, mergeSignals, TickerDetailPage } from './TickerDetail';
 
 const aaplRoutes: Record<string, Route> = {
@@ -77,8 +77,14 @@ describe('TickerDetailPage', () => {
     expect(text(rows[0])).toContain(fmtProb(ens.hitRate));
     expect(text(rows[0])).toContain(fmtNum(ens.brier, 3));
 
-    // Indicators
-    expect(text(screen.getByRole('region', { name: 'Indicators' }))).toContain(t.indicators!.sma20!.toFixed(2));
+    // Indicators: the server's values as sent, MACD from its line/signal/histogram (not EMA 12 − EMA 26 in the browser).
+    const ind = t.indicators;
+    const indicators = text(screen.getByRole('region', { name: 'Indicators' }));
+    expect(indicators).toContain(ind.sma20!.toFixed(2));
+    expect(indicators).toContain(`MACD (12/26/9)${fmtSigned(ind.macdLine)} signal ${fmtSigned(ind.macdSignal)}`);
+    expect(indicators).toContain(`MACD histogram${fmtSigned(ind.macdHistogram, 3)}`);
+    expect(indicators).toContain(`Bollinger 20/2${fmtPrice(ind.bollingerLower)} – ${fmtPrice(ind.bollingerUpper)}`);
+    expect(indicators).toContain(`Stochastic 14/3%K ${fmtNum(ind.stochasticK, 1)}`);
 
     // Posts with polarity colouring
     const posts = await screen.findByRole('list', { name: 'Recent posts about AAPL' });

@@ -7,7 +7,7 @@ import { DirectionBadge, ProbabilityBar, SentimentMeter } from '../components/Ba
 import { MarketChart } from '../components/MarketChart';
 import { Empty, ErrorState, Loading, StaleNotice, WarmingUp } from '../components/States';
 import {
-  fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime, isNum, polarity, signalLabel, trend,
+  brierClass, fmtCompact, fmtDay, fmtFracPct, fmtInt, fmtNum, fmtPct, fmtPrice, fmtProb, fmtSigned, fmtTime, hitClass, isNum, polarity, signalLabel, trend,
 } from '../format';
 import { Link } from '../router';
 
@@ -261,7 +261,7 @@ function EnsembleCall({ ensemble, live }: { ensemble: EnsembleSnapshot | null; l
         <>
           <div className="call-main">
             <DirectionBadge direction={p.direction} probabilityUp={p.probabilityUp} size="lg" />
-            <ProbabilityBar probabilityUp={p.probabilityUp} />
+            <ProbabilityBar direction={p.direction} probabilityUp={p.probabilityUp} />
           </div>
           <dl className="kv">
             <div><dt>Signal</dt><dd>{signalLabel(p.signal)} <span className="muted">{p.modelVersion}</span></dd></div>
@@ -352,9 +352,6 @@ function SignalsTable({ ensemble }: { ensemble: EnsembleSnapshot | null }) {
   );
 }
 
-export const hitClass = (v: number | null | undefined) => (!isNum(v) ? '' : v > 0.52 ? 't-up' : v < 0.48 ? 't-down' : '');
-export const brierClass = (v: number | null | undefined) => (!isNum(v) ? '' : v < 0.245 ? 't-up' : v > 0.255 ? 't-down' : '');
-
 /** The latest call of every signal: the API lists the ensemble's own call in `latest`, the others in `latestBySignal`. */
 export function latestCalls(ensemble: EnsembleSnapshot | null): PredictionRecord[] {
   const bySignal = ensemble?.latestBySignal ?? [];
@@ -383,6 +380,13 @@ function IndicatorsPanel({ ind, last }: { ind: Indicators | null; last: number |
       <div><dt>MACD (12/26/9)</dt><dd className={`num t-${trend(ind.macdLine)}`}>{fmtSigned(ind.macdLine)} <small className="muted">signal {fmtSigned(ind.macdSignal)}</small></dd></div>
       <div><dt>MACD histogram</dt><dd className={`num t-${trend(ind.macdHistogram)}`}>{fmtSigned(ind.macdHistogram, 3)}</dd></div>
       <div><dt>RSI 14</dt><dd className="num">{fmtNum(ind.rsi14, 1)} <small className="muted">{rsiNote}</small></dd></div>
+      <div><dt>Bollinger 20/2</dt><dd className="num">{fmtPrice(ind.bollingerLower)} – {fmtPrice(ind.bollingerUpper)} <small className="muted">%B {fmtNum(ind.bollingerPercentB, 2)}</small></dd></div>
+      <div><dt>Z-score 20</dt><dd className={`num t-${trend(ind.zScore20)}`}>{fmtSigned(ind.zScore20, 2)}</dd></div>
+      <div><dt>WMA 20</dt><dd className="num">{fmtPrice(ind.wma20)}</dd></div>
+      <div><dt>ATR 14</dt><dd className="num">{fmtPrice(ind.atr14)}</dd></div>
+      <div><dt>Stochastic 14/3</dt><dd className="num">%K {fmtNum(ind.stochasticK, 1)} <small className="muted">%D {fmtNum(ind.stochasticD, 1)}</small></dd></div>
+      <div><dt>OBV</dt><dd className="num">{fmtCompact(ind.obv)}</dd></div>
+      {isNum(ind.sessionVwap) && <div><dt>Session VWAP</dt><dd className="num">{fmtPrice(ind.sessionVwap)} <small className="muted">{fmtDay(ind.sessionVwapDay)}</small></dd></div>}
       <div><dt>Return 1d</dt><dd className={`num t-${trend(ind.return1d)}`}>{fmtFracPct(ind.return1d)}</dd></div>
       <div><dt>Return 5d</dt><dd className={`num t-${trend(ind.return5d)}`}>{fmtFracPct(ind.return5d)}</dd></div>
       <div><dt>Volatility 20d (daily)</dt><dd className="num">{fmtProb(ind.volatility20d, 2)}</dd></div>
@@ -392,7 +396,8 @@ function IndicatorsPanel({ ind, last }: { ind: Indicators | null; last: number |
 }
 
 function SentimentPanel({ s }: { s: SentimentSnapshot | null }) {
-  if (!s || (!isNum(s.score) && !s.postsScored)) return <WarmingUp what="sentiment" compact />;
+  // The score is 0 until a post arrives: no posts scored is what says sentiment is still warming up.
+  if (!s || !s.postsScored) return <WarmingUp what="sentiment" compact />;
   const delta = isNum(s.mentions24h) && isNum(s.mentionsPrevious24h) ? s.mentions24h - s.mentionsPrevious24h : null;
   return (
     <div className="senti-panel">

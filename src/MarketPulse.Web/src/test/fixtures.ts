@@ -8,14 +8,15 @@ import aaplPredictions from '../../e2e/fixtures/predictions/AAPL.json';
 import aaplPosts from '../../e2e/fixtures/posts/AAPL.json';
 import models from '../../e2e/fixtures/models.json';
 
+const typed = <T,>(v: T) => v;
 export const fx = {
-  tickers: tickers as TickerSummary[],
-  aapl: aapl as unknown as TickerDetail,
-  tsla: tsla as unknown as TickerDetail,
-  aaplBars: aaplBars as Bar[],
-  aaplPredictions: aaplPredictions as unknown as PredictionRecord[],
-  aaplPosts: aaplPosts as Post[],
-  models: models as ModelsResponse,
+  tickers: typed<TickerSummary[]>(tickers),
+  aapl: typed<TickerDetail>(aapl),
+  tsla: typed<TickerDetail>(tsla),
+  aaplBars: typed<Bar[]>(aaplBars),
+  aaplPredictions: typed<PredictionRecord[]>(aaplPredictions),
+  aaplPosts: typed<Post[]>(aaplPosts),
+  models: typed<ModelsResponse>(models),
 };
 
 /**
