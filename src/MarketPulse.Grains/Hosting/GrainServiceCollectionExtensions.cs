@@ -15,17 +15,25 @@ namespace MarketPulse.Grains.Hosting;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>Services the grains need in a silo: options, metrics and the sentiment scorer loaded from the models folder.</summary>
-    public static IServiceCollection AddMarketPulseGrainServices(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Services the grains need in a silo: options, metrics and the sentiment scorer loaded from the models folder.
+    /// <paramref name="writeThroughByDefault"/>: tickers write their state before a batch is acknowledged unless
+    /// <c>MarketPulse:Persistence:WriteThrough</c> says otherwise (the host passes true where state outlives the process).
+    /// </summary>
+    public static IServiceCollection AddMarketPulseGrainServices(this IServiceCollection services, IConfiguration configuration,
+        bool writeThroughByDefault = false)
     {
         services.AddMetrics();
-        services.Configure<SentimentOptions>(configuration.GetSection("MarketPulse:Sentiment"));
-        services.Configure<ModelOptions>(configuration.GetSection("MarketPulse:Models"));
-        services.Configure<PersistenceOptions>(configuration.GetSection(PersistenceOptions.Section));
-        services.Configure<MarketValidationOptions>(configuration.GetSection("MarketPulse:Validation"));
-        services.Configure<LiveFeedsOptions>(configuration.GetSection("MarketPulse:Live"));
+        services.AddValidatedOptions<SentimentOptions>(configuration, SentimentOptions.Section);
+        services.AddMarketPulseModels(configuration);
+        // The default goes in before the binding, so that a configured value still wins.
+        if (writeThroughByDefault) services.AddOptions<PersistenceOptions>().Configure(p => p.WriteThrough = true);
+        services.AddValidatedOptions<PersistenceOptions>(configuration, PersistenceOptions.Section);
+        services.AddValidatedOptions<MarketValidationOptions>(configuration, MarketValidationOptions.Section);
+        services.AddValidatedOptions<LiveFeedsOptions>(configuration, LiveFeedsOptions.Section);
         services.AddHostedService<LiveFeedService>();
-        services.Configure<MarketPulse.Ingestion.Text.Live.TextSourcesOptions>(configuration.GetSection("MarketPulse:Text"));
+        services.AddValidatedOptions<MarketPulse.Ingestion.Text.Live.TextSourcesOptions>(configuration, MarketPulse.Ingestion.Text.Live.TextSourcesOptions.Section);
+        services.AddValidatedOptions<MarketPulse.Grains.Sentiment.TextOptions>(configuration, MarketPulse.Grains.Sentiment.TextOptions.Section);
         // No per-request log lines from the client factory: every poll would log twice; the sources log their problems once per reason.
         services.AddHttpClient(MarketPulse.Grains.Sources.LiveTextService.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<MarketPulse.Grains.Sources.LiveTextService>();
@@ -74,9 +82,18 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<MarketPulse.Grains.Sentiment.SentimentRefinement>();
         // Durable unless the Local profile's in-memory providers say otherwise (AddMarketPulseMemoryProviders).
         services.TryAddSingleton(GrainStateDurability.Durable);
-        // From the configuration given here, like every other option above (not whatever IConfiguration the host registers).
-        services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.TextPipelineFactory(
-            configuration, sp.GetRequiredService<ILogger<MarketPulse.Grains.Sentiment.TextPipelineFactory>>()));
+        services.AddSingleton<MarketPulse.Grains.Sentiment.TextPipelineFactory>();
+        return services;
+    }
+
+    /// <summary>
+    /// Where the shipped models are (<c>MarketPulse:Models</c>): the silo loads them, the gateway serves the evaluation
+    /// reports beside them. Idempotent, since a process that hosts both registers it twice.
+    /// </summary>
+    public static IServiceCollection AddMarketPulseModels(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ModelOptions>))) return services;
+        services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.Section);
         return services;
     }
 

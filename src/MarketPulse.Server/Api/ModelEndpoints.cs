@@ -71,7 +71,7 @@ public static class ModelEndpoints
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         // Read once: the report ships with the models and does not change while the gateway runs.
-        var modelsPath = app.ServiceProvider.GetRequiredService<IConfiguration>()["MarketPulse:Models:Path"] ?? "models";
+        var modelsPath = app.ServiceProvider.GetRequiredService<IOptions<MarketPulse.Grains.Hosting.ModelOptions>>().Value.Path;
         var loggers = app.ServiceProvider.GetRequiredService<ILoggerFactory>();
         var outOfSample = OutOfSampleReport.Load(modelsPath, loggers.CreateLogger(typeof(OutOfSampleReport)));
         var forecastEvidence = LoadForecastEvidence(modelsPath, loggers.CreateLogger(typeof(ModelEndpoints)));
