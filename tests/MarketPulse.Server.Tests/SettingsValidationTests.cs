@@ -151,6 +151,16 @@ public sealed class SettingsValidationTests
     }
 
     [Theory]
+    [InlineData("all")]
+    [InlineData("gateway")]
+    public async Task Every_role_locates_the_models_in_the_configured_folder(string role)
+    {
+        var models = Path.Combine(Path.GetTempPath(), "mp-models-" + Guid.NewGuid().ToString("N"));
+        await using var app = Build($"--MarketPulse:Role={role}", $"--MarketPulse:Models:Path={models}");
+        Assert.Equal([models], app.Services.GetRequiredService<MarketPulse.Ml.ModelLocator>().Candidates);
+    }
+
+    [Theory]
     [InlineData(false, null, false)]    // in memory: nothing survives a crash, so no write per batch
     [InlineData(true, null, true)]      // the embedded store: state outlives the process, so tickers write through
     [InlineData(true, "false", false)]  // …unless the operator says otherwise

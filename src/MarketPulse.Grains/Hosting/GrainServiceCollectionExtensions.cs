@@ -4,6 +4,7 @@ using MarketPulse.Grains.Market;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Ingestion.Live;
 using MarketPulse.Ingestion.Validation;
+using MarketPulse.Ml;
 using MarketPulse.Ml.Price;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,9 +43,11 @@ public static class GrainServiceCollectionExtensions
         services.AddMarketPulseAlerts(configuration);
         services.AddSingleton<ISentimentScorer>(sp =>
         {
-            var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
-            var lexicon = Path.Combine(dir, "vader_lexicon.txt");
-            if (!File.Exists(lexicon)) throw new FileNotFoundException($"sentiment lexicon not found at {lexicon} (set MarketPulse:Models:Path)", lexicon);
+            var models = sp.GetRequiredService<ModelLocator>();
+            var lexicon = models.Find(LexiconSentimentScorer.LexiconFileName) ?? throw new FileNotFoundException(
+                $"sentiment lexicon not found: no {LexiconSentimentScorer.LexiconFileName} in {string.Join(" or ", models.Candidates)} (set MarketPulse:Models:Path)",
+                models.PathOf(LexiconSentimentScorer.LexiconFileName));
+            var dir = Path.GetDirectoryName(lexicon)!;
             var sentiment = sp.GetRequiredService<IOptions<SentimentOptions>>().Value;
             if (string.IsNullOrWhiteSpace(sentiment.LoughranMcDonaldPath)) return LexiconSentimentScorer.LoadShipped(dir);
             var scorer = LexiconSentimentScorer.LoadShipped(dir, LoadLoughranMcDonald(sentiment.LoughranMcDonaldPath),
@@ -56,12 +59,11 @@ public static class GrainServiceCollectionExtensions
         });
         // The price model and the forecasts keep the VADER-only lexicon: their sentiment inputs were computed with it in training.
         services.AddSingleton(sp => new MarketPulse.Grains.Sentiment.PostPolarity(
-            LexiconSentimentScorer.LoadShipped(PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path))));
+            LexiconSentimentScorer.LoadShipped(sp.GetRequiredService<ModelLocator>().FolderOf(LexiconSentimentScorer.LexiconFileName))));
         services.AddSingleton(sp =>
         {
-            var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
             var logger = sp.GetRequiredService<ILogger<LivePriceModel>>();
-            var path = Path.Combine(dir, PriceModel.DefaultFileName);
+            var path = sp.GetRequiredService<ModelLocator>().PathOf(PriceModel.DefaultFileName);
             PriceModel? model = null;
             if (File.Exists(path)) model = PriceModel.Load(path);
             else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
@@ -70,8 +72,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {
-            var dir = PathResolver.Resolve(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path);
-            var path = Path.Combine(dir, MarketPulse.Ml.Forecasting.ForecastModelFile.DefaultFileName);
+            var path = sp.GetRequiredService<ModelLocator>().PathOf(MarketPulse.Ml.Forecasting.ForecastModelFile.DefaultFileName);
             MarketPulse.Core.Forecasting.ForecastModel? model = null;
             if (File.Exists(path)) model = MarketPulse.Ml.Forecasting.ForecastModelFile.Load(path);
             else sp.GetRequiredService<ILogger<MarketPulse.Grains.Forecasts.LiveForecaster>>().LogWarning(
@@ -94,6 +95,7 @@ public static class GrainServiceCollectionExtensions
     {
         if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ModelOptions>))) return services;
         services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.Section);
+        services.AddSingleton(sp => new ModelLocator(sp.GetRequiredService<IOptions<ModelOptions>>().Value.Path));
         return services;
     }
 

@@ -7,6 +7,6 @@ public sealed class ModelOptions
 {
     public const string Section = "MarketPulse:Models";
 
-    /// <summary>Folder with the shipped models; relative paths are tried against the working directory, then the app folder.</summary>
-    [NotBlank] public string Path { get; set; } = "models";
+    /// <summary>Folder with the shipped models; a relative one is looked for under the working directory, then beside the executable (<see cref="MarketPulse.Ml.ModelLocator"/>).</summary>
+    [NotBlank] public string Path { get; set; } = MarketPulse.Ml.ModelLocator.DefaultPath;
 }
