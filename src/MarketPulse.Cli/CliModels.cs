@@ -1,7 +1,8 @@
 using System.Text.Json;
 using MarketPulse.Core.Sentiment;
+using MarketPulse.Ml.Training.Forecasting;
 using MarketPulse.Ml;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Sentiment;

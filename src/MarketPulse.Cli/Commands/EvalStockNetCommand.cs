@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MarketPulse.Core.Ensemble;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Training.Price;
 
 namespace MarketPulse.Cli.Commands;
