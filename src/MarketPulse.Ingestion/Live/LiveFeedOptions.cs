@@ -43,7 +43,7 @@ public class LiveFeedSettings : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Enabled && !Uri.TryCreate(Url, UriKind.Absolute, out _))
-            yield return new ValidationResult($"must be an absolute ws(s) URL when the feed is enabled (is '{Url}')", [nameof(Url)]);
+            yield return new ValidationResult($"must be an absolute URL when the feed is enabled (is '{Url}')", [nameof(Url)]);
     }
 }
 
