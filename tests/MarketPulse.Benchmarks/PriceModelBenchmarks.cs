@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Benchmarks;

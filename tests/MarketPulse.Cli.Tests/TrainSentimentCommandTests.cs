@@ -1,4 +1,5 @@
 using MarketPulse.Cli.Commands;
+using MarketPulse.Ml.Training.Sentiment;
 
 namespace MarketPulse.Cli.Tests;
 
@@ -34,13 +35,13 @@ public sealed class TrainSentimentCommandTests
     }
 
     [Theory]
-    [InlineData("greedy", TrainSentimentCommand.Combine.Greedy)]
-    [InlineData("greedy-epochs", TrainSentimentCommand.Combine.GreedyEpochs)]
-    [InlineData("swa", TrainSentimentCommand.Combine.Swa)]
-    public void Soup_names_round_trip(string text, TrainSentimentCommand.Combine combine)
+    [InlineData("greedy", SentimentTrainingPipeline.Combine.Greedy)]
+    [InlineData("greedy-epochs", SentimentTrainingPipeline.Combine.GreedyEpochs)]
+    [InlineData("swa", SentimentTrainingPipeline.Combine.Swa)]
+    public void Soup_names_round_trip(string text, SentimentTrainingPipeline.Combine combine)
     {
         Assert.Equal(combine, TrainSentimentCommand.ParseCombine(text));
-        Assert.Equal(text, TrainSentimentCommand.Name(combine));
+        Assert.Equal(text, SentimentTrainingPipeline.Name(combine));
     }
 
     private sealed record Ingredient(string Name, double Score, string Members = "");
@@ -52,7 +53,7 @@ public sealed class TrainSentimentCommandTests
         var soups = new Dictionary<string, double> { ["BA"] = 0.815, ["BC"] = 0.83, ["BCD"] = 0.83 };
         Ingredient[] ingredients = [new("A", 0.81), new("B", 0.82), new("C", 0.81), new("D", 0.79)];
         var trials = new List<string>();
-        var (soup, steps) = TrainSentimentCommand.GreedySoup(ingredients, i => i.Score, members =>
+        var (soup, steps) = SentimentTrainingPipeline.GreedySoup(ingredients, i => i.Score, members =>
         {
             var key = string.Concat(members.Select(m => m.Name));
             trials.Add(key);
@@ -104,7 +105,7 @@ public sealed class TrainSentimentCommandTests
             var (train, validation) = new MarketPulse.Ml.Sentiment.PhraseBank.ValidationSplit(all50).Split(all50);
             Assert.Single(validation);
             var log = new StringWriter();
-            var masses = TrainSentimentCommand.AgreementMasses(dir, train, log);
+            var masses = SentimentTrainingPipeline.AgreementMasses(dir, train, log);
             Assert.Equal(train.Count, masses.Length);
             // Sentence i (1-based) is in AllAgree for i ≤ 2, 75Agree for i ≤ 4, 66Agree for i ≤ 6, else only 50Agree.
             double Expected(string text) => int.Parse(text.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture) switch
@@ -145,7 +146,7 @@ public sealed class TrainSentimentCommandTests
             Assert.Equal(0, exit);
             Assert.Equal(json, File.ReadAllText(Path.Combine(dir, "sentiment-minilm.json"))); // what train sentiment writes is what ships
             var text = File.ReadAllText(card);
-            Assert.Contains(TrainSentimentCommand.CalibrationBegin, text);
+            Assert.Contains(SentimentTrainingPipeline.CalibrationBegin, text);
             Assert.Contains("2-fold cross-fitted", text);
             Assert.Contains("ships in `models/sentiment-minilm.json`", text);
             Assert.Contains("T = 1: T = ", stderr);

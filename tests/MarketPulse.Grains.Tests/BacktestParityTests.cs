@@ -7,7 +7,7 @@ using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.StockNet;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Sentiment;
 

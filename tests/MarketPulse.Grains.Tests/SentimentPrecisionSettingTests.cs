@@ -15,7 +15,7 @@ public sealed class SentimentPrecisionSettingTests(ClusterFixture fixture)
 
     private SentimentRefinement Create(string precision, bool transformerEnabled = true, int? threads = null) => new(
         Options.Create(new SentimentOptions { Precision = precision, TransformerEnabled = transformerEnabled, RefineThreads = threads }),
-        Options.Create(new ModelOptions { Path = RepoPaths.Models }),
+        new MarketPulse.Ml.ModelLocator(RepoPaths.Models),
         fixture.Grains, Metrics.GetRequiredService<IMeterFactory>(),
         new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
         NullLogger<SentimentRefinement>.Instance);

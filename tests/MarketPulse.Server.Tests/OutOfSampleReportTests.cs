@@ -32,7 +32,7 @@ public sealed class OutOfSampleReportTests
         {
             File.WriteAllText(Path.Combine(dir.FullName, OutOfSampleReport.FileName), content);
             var log = new CollectingLogger();
-            Assert.Null(OutOfSampleReport.Load(dir.FullName, log));
+            Assert.Null(OutOfSampleReport.Load(new MarketPulse.Ml.ModelLocator(dir.FullName), log));
             Assert.Contains(log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("not readable"));
         }
         finally
@@ -47,7 +47,7 @@ public sealed class OutOfSampleReportTests
         var dir = Directory.CreateTempSubdirectory("mp-oos-");
         try
         {
-            Assert.Null(OutOfSampleReport.Load(dir.FullName, NullLogger.Instance));
+            Assert.Null(OutOfSampleReport.Load(new MarketPulse.Ml.ModelLocator(dir.FullName), NullLogger.Instance));
         }
         finally
         {

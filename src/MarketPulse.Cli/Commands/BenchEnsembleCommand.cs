@@ -66,7 +66,7 @@ public static class BenchEnsembleCommand
 
     public static async Task<EnsembleBenchResult> RunAsync(int tickers, int closes, int bucket, TextWriter progress, CancellationToken ct = default)
     {
-        using var host = BenchPipelineCommand.BuildSilo();
+        using var host = BenchSilo.Build();
         progress.WriteLine("starting an in-process silo …");
         await host.StartAsync(ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();

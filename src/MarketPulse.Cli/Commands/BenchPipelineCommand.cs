@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -10,11 +8,8 @@ using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Abstractions.Ingestion;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Core.Market;
-using MarketPulse.Grains.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Cli.Commands;
 
@@ -79,7 +74,7 @@ public static class BenchPipelineCommand
     public static async Task<PipelineBenchResult> RunAsync(int tickers, TimeSpan duration, int batchTicks, int window, TextWriter progress, CancellationToken ct = default,
         int dayTicks = 23_400)
     {
-        using var host = BuildSilo();
+        using var host = BenchSilo.Build();
         progress.WriteLine("starting an in-process silo …");
         await host.StartAsync(ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -91,30 +86,6 @@ public static class BenchPipelineCommand
         {
             await host.StopAsync(CancellationToken.None);
         }
-    }
-
-    internal static IHost BuildSilo()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        var models = new[] { Path.Combine(Environment.CurrentDirectory, "models"), Path.Combine(AppContext.BaseDirectory, "models") }
-            .FirstOrDefault(Directory.Exists) ?? throw new CliInputException("models folder not found next to the executable or in the working directory");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MarketPulse:Models:Path"] = models });
-        int siloPort = FreePort(), gatewayPort = FreePort();
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, null, "marketpulse-bench", "marketpulse-bench");
-            silo.AddMarketPulseMemoryProviders();
-        });
-        builder.Services.AddMarketPulseGrainServices(builder.Configuration);
-        return builder.Build();
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private sealed class SymbolFeed(string symbol, int seed, TimeSpan step)

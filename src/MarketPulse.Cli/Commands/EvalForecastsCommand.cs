@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Training.Forecasting;
@@ -38,14 +38,14 @@ public static class EvalForecastsCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var config = parseResult.InvocationConfiguration;
-            var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
-            var t = EvalStockNetCommand.ParseDay(parseResult.GetValue(to)!, "--to");
+            var f = CliArguments.ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = CliArguments.ParseDay(parseResult.GetValue(to)!, "--to");
             if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
             var recipeName = parseResult.GetValue(walkForward);
             if (recipeName is not null && !ForecastRecipe.Candidates.ContainsKey(recipeName))
                 throw new CliInputException($"--walk-forward: unknown recipe '{recipeName}' (one of {string.Join(", ", ForecastRecipe.Candidates.Keys)})");
             var result = Run(parseResult.GetValue(data)!, f, t, parseResult.GetValue(model), recipeName is null ? null : ForecastRecipe.Candidates[recipeName],
-                EvalStockNetCommand.ParseDay(parseResult.GetValue(trainFrom)!, "--train-from"), parseResult.GetValue(direction)!, parseResult.GetValue(output),
+                CliArguments.ParseDay(parseResult.GetValue(trainFrom)!, "--train-from"), parseResult.GetValue(direction)!, parseResult.GetValue(output),
                 config.Error, ct);
             await config.Output.WriteLineAsync(result.ToJson());
             return 0;
@@ -61,16 +61,16 @@ public static class EvalForecastsCommand
             StockNetData.RequireLayout(dir);
             // Walk-forward refits read the posts of their training days too.
             var textsFrom = (walkForward is null ? from : (trainFrom < from ? trainFrom : from)).AddDays(-10);
-            using var price = PriceModel.Load(EvalStockNetCommand.ShippedModelPath(PriceModel.DefaultFileName));
-            var scorer = EvalSentimentCommand.LoadShippedScorer();
-            using var transformer = direction == "transformer" ? EvalSentimentCommand.LoadShippedTransformer() : null;
+            using var price = PriceModel.Load(CliModels.PriceModelPath(PriceModel.DefaultFileName));
+            var scorer = CliModels.LoadLexicon();
+            using var transformer = direction == "transformer" ? CliModels.LoadTransformer() : null;
             var data = StockNetData.Load(dir, scorer, price.Card.SectorOf, textsFrom, to, progress, transformer);
             var panel = ForecastPanel.From(data);
 
             Func<DateOnly, ForecastModel> schedule;
             if (walkForward is null)
             {
-                var shipped = ForecastModelFile.Load(modelPath ?? EvalStockNetCommand.ShippedModelPath(ForecastModelFile.DefaultFileName));
+                var shipped = ForecastModelFile.Load(modelPath ?? CliModels.PriceModelPath(ForecastModelFile.DefaultFileName));
                 schedule = _ => shipped;
             }
             else
@@ -112,22 +112,6 @@ public static class EvalForecastsCommand
                 })
                 { N = directionResult.N },
             };
-        }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CliInputException(ex.Message);
-        }
-    }
-
-    /// <summary>Bars and lexicon-scored posts of a directory (no transformer: the forecasts' text inputs use the lexicon).</summary>
-    public static ForecastPanel LoadPanel(string dir, DateOnly textsFrom, DateOnly textsTo, TextWriter progress)
-    {
-        try
-        {
-            StockNetData.RequireLayout(dir);
-            using var price = PriceModel.Load(EvalStockNetCommand.ShippedModelPath(PriceModel.DefaultFileName));
-            var data = StockNetData.Load(dir, EvalSentimentCommand.LoadShippedScorer(), price.Card.SectorOf, textsFrom, textsTo, progress);
-            return ForecastPanel.From(data);
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {

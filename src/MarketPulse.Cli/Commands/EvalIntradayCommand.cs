@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Ml.Forecasting;
+using MarketPulse.Ml.Training.Forecasting;
 
 namespace MarketPulse.Cli.Commands;
 

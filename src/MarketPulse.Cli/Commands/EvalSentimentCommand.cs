@@ -98,8 +98,8 @@ public static class EvalSentimentCommand
             if (parseResult.GetValue(model) == "lexicon")
             {
                 if (precisions is not [SentimentPrecision.Float32]) throw new CliInputException("--precision applies to --model production only");
-                var scorer = lmPath is null ? LoadShippedScorer()
-                    : LoadShippedScorer(LoadLoughranMcDonald(lmPath), LoughranMcDonaldCombination.Default with { Mode = parseResult.GetValue(lexiconLmMode) });
+                var scorer = lmPath is null ? CliModels.LoadLexicon()
+                    : CliModels.LoadLexicon(CliModels.LoadLoughranMcDonald(lmPath), LoughranMcDonaldCombination.Default with { Mode = parseResult.GetValue(lexiconLmMode) });
                 if (scorer.Combination is { } c)
                     await config.Error.WriteLineAsync($"Loughran-McDonald lists from {lmPath} merged ({c.Mode}, valence {c.NegativeValence}/{c.PositiveValence}): {scorer.ChangedByLoughranMcDonald} words changed");
                 result = await RunAsync(parseResult.GetValue(phrasebank)!, scorer, config.Error, options, ct);
@@ -113,7 +113,7 @@ public static class EvalSentimentCommand
                 var transformers = new List<TransformerSentimentScorer>();
                 try
                 {
-                    foreach (var p in precisions) transformers.Add(LoadShippedTransformer(p));
+                    foreach (var p in precisions) transformers.Add(CliModels.LoadTransformer(p));
                     foreach (var r in await RunAsync(parseResult.GetValue(phrasebank)!, transformers, config.Error, options, ct))
                         await config.Output.WriteLineAsync(r.ToJson());
                 }
@@ -130,47 +130,6 @@ public static class EvalSentimentCommand
     }
 
     public sealed record EvalOptions(bool ValidationSplitOnly = false, bool MeasurePeak = false);
-
-    private static string[] ModelDirectories => [Path.Combine(Environment.CurrentDirectory, "models"), Path.Combine(AppContext.BaseDirectory, "models")];
-
-    /// <summary>The models folder of the working directory (a checkout) wins over the copy beside the executable.</summary>
-    public static LexiconSentimentScorer LoadShippedScorer(LoughranMcDonaldLexicon? loughranMcDonald = null, LoughranMcDonaldCombination? combination = null)
-    {
-        var candidates = ModelDirectories;
-        var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, LexiconSentimentScorer.LexiconFileName)))
-            ?? throw new CliInputException($"shipped sentiment model not found: no {LexiconSentimentScorer.LexiconFileName} in {string.Join(" or ", candidates)}");
-        return LexiconSentimentScorer.LoadShipped(dir, loughranMcDonald, combination);
-    }
-
-    /// <summary>An operator-supplied Loughran–McDonald file; a missing or malformed one is a usage error (exit 2).</summary>
-    public static LoughranMcDonaldLexicon LoadLoughranMcDonald(string path)
-    {
-        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path)) throw new CliInputException($"--lexicon-lm: file '{path}' does not exist");
-        try
-        {
-            return LoughranMcDonaldLexicon.Load(path);
-        }
-        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--lexicon-lm: {ex.Message}");
-        }
-    }
-
-    /// <summary>The production model: <c>models/sentiment-minilm.json</c> and its weights over the packaged MiniLM graph.</summary>
-    public static TransformerSentimentScorer LoadShippedTransformer(SentimentPrecision precision = SentimentPrecision.Float32)
-    {
-        var candidates = ModelDirectories;
-        var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, TransformerSentimentScorer.InfoFileName)))
-            ?? throw new CliInputException($"shipped sentiment model not found: no {TransformerSentimentScorer.InfoFileName} in {string.Join(" or ", candidates)}; run 'marketpulse train sentiment'");
-        try
-        {
-            return TransformerSentimentScorer.LoadShipped(dir, precision: precision);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException)
-        {
-            throw new CliInputException($"shipped sentiment model in {dir} cannot be loaded: {ex.Message}");
-        }
-    }
 
     public static Task<SentimentEvalResult> RunAsync(string directory, ISentimentScorer scorer, TextWriter progress, CancellationToken ct = default) =>
         RunAsync(directory, scorer, progress, new EvalOptions(), ct);

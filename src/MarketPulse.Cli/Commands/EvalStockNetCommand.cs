@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MarketPulse.Core.Ensemble;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Cli.Commands;
@@ -37,11 +37,11 @@ public static class EvalStockNetCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var config = parseResult.InvocationConfiguration;
-            var f = ParseDay(parseResult.GetValue(from)!, "--from");
-            var t = ParseDay(parseResult.GetValue(to)!, "--to");
+            var f = CliArguments.ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = CliArguments.ParseDay(parseResult.GetValue(to)!, "--to");
             if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
             var dir = parseResult.GetValue(data)!;
-            var modelPath = parseResult.GetValue(model) ?? ShippedModelPath(PriceModel.DefaultFileName);
+            var modelPath = parseResult.GetValue(model) ?? CliModels.PriceModelPath(PriceModel.DefaultFileName);
             var variant = parseResult.GetValue(stacking) switch
             {
                 "day-bias" => SignalMix.StackingDefaults with { FitBias = true },
@@ -66,9 +66,9 @@ public static class EvalStockNetCommand
             using var price = PriceModel.Load(modelPath);
             var baselinePath = Path.Combine(Path.GetDirectoryName(modelPath)!, "price-baseline.onnx");
             using var priceOnly = File.Exists(baselinePath) ? PriceModel.Load(baselinePath) : null;
-            var scorer = EvalSentimentCommand.LoadShippedScorer();
+            var scorer = CliModels.LoadLexicon();
             // Texts older than the longest look-back of any feature (two 5-day windows) cannot matter.
-            using var transformer = transformerSentiment ? EvalSentimentCommand.LoadShippedTransformer() : null;
+            using var transformer = transformerSentiment ? CliModels.LoadTransformer() : null;
             var data = StockNetData.Load(dir, scorer, price.Card.SectorOf, from.AddDays(-15), to, progress, transformer);
             var result = StockNetEvaluation.Run(data, price, priceOnly, from, to, progress, ct, options: stacking);
             if (result.Samples == 0) progress.WriteLine($"warning: no StockNet samples with target days in [{from:yyyy-MM-dd}, {to:yyyy-MM-dd})");
@@ -79,14 +79,4 @@ public static class EvalStockNetCommand
             throw new CliInputException(ex.Message);
         }
     }
-
-    public static string ShippedModelPath(string file)
-    {
-        string[] candidates = [Path.Combine(Environment.CurrentDirectory, "models", file), Path.Combine(AppContext.BaseDirectory, "models", file)];
-        return candidates.FirstOrDefault(File.Exists) ?? throw new CliInputException($"shipped price model not found: no {file} in {string.Join(" or ", candidates.Select(Path.GetDirectoryName))}");
-    }
-
-    internal static DateOnly ParseDay(string text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : throw new CliInputException($"{option}: '{text}' is not a date (YYYY-MM-DD)");
 }

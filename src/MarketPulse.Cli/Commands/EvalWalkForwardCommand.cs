@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Training.Price;
 
 namespace MarketPulse.Cli.Commands;
@@ -50,8 +50,8 @@ public static class EvalWalkForwardCommand
         command.Options.Add(output);
         command.SetAction(async (parseResult, ct) =>
         {
-            var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
-            var t = EvalStockNetCommand.ParseDay(parseResult.GetValue(to)!, "--to");
+            var f = CliArguments.ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = CliArguments.ParseDay(parseResult.GetValue(to)!, "--to");
             if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
             var k = parseResult.GetValue(bag);
             if (k is < 1 or > 64) throw new CliInputException("--bag must be between 1 and 64");
@@ -63,8 +63,8 @@ public static class EvalWalkForwardCommand
             try
             {
                 StockNetData.RequireLayout(dir);
-                using var transformer = parseResult.GetValue(sentiment) == "transformer" ? EvalSentimentCommand.LoadShippedTransformer() : null;
-                result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, EvalSentimentCommand.LoadShippedScorer(), ct,
+                using var transformer = parseResult.GetValue(sentiment) == "transformer" ? CliModels.LoadTransformer() : null;
+                result = new StockNetWalkForward(parseResult.InvocationConfiguration.Error).Run(dir, f, t, k, CliModels.LoadLexicon(), ct,
                     WalkForwardRecipe.Find(parseResult.GetValue(recipe)!), transformer);
             }
             catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)

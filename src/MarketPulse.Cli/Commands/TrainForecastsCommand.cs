@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Training.Forecasting;
@@ -30,10 +30,10 @@ public static class TrainForecastsCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var config = parseResult.InvocationConfiguration;
-            var f = EvalStockNetCommand.ParseDay(parseResult.GetValue(from)!, "--from");
-            var t = EvalStockNetCommand.ParseDay(parseResult.GetValue(to)!, "--to");
+            var f = CliArguments.ParseDay(parseResult.GetValue(from)!, "--from");
+            var t = CliArguments.ParseDay(parseResult.GetValue(to)!, "--to");
             if (t <= f) throw new CliInputException($"--to ({t:yyyy-MM-dd}) must be after --from ({f:yyyy-MM-dd})");
-            var panel = EvalForecastsCommand.LoadPanel(parseResult.GetValue(data)!, f.AddDays(-10), t, config.Error);
+            var panel = CliModels.LoadForecastPanel(parseResult.GetValue(data)!, f.AddDays(-10), t, config.Error);
             var r = ForecastRecipe.Candidates[parseResult.GetValue(recipe)!];
             ForecastModelFileWriter(panel, f, t, r, parseResult.GetValue(output)!, config.Error, out var path);
             await config.Output.WriteLineAsync($"{{\"model\":\"{path}\"}}");

@@ -34,7 +34,7 @@ public static class TrainPriceCommand
             if (g is < 1 or > 50) throw new CliInputException("--gbm-seeds must be between 1 and 50");
             var bag = parseResult.GetValue(gbmBag);
             if (bag is < 1 or > 64) throw new CliInputException("--gbm-bag must be between 1 and 64");
-            var scorer = EvalSentimentCommand.LoadShippedScorer();
+            var scorer = CliModels.LoadLexicon();
             var training = new PriceTraining(parseResult.InvocationConfiguration.Error);
             try
             {

@@ -17,7 +17,7 @@ public static class AlertServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HistoryRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<HistoryRecorder>());
-        services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
+        services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
+using MarketPulse.Ml;
 using MarketPulse.Ml.Sentiment;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class SentimentRefinement : IAsyncDisposable
 {
     private readonly TransformerSentimentScorer? _model;
 
-    public SentimentRefinement(IOptions<SentimentOptions> options, IOptions<ModelOptions> models, IGrainFactory grains,
+    public SentimentRefinement(IOptions<SentimentOptions> options, ModelLocator models, IGrainFactory grains,
         IMeterFactory meters, IHostApplicationLifetime lifetime, ILogger<SentimentRefinement> logger)
     {
         var o = options.Value;
@@ -37,7 +38,7 @@ public sealed class SentimentRefinement : IAsyncDisposable
             SentimentLog.TransformerDisabled(logger);
             return;
         }
-        var dir = PathResolver.Resolve(models.Value.Path);
+        var dir = Path.GetDirectoryName(models.PathOf(TransformerSentimentScorer.InfoFileName))!;
         if (o.RefineThreads is < 1) throw new InvalidOperationException($"MarketPulse:Sentiment:RefineThreads must be at least 1, is {o.RefineThreads}");
         _model = TransformerSentimentScorer.LoadShipped(dir, o.EffectiveRefineThreads, precision);
         Queue = new SentimentRefineQueue(_model, results => DeliverAsync(grains, results), o.RefineQueueCapacity, o.RefineBatchSize,

@@ -1,7 +1,7 @@
 using MarketPulse.Core.Text;
 using MarketPulse.Grains.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Grains.Sentiment;
 
@@ -15,14 +15,10 @@ public sealed class TextPipelineFactory
     private readonly CashtagExtractor _extractor;
     private readonly TextPipelineOptions _options;
 
-    public TextPipelineFactory(IConfiguration configuration, ILogger<TextPipelineFactory> logger)
+    public TextPipelineFactory(IOptions<TextOptions> options, ILogger<TextPipelineFactory> logger)
     {
-        var section = configuration.GetSection("MarketPulse:Text");
-        _options = new TextPipelineOptions(
-            MaxLength: section.GetValue("MaxLength", 1000),
-            MaxCashtags: section.GetValue("MaxCashtags", 5),
-            RememberTexts: section.GetValue("RememberTexts", 50_000));
-        var path = PathResolver.Resolve(section["StockTable"] ?? Path.Combine("data", "sample", "stocknet", "StockTable"));
+        _options = options.Value.Pipeline;
+        var path = PathResolver.Resolve(options.Value.EffectiveStockTable);
         StockTable? table = null;
         if (File.Exists(path))
         {

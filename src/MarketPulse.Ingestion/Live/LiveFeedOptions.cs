@@ -1,38 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using MarketPulse.Core.Configuration;
+
 namespace MarketPulse.Ingestion.Live;
 
 /// <summary>Settings under <c>MarketPulse:Live</c>. Both adapters are off by default.</summary>
 public sealed class LiveFeedsOptions
 {
+    public const string Section = "MarketPulse:Live";
+
     public AlpacaFeedSettings Alpaca { get; set; } = new();
     public CoinbaseFeedSettings Coinbase { get; set; } = new();
 }
 
 /// <summary>What every websocket adapter shares: where, what, and how patiently.</summary>
-public class LiveFeedSettings
+public class LiveFeedSettings : IValidatableObject
 {
     public bool Enabled { get; set; }
     public string Url { get; set; } = "";
     public List<string> Symbols { get; set; } = [];
 
     /// <summary>No frame (data or heartbeat) for this long means the connection is dead: it is dropped and re-opened.</summary>
-    public double StaleAfterSeconds { get; set; } = 30;
+    [Positive] public double StaleAfterSeconds { get; set; } = 30;
 
-    public double ConnectTimeoutSeconds { get; set; } = 10;
+    [Positive] public double ConnectTimeoutSeconds { get; set; } = 10;
 
     /// <summary>First reconnect delay; it doubles per failed attempt (±20 % jitter) up to <see cref="ReconnectMaxSeconds"/>.</summary>
-    public double ReconnectInitialSeconds { get; set; } = 0.5;
+    [Positive] public double ReconnectInitialSeconds { get; set; } = 0.5;
 
-    public double ReconnectMaxSeconds { get; set; } = 60;
+    [Positive] public double ReconnectMaxSeconds { get; set; } = 60;
 
     /// <summary>Ticks are forwarded in batches of at most this many, or after <see cref="BatchMaxDelayMs"/>, whichever first.</summary>
-    public int BatchMaxItems { get; set; } = 1000;
+    [Positive] public int BatchMaxItems { get; set; } = 1000;
 
-    public double BatchMaxDelayMs { get; set; } = 100;
+    [NonNegative] public double BatchMaxDelayMs { get; set; } = 100;
 
-    public int MaxFrameBytes { get; set; } = 1 << 20;
+    [Positive] public int MaxFrameBytes { get; set; } = 1 << 20;
 
     /// <summary>Ticks kept while the cluster cannot take them; beyond this the oldest are dropped (counted).</summary>
-    public int MaxBufferedTicks { get; set; } = 100_000;
+    [Positive] public int MaxBufferedTicks { get; set; } = 100_000;
+
+    /// <summary>An enabled feed needs somewhere to connect to.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Enabled && !Uri.TryCreate(Url, UriKind.Absolute, out _))
+            yield return new ValidationResult($"must be an absolute URL when the feed is enabled (is '{Url}')", [nameof(Url)]);
+    }
 }
 
 public sealed class AlpacaFeedSettings : LiveFeedSettings

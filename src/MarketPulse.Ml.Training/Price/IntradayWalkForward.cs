@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Lean;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;

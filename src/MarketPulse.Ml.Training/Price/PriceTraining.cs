@@ -1,7 +1,7 @@
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Core.Text;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
 

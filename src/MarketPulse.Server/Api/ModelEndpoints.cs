@@ -49,9 +49,9 @@ public static class ModelEndpoints
     ];
 
     /// <summary>The shipped <c>forecast-evaluation.json</c>; null (logged) when absent or unreadable.</summary>
-    private static System.Text.Json.Nodes.JsonNode? LoadForecastEvidence(string modelsPath, ILogger logger)
+    private static System.Text.Json.Nodes.JsonNode? LoadForecastEvidence(MarketPulse.Ml.ModelLocator models, ILogger logger)
     {
-        var path = Path.Combine(MarketPulse.Grains.Hosting.PathResolver.Resolve(modelsPath), "forecast-evaluation.json");
+        var path = models.PathOf("forecast-evaluation.json");
         if (!File.Exists(path)) return null;
         try
         {
@@ -71,10 +71,10 @@ public static class ModelEndpoints
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         // Read once: the report ships with the models and does not change while the gateway runs.
-        var modelsPath = app.ServiceProvider.GetRequiredService<IConfiguration>()["MarketPulse:Models:Path"] ?? "models";
+        var models = app.ServiceProvider.GetRequiredService<MarketPulse.Ml.ModelLocator>();
         var loggers = app.ServiceProvider.GetRequiredService<ILoggerFactory>();
-        var outOfSample = OutOfSampleReport.Load(modelsPath, loggers.CreateLogger(typeof(OutOfSampleReport)));
-        var forecastEvidence = LoadForecastEvidence(modelsPath, loggers.CreateLogger(typeof(ModelEndpoints)));
+        var outOfSample = OutOfSampleReport.Load(models, loggers.CreateLogger(typeof(OutOfSampleReport)));
+        var forecastEvidence = LoadForecastEvidence(models, loggers.CreateLogger(typeof(ModelEndpoints)));
         app.MapGet("/api/models", async (IGrainFactory grains, IServiceProvider services) =>
             {
                 var refinement = services.GetService<MarketPulse.Grains.Sentiment.SentimentRefinement>();

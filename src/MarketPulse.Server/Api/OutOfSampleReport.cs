@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MarketPulse.Grains.Ensemble;
-using MarketPulse.Grains.Hosting;
+using MarketPulse.Ml;
 using Vocabulary = MarketPulse.Abstractions.Ensemble.Signals;
 
 namespace MarketPulse.Server.Api;
@@ -26,9 +26,9 @@ public sealed record OutOfSampleReport(string Method, string From, string To, in
     ];
 
     /// <summary>Reads the report beside the models; null, with the reason logged, when it is missing or not readable.</summary>
-    public static OutOfSampleReport? Load(string modelsPath, ILogger logger)
+    public static OutOfSampleReport? Load(ModelLocator models, ILogger logger)
     {
-        var path = Path.Combine(PathResolver.Resolve(modelsPath), FileName);
+        var path = models.PathOf(FileName);
         if (!File.Exists(path))
         {
             logger.LogInformation("No out-of-sample report at {Path}: /api/models shows live scores only", path);

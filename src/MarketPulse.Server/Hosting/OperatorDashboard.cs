@@ -60,5 +60,5 @@ public sealed class OrleansDashboardSettings
     public bool AllowLoopbackWithoutKey { get; set; } = true;
 
     /// <summary>How often the dashboard refreshes its counters.</summary>
-    public int CounterUpdateIntervalMs { get; set; } = 1000;
+    [MarketPulse.Core.Configuration.Positive] public int CounterUpdateIntervalMs { get; set; } = 1000;
 }

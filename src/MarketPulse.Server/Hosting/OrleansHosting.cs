@@ -15,11 +15,6 @@ public static class OrleansHosting
     {
         var o = options.Orleans;
         var localStore = options.Profile == DeploymentProfile.Local && options.Local.Persist ? LocalStoreConnection(builder, options) : null;
-        if (options.Profile == DeploymentProfile.Cluster || localStore is not null)
-        {
-            // Nothing acknowledged may live only in a silo's memory: tickers write before their batch is acknowledged.
-            builder.Configuration["MarketPulse:Persistence:WriteThrough"] ??= "true";
-        }
         // Hosted services start one after the other in registration order: registered before the silo, the models load
         // while the silo starts instead of on the first grain activation that needs them.
         builder.Services.AddHostedService<ModelWarmUp>();
@@ -39,7 +34,10 @@ public static class OrleansHosting
             silo.AddActivityPropagation();
             silo.AddMarketPulseDashboard(options);
         });
-        builder.Services.AddMarketPulseGrainServices(builder.Configuration);
+        // Nothing acknowledged may live only in a silo's memory: where state outlives the process, tickers write before
+        // their batch is acknowledged (unless MarketPulse:Persistence:WriteThrough says otherwise).
+        var durable = options.Profile == DeploymentProfile.Cluster || localStore is not null;
+        builder.Services.AddMarketPulseGrainServices(builder.Configuration, writeThroughByDefault: durable);
         if (options.Profile == DeploymentProfile.Cluster && builder.Configuration.GetConnectionString(ClusterProviders.PostgresConnection) is { Length: > 0 } postgres)
         {
             builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(postgres));

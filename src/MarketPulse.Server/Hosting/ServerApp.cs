@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MarketPulse.Grains.Hosting;
 using MarketPulse.Grains.Telemetry;
 using MarketPulse.Server.Api;
 using MarketPulse.Server.Observability;
@@ -16,8 +17,13 @@ public static class ServerApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The host is shaped by these settings before there is a container (role, profile, ports), so they are checked
+        // here, with the rules IOptions<MarketPulseOptions> checks again at start.
         var options = builder.Configuration.GetSection(MarketPulseOptions.Section).Get<MarketPulseOptions>() ?? new MarketPulseOptions();
-        builder.Services.Configure<MarketPulseOptions>(builder.Configuration.GetSection(MarketPulseOptions.Section));
+        var validator = new SectionValidator<MarketPulseOptions>(MarketPulseOptions.Section);
+        if (validator.Validate(null, options) is { Failed: true } invalid)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(MarketPulseOptions.Section, typeof(MarketPulseOptions), invalid.Failures);
+        builder.Services.AddValidatedOptions<MarketPulseOptions>(builder.Configuration, MarketPulseOptions.Section);
 
         var hostsSilo = options.Role is ServerRole.All or ServerRole.Silo;
         var hostsApi = options.Role is ServerRole.All or ServerRole.Gateway;
@@ -45,6 +51,8 @@ public static class ServerApp
 
     private static void AddApiServices(WebApplicationBuilder builder, MarketPulseOptions options)
     {
+        // The models endpoint serves the evaluation reports shipped beside the models, also on a gateway without a silo.
+        builder.Services.AddMarketPulseModels(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
         builder.Services.AddOpenApi(o =>

@@ -1,4 +1,4 @@
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Ml.Tests.Price;

@@ -1,5 +1,5 @@
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 
 namespace MarketPulse.Ml.Tests.Price;

@@ -1,3 +1,5 @@
+using MarketPulse.Core.Configuration;
+
 namespace MarketPulse.Ingestion.Text.Live;
 
 /// <summary>
@@ -7,12 +9,14 @@ namespace MarketPulse.Ingestion.Text.Live;
 /// </summary>
 public sealed class TextSourcesOptions
 {
+    public const string Section = "MarketPulse:Text";
+
     public RssSourceSettings Rss { get; set; } = new();
     public RedditSourceSettings Reddit { get; set; } = new();
     public XSourceSettings X { get; set; } = new();
 
     /// <summary>How often the sources' problem counts are copied into their source grains' stats.</summary>
-    public double ReportSeconds { get; set; } = 2;
+    [Positive] public double ReportSeconds { get; set; } = 2;
 }
 
 /// <summary>What every polling or streaming text source shares: timeouts and how it backs off.</summary>
@@ -24,18 +28,18 @@ public class TextSourceSettings
     public string UserAgent { get; set; } = "";
 
     /// <summary>One request (connect to end of body) may take this long; beyond it the request is abandoned and retried later.</summary>
-    public double RequestTimeoutSeconds { get; set; } = 30;
+    [Positive] public double RequestTimeoutSeconds { get; set; } = 30;
 
     /// <summary>First retry delay after a 5xx, a timeout or a network error; doubles per failure up to <see cref="BackoffMaxSeconds"/>.</summary>
-    public double BackoffInitialSeconds { get; set; } = 5;
+    [Positive] public double BackoffInitialSeconds { get; set; } = 5;
 
-    public double BackoffMaxSeconds { get; set; } = 300;
+    [Positive] public double BackoffMaxSeconds { get; set; } = 300;
 
     /// <summary>A response body larger than this is abandoned and counted (a feed or listing is normally well under 1 MB).</summary>
-    public long MaxDocumentBytes { get; set; } = 16 << 20;
+    [Positive] public long MaxDocumentBytes { get; set; } = 16 << 20;
 
     /// <summary>How many item ids (guid/link, Reddit fullname, tweet id) are remembered to skip repeats across polls.</summary>
-    public int RememberItems { get; set; } = 20_000;
+    [Positive] public int RememberItems { get; set; } = 20_000;
 }
 
 public sealed class RssSourceSettings : TextSourceSettings
@@ -45,9 +49,9 @@ public sealed class RssSourceSettings : TextSourceSettings
     /// <summary>Requests per second per host (e.g. <c>"www.sec.gov": 10</c>, the SEC's published maximum). Hosts not listed get <see cref="DefaultRequestsPerSecond"/>.</summary>
     public Dictionary<string, double> RequestsPerSecondByHost { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["www.sec.gov"] = 10 };
 
-    public double DefaultRequestsPerSecond { get; set; } = 1;
+    [Positive] public double DefaultRequestsPerSecond { get; set; } = 1;
 
-    public double PollSeconds { get; set; } = 60;
+    [Positive] public double PollSeconds { get; set; } = 60;
 
     /// <summary>EDGAR central index keys (CIK, digits) to tickers, for filers the stock table's company names do not match.</summary>
     public Dictionary<string, string> Ciks { get; set; } = new(StringComparer.Ordinal);
@@ -61,7 +65,7 @@ public sealed class RssFeedSettings
     public string Url { get; set; } = "";
 
     /// <summary>Overrides the section's <see cref="RssSourceSettings.PollSeconds"/> when set.</summary>
-    public double? PollSeconds { get; set; }
+    [Positive] public double? PollSeconds { get; set; }
 }
 
 public sealed class RedditSourceSettings : TextSourceSettings
@@ -80,10 +84,10 @@ public sealed class RedditSourceSettings : TextSourceSettings
     /// <summary>The OAuth API host the listings are read from.</summary>
     public string ApiUrl { get; set; } = "https://oauth.reddit.com";
 
-    public double PollSeconds { get; set; } = 30;
+    [Positive] public double PollSeconds { get; set; } = 30;
 
     /// <summary>A token is renewed this long before it expires.</summary>
-    public double TokenRefreshMarginSeconds { get; set; } = 60;
+    [NonNegative] public double TokenRefreshMarginSeconds { get; set; } = 60;
 
     public (string Id, string Secret)? ResolveCredentials()
     {
@@ -111,21 +115,21 @@ public sealed class XSourceSettings : TextSourceSettings
     /// <summary>The cashtags to follow; grouped into as few rules as fit <see cref="MaxRuleLength"/>.</summary>
     public List<string> Symbols { get; set; } = [];
 
-    public int MaxRuleLength { get; set; } = 512;
+    [Positive] public int MaxRuleLength { get; set; } = 512;
 
     /// <summary>X sends a keep-alive newline every 20 s; nothing at all for this long means a stalled connection.</summary>
-    public double StallSeconds { get; set; } = 30;
+    [Positive] public double StallSeconds { get; set; } = 30;
 
     /// <summary>A stream line (one tweet or message) longer than this is skipped and counted rather than buffered.</summary>
-    public int MaxLineBytes { get; set; } = 1 << 20;
+    [Positive] public int MaxLineBytes { get; set; } = 1 << 20;
 
     /// <summary>Network errors: a linear back-off of this step per attempt, up to <see cref="NetworkBackoffMaxSeconds"/>.</summary>
-    public double NetworkBackoffStepSeconds { get; set; } = 0.25;
+    [Positive] public double NetworkBackoffStepSeconds { get; set; } = 0.25;
 
-    public double NetworkBackoffMaxSeconds { get; set; } = 16;
+    [Positive] public double NetworkBackoffMaxSeconds { get; set; } = 16;
 
     /// <summary>429: start here and double per attempt (X: one minute).</summary>
-    public double RateLimitBackoffInitialSeconds { get; set; } = 60;
+    [Positive] public double RateLimitBackoffInitialSeconds { get; set; } = 60;
 
     public string? ResolveBearer() =>
         string.IsNullOrWhiteSpace(BearerToken) ? NullIfBlank(Environment.GetEnvironmentVariable(BearerEnvironment)) : BearerToken;

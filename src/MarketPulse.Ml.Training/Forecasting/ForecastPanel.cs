@@ -1,7 +1,8 @@
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Ml.Evaluation;
+using MarketPulse.Ml.Forecasting;
+using MarketPulse.Ml.Training.Evaluation;
 
-namespace MarketPulse.Ml.Forecasting;
+namespace MarketPulse.Ml.Training.Forecasting;
 
 /// <summary>
 /// One (symbol, target day) of the forecasting panel: every <see cref="ForecastFeatures"/> input as of the prediction

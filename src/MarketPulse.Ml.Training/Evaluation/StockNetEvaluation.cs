@@ -7,7 +7,7 @@ using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Ml.Price;
 
-namespace MarketPulse.Ml.Evaluation;
+namespace MarketPulse.Ml.Training.Evaluation;
 
 public sealed record SignalResult(
     [property: JsonPropertyName("n")] long N,

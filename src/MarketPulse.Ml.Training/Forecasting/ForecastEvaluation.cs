@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Ml.Forecasting;
 
-namespace MarketPulse.Ml.Forecasting;
+namespace MarketPulse.Ml.Training.Forecasting;
 
 /// <summary>One scored forecast, as <c>eval forecasts --out</c> writes it (a JSON line), so that every number can be recomputed.</summary>
 public sealed record ForecastRecord(

@@ -4,8 +4,9 @@ using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Forecasting;
 using MarketPulse.Core.Market;
 using MarketPulse.Ingestion.Lean;
+using MarketPulse.Ml.Forecasting;
 
-namespace MarketPulse.Ml.Forecasting;
+namespace MarketPulse.Ml.Training.Forecasting;
 
 /// <summary>One next-30-minutes forecast, as <c>eval intraday-volatility --out</c> writes it (a JSON line): every number recomputable.</summary>
 public sealed record IntradayRecord(

@@ -1,25 +1,29 @@
+using MarketPulse.Core.Configuration;
+
 namespace MarketPulse.Grains.Hosting;
 
 /// <summary>Settings under <c>MarketPulse:Sentiment</c>.</summary>
 public sealed class SentimentOptions
 {
-    public double HalfLifeHours { get; set; } = 24;
-    public double WindowDays { get; set; } = 5;
-    public int RecentPosts { get; set; } = 200;
+    public const string Section = "MarketPulse:Sentiment";
+
+    [Positive] public double HalfLifeHours { get; set; } = 24;
+    [Positive] public double WindowDays { get; set; } = 5;
+    [Positive] public int RecentPosts { get; set; } = 200;
 
     /// <summary>Refine every text with the production transformer (the lexicon score stands until then, or for good when the queue is full).</summary>
     public bool TransformerEnabled { get; set; } = true;
 
     /// <summary>Texts waiting for the transformer, per silo; beyond this a text keeps its lexicon score and is counted as degraded.</summary>
-    public int RefineQueueCapacity { get; set; } = 4096;
+    [Positive] public int RefineQueueCapacity { get; set; } = 4096;
 
-    public int RefineBatchSize { get; set; } = 32;
+    [Positive] public int RefineBatchSize { get; set; } = 32;
 
     /// <summary>
     /// Threads of the transformer's ONNX Runtime session. Unset: one fewer than the machine's cores (at least one), so that
     /// refining a burst of texts in the background leaves a core to ingestion and the grains. Must be at least 1.
     /// </summary>
-    public int? RefineThreads { get; set; }
+    [Positive] public int? RefineThreads { get; set; }
 
     public int EffectiveRefineThreads => RefineThreads ?? Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -38,26 +42,4 @@ public sealed class SentimentOptions
 
     /// <summary>How the lists are merged (Fill, FixSign, Override, Finance); see docs/models/sentiment.md.</summary>
     public MarketPulse.Core.Sentiment.LoughranMcDonaldMode LoughranMcDonaldMode { get; set; } = MarketPulse.Core.Sentiment.LoughranMcDonaldCombination.Default.Mode;
-}
-
-/// <summary>Settings under <c>MarketPulse:Models</c>.</summary>
-public sealed class ModelOptions
-{
-    /// <summary>Folder with the shipped models; relative paths are tried against the working directory, then the app folder.</summary>
-    public string Path { get; set; } = "models";
-}
-
-public static class PathResolver
-{
-    /// <summary>Resolves a relative path against the working directory, then the repository layout, then the application folder.</summary>
-    public static string Resolve(string path)
-    {
-        if (System.IO.Path.IsPathRooted(path)) return path;
-        foreach (var root in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, path));
-            if (Directory.Exists(candidate) || File.Exists(candidate)) return candidate;
-        }
-        return System.IO.Path.GetFullPath(path);
-    }
 }

@@ -6,7 +6,7 @@ using MarketPulse.Ingestion.StockNet;
 using MarketPulse.Ingestion.Validation;
 using MarketPulse.Ml.Price;
 
-namespace MarketPulse.Ml.Evaluation;
+namespace MarketPulse.Ml.Training.Evaluation;
 
 /// <summary>One StockNet sample: the target day's movement (from <c>price/preprocessed</c>) and its protocol label.</summary>
 public readonly record struct StockNetSample(string Symbol, DateOnly Target, double Movement, bool Up);

@@ -1,6 +1,6 @@
 using MarketPulse.Core.Evaluation;
 
-namespace MarketPulse.Ml.Evaluation;
+namespace MarketPulse.Ml.Training.Evaluation;
 
 /// <summary>
 /// Every scored sample's calls by the signals of a backtest (NaN where a signal abstained), kept by target day so that
