@@ -8,7 +8,7 @@ namespace MarketPulse.Grains.Tests;
 /// <summary>The ticker's plain parts, without a cluster: bars and calls, the feed's clock, the batch de-duplication.</summary>
 public class TickerBarsTests
 {
-    // Regular session 14:30–21:00 UTC in early March (New York on standard time).
+    // Regular hours 14:30–21:00 UTC in early March (New York on standard time).
     private static readonly DateOnly Mon = new(2024, 3, 4), Tue = new(2024, 3, 5);
 
     private static DateTime At(DateOnly day, int hour, int minute) => day.ToDateTime(new TimeOnly(hour, minute), DateTimeKind.Utc);
