@@ -56,6 +56,7 @@ public sealed class TickerGrain(
     private Func<DateOnly, IEnumerable<Bar>> _minuteBarsSince = null!;   // one delegate, not one per trade
     private SignalPrediction? _ensembleCall;
     private ForecastDto? _forecast;
+    private readonly PostMemory _posts = new();
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -195,14 +196,14 @@ public sealed class TickerGrain(
         // One read of the posts serves the price model and the forecasts.
         var posts = priceModel.Model is null && forecaster.Model is null ? null
             : await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
-        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at, posts)
+        var market = await priceModel.MarketAsync(GrainFactory, Symbol, s.DailyBars);
+        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at, _posts, market, posts)
             ?? _bars.RuleSignal(at, call.Basis);
         if (signal is not null) metrics.PredictionEmitted(Signals.Price);
         var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
         if (forecaster.Model is null || posts is null) return;
-        var sector = priceModel.Model?.Card.SectorOf(Symbol) ?? -1;
-        var forecast = forecaster.Forecast(Symbol, s.DailyBars, call.Basis, target, at, posts, priceModel.Board.Variance(call.Basis, sector));
+        var forecast = forecaster.Forecast(Symbol, s.DailyBars, call.Basis, target, at, posts, market?.Variance(call.Basis));
         if (forecast is not null && await GrainFactory.GetGrain<IForecastGrain>(Symbol).IssueAsync(forecast))
         {
             _forecast = forecast;
@@ -221,7 +222,7 @@ public sealed class TickerGrain(
             // it reads only bars before it either way.
             if (_bars.UnissuedCall is { } pending && day.Date > pending.Basis) await IssueAsync(day.Date);
             var previousClose = _bars.CommitDay(day);
-            await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _bars.Calendar.NextTradingDay(day.Date));
+            await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _bars.Calendar.NextTradingDay(day.Date), _posts);
             await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).OnDailyCloseAsync(
                 new DailyClose(Symbol, day.Date, _bars.Calendar.CloseUtc(day.Date), day.Close, previousClose));
             if (forecaster.Model is not null)
