@@ -1,11 +1,11 @@
 using System.Text.Json;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Training.Forecasting;
 using MarketPulse.Ml;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Sentiment;
+using MarketPulse.Ml.Training.Evaluation;
+using MarketPulse.Ml.Training.Forecasting;
 
 namespace MarketPulse.Cli;
 

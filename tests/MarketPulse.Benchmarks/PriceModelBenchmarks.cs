@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Benchmarks;
 

@@ -7,9 +7,9 @@ using MarketPulse.Core.Sentiment;
 using MarketPulse.Grains.Ensemble;
 using MarketPulse.Ingestion.Replay;
 using MarketPulse.Ingestion.StockNet;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
 using MarketPulse.Ml.Sentiment;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Grains.Tests;
 

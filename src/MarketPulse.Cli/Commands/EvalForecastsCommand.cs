@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Training.Forecasting;
 
 namespace MarketPulse.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using MarketPulse.Core.Ensemble;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Cli.Commands;
 

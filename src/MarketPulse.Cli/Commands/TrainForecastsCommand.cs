@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Training.Forecasting;
 
 namespace MarketPulse.Cli.Commands;

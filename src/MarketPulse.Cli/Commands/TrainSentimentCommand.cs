@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using MarketPulse.Ml.Training;
 using MarketPulse.Ml.Training.Sentiment;
-using static MarketPulse.Ml.Training.Sentiment.SentimentTrainingPipeline;
 using Spectre.Console;
+using static MarketPulse.Ml.Training.Sentiment.SentimentTrainingPipeline;
 
 namespace MarketPulse.Cli.Commands;
 

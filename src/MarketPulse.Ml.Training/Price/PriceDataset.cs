@@ -1,5 +1,5 @@
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Ml.Training.Price;
 

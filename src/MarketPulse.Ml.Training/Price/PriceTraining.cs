@@ -1,9 +1,9 @@
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
 using MarketPulse.Core.Text;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Ml.Training.Price;
 

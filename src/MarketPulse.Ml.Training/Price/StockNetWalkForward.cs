@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 using MarketPulse.Core.Ensemble;
 using MarketPulse.Core.Evaluation;
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Onnx;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Ml.Training.Price;
 

@@ -1,7 +1,7 @@
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Forecasting;
 using MarketPulse.Ml.Tests.Price;
+using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Training.Forecasting;
 
 namespace MarketPulse.Ml.Tests.Forecasting;

@@ -1,6 +1,6 @@
 using MarketPulse.Core.Sentiment;
-using MarketPulse.Ml.Training.Evaluation;
 using MarketPulse.Ml.Price;
+using MarketPulse.Ml.Training.Evaluation;
 
 namespace MarketPulse.Ml.Tests.Price;
 
