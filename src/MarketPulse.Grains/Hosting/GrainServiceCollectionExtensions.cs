@@ -52,8 +52,7 @@ public static class GrainServiceCollectionExtensions
             if (string.IsNullOrWhiteSpace(sentiment.LoughranMcDonaldPath)) return LexiconSentimentScorer.LoadShipped(dir);
             var scorer = LexiconSentimentScorer.LoadShipped(dir, LoadLoughranMcDonald(sentiment.LoughranMcDonaldPath),
                 LoughranMcDonaldCombination.Default with { Mode = sentiment.LoughranMcDonaldMode });
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GrainServiceCollectionExtensions)).LogInformation(
-                "Lexicon scorer {Name}: Loughran-McDonald lists from {Path} merged ({Mode}, {Changed} words changed)",
+            HostingLog.LexiconMerged(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GrainServiceCollectionExtensions)),
                 scorer.Name, sentiment.LoughranMcDonaldPath, sentiment.LoughranMcDonaldMode, scorer.ChangedByLoughranMcDonald);
             return scorer;
         });
@@ -66,7 +65,7 @@ public static class GrainServiceCollectionExtensions
             var path = sp.GetRequiredService<ModelLocator>().PathOf(PriceModel.DefaultFileName);
             PriceModel? model = null;
             if (File.Exists(path)) model = PriceModel.Load(path);
-            else logger.LogWarning("No price model at {Path}: the price signal stays the momentum rule", path);
+            else HostingLog.NoPriceModel(logger, path);
             return new LivePriceModel(model, sp.GetRequiredService<MarketPulse.Grains.Sentiment.PostPolarity>(), logger);
         });
         services.TryAddSingleton(TimeProvider.System);
@@ -75,8 +74,7 @@ public static class GrainServiceCollectionExtensions
             var path = sp.GetRequiredService<ModelLocator>().PathOf(MarketPulse.Ml.Forecasting.ForecastModelFile.DefaultFileName);
             MarketPulse.Core.Forecasting.ForecastModel? model = null;
             if (File.Exists(path)) model = MarketPulse.Ml.Forecasting.ForecastModelFile.Load(path);
-            else sp.GetRequiredService<ILogger<MarketPulse.Grains.Forecasts.LiveForecaster>>().LogWarning(
-                "No forecast model at {Path}: no volatility, expected-move or volume forecasts are issued", path);
+            else HostingLog.NoForecastModel(sp.GetRequiredService<ILogger<MarketPulse.Grains.Forecasts.LiveForecaster>>(), path);
             return new MarketPulse.Grains.Forecasts.LiveForecaster(model, sp.GetRequiredService<MarketPulse.Grains.Sentiment.PostPolarity>());
         });
         // Sentiment: the production transformer and its bounded refine queue, one per silo.

@@ -27,7 +27,7 @@ public sealed class ModelWarmUp(IServiceProvider services, ILogger<ModelWarmUp> 
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Loading the models at start failed; /health/ready reports the reason until it is fixed");
+                HostingLog.ModelWarmUpFailed(logger, ex);
             }
         }, CancellationToken.None);
         return Task.CompletedTask;

@@ -25,8 +25,7 @@ public sealed class ClusterUnavailableExceptionHandler(IProblemDetailsService pr
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsTransient(exception) || context.Response.HasStarted) return false;
-        logger.LogWarning("{Method} {Path}: the cluster could not serve the request ({Error}: {Message}); answered 503",
-            context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+        ServerLog.ClusterUnavailable(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -59,7 +59,7 @@ public static class ModelEndpoints
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException)
         {
-            logger.LogWarning(ex, "Forecast evaluation report {Path} is unreadable; /api/models serves no out-of-sample forecast evidence", path);
+            ServerLog.ForecastReportUnreadable(logger, ex, path);
             return null;
         }
     }

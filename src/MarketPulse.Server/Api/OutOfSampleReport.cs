@@ -31,7 +31,7 @@ public sealed record OutOfSampleReport(string Method, string From, string To, in
         var path = models.PathOf(FileName);
         if (!File.Exists(path))
         {
-            logger.LogInformation("No out-of-sample report at {Path}: /api/models shows live scores only", path);
+            ServerLog.NoOutOfSampleReport(logger, path);
             return null;
         }
         try
@@ -40,7 +40,7 @@ public sealed record OutOfSampleReport(string Method, string From, string To, in
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            logger.LogWarning("Out-of-sample report {Path} is not readable ({Reason}); /api/models shows live scores only", path, ex.Message);
+            ServerLog.OutOfSampleReportUnreadable(logger, path, ex.Message);
             return null;
         }
     }

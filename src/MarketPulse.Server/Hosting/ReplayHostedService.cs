@@ -23,7 +23,7 @@ public sealed class ReplayHostedService(IGrainFactory grains, IOptions<MarketPul
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
         {
-            logger.LogInformation("Replay not stopped before the silo: {Message}", ex.Message);
+            ServerLog.ReplayNotStopped(logger, ex.Message);
         }
     }
 
@@ -34,7 +34,7 @@ public sealed class ReplayHostedService(IGrainFactory grains, IOptions<MarketPul
         var path = PathResolver.Resolve(replay.Path);
         if (!Directory.Exists(path))
         {
-            logger.LogError("Replay is enabled but {Path} does not exist; set MarketPulse:Replay:Path or MarketPulse:Replay:Enabled=false", path);
+            ServerLog.ReplayPathMissing(logger, path);
             return;
         }
         _started = true;
@@ -44,12 +44,12 @@ public sealed class ReplayHostedService(IGrainFactory grains, IOptions<MarketPul
             {
                 var status = await grains.GetGrain<IReplayGrain>(replay.Name)
                     .StartAsync(new ReplayRequest(path, replay.Speed, TimeSpan.FromDays(replay.WarmUpDays), null, replay.Loop));
-                logger.LogInformation("Replay {Name} {State}: {Total} events at {Speed}x", status.Name, status.State, status.EventsTotal, status.Speed);
+                ServerLog.ReplayStarted(logger, status.Name, status.State, status.EventsTotal, status.Speed);
                 return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Replay start attempt {Attempt} failed", attempt);
+                ServerLog.ReplayStartFailed(logger, ex, attempt);
                 await Task.Delay(TimeSpan.FromSeconds(attempt), stoppingToken);
             }
         }

@@ -35,11 +35,11 @@ public sealed class MarketPushRelay(
             try
             {
                 await registry.RegisterAsync(_id, _reference, Lease);
-                logger.LogDebug("Registered for pushes as {Id}", _id);
+                ServerLog.PushRegistered(logger, _id);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Could not register for pushes; retrying");
+                ServerLog.PushRegistrationFailed(logger, ex);
                 next = TimeSpan.FromSeconds(1);
             }
             try
@@ -61,7 +61,7 @@ public sealed class MarketPushRelay(
         }
         catch (Exception ex)
         {
-            logger.LogDebug(ex, "Unregistering from pushes failed (the lease will run out)");
+            ServerLog.PushUnregistrationFailed(logger, ex);
         }
         // The reference stays valid until the process exits: a silo's push notifier keeps its gateway list for up to two
         // seconds, and grains still finishing their last stream batches while the silo stops push to it. Deleting it now
@@ -74,7 +74,7 @@ public sealed class MarketPushRelay(
     {
         if (_stopping) return;
         var now = DateTime.UtcNow;
-        logger.LogDebug("Push: {Tickers} ticker updates, {Alerts} alerts", batch.Tickers.Count, batch.Alerts.Count);
+        ServerLog.PushBatch(logger, batch.Tickers.Count, batch.Alerts.Count);
         var sends = new List<Task>(batch.Tickers.Count * 2 + batch.Alerts.Count * 2);
         foreach (var update in batch.Tickers)
         {
@@ -101,7 +101,7 @@ public sealed class MarketPushRelay(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "A SignalR push failed");
+            ServerLog.PushFailed(logger, ex);
         }
     }
 
