@@ -80,7 +80,8 @@ public sealed record PipelineStages(
 /// <summary>
 /// The process's memory: working set and GC heap at the end of the drive, then the heap after a full compacting GC with
 /// every ticker, sentiment and ensemble grain active, minus the same measured before the first tick (silo started,
-/// driver state allocated), per ticker.
+/// driver state allocated), per ticker; and the same less the stream provider's cache (Orleans' block pool for
+/// the pulling agents' caches, which keep recent batches for a time whatever the number of tickers).
 /// </summary>
 public sealed record PipelineMemory(
     [property: JsonPropertyName("working_set_mb")] double WorkingSetMb,
@@ -89,6 +90,8 @@ public sealed record PipelineMemory(
     [property: JsonPropertyName("baseline_heap_mb")] double BaselineHeapMb,
     [property: JsonPropertyName("heap_after_full_gc_mb")] double HeapAfterFullGcMb,
     [property: JsonPropertyName("bytes_per_ticker")] double BytesPerTicker,
+    [property: JsonPropertyName("bytes_per_ticker_without_stream_cache")] double BytesPerTickerWithoutStreamCache,
+    [property: JsonPropertyName("stream_cache")] SortedDictionary<string, long> StreamCache,
     [property: JsonPropertyName("grains_active")] SortedDictionary<string, int> GrainsActive,
     [property: JsonPropertyName("allocated_bytes_per_tick")] double AllocatedBytesPerTick,
     [property: JsonPropertyName("gc_gen0")] int Gen0,
@@ -245,11 +248,11 @@ public static class BenchPipelineCommand
         progress.WriteLine(options.Cluster
             ? $"starting {hosts.Count} silos on Redis {backends!.Redis} and Azure Queue streams …"
             : "starting an in-process silo …");
+        using var meters = new PipelineMeterReader();
         try
         {
             foreach (var h in hosts) await h.StartAsync(ct);
             var grains = hosts[0].Services.GetRequiredService<IGrainFactory>();
-            using var meters = new PipelineMeterReader();
             var step = TimeSpan.FromTicks(TimeSpan.FromHours(6.5).Ticks / options.DayTicks);
             var feeds = Enumerable.Range(0, tickers).Select(i => new SymbolFeed($"B{i:D5}", i, step)).ToArray();
             await WarmUpAsync(grains, ct);
@@ -285,6 +288,8 @@ public static class BenchPipelineCommand
                     grains.GetGrain<ISentimentGrain>(f.Symbol).GetSnapshotAsync(),
                     grains.GetGrain<IEnsembleGrain>(f.Symbol).GetSnapshotAsync())));
             var heapAfter = FullGcHeap();
+            var cache = meters.StreamCache();
+            var cacheBytes = cache.GetValueOrDefault("orleans-streams-block-pool-allocated-memory");
             var active = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var stat in await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
             {
@@ -293,7 +298,8 @@ public static class BenchPipelineCommand
                 active[name] = active.GetValueOrDefault(name) + stat.ActivationCount;
             }
             var memory = new PipelineMemory(Math.Round(workingSet, 1), Math.Round(heapNow, 1), Math.Round(gcInfo.TotalCommittedBytes / MB, 1),
-                Math.Round(baselineHeap / MB, 1), Math.Round(heapAfter / MB, 1), Math.Round((heapAfter - baselineHeap) / (double)tickers, 0), active,
+                Math.Round(baselineHeap / MB, 1), Math.Round(heapAfter / MB, 1), Math.Round((heapAfter - baselineHeap) / (double)tickers, 0),
+                Math.Round((heapAfter - baselineHeap - cacheBytes) / (double)tickers, 0), cache, active,
                 drive.Ticks == 0 ? 0 : Math.Round(allocated / (double)drive.Ticks, 1), d0, d1, d2,
                 Math.Round(100 * pause.TotalSeconds / drive.Seconds, 2), GCSettings.IsServerGC);
 

@@ -122,12 +122,25 @@ public sealed class PipelineMeterReader : IDisposable
     private readonly MeterListener _listener = new();
     private long _published, _delivered, _duplicates, _ingested, _predictions;
 
+    private readonly ConcurrentDictionary<string, long> _streamCache = new(StringComparer.Ordinal);
+    private bool _started;
+
     public LogHistogram IngestToApplied { get; } = new();
 
+    /// <summary>
+    /// Create before the silos start: Orleans' stream cache instruments (meter <c>Microsoft.Orleans</c>, one per queue
+    /// cache and block pool) that already exist belong to earlier silos in this process and are ignored.
+    /// </summary>
     public PipelineMeterReader()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
+            if (_started && instrument.Meter.Name == "Microsoft.Orleans"
+                && (instrument.Name.StartsWith("orleans-streams-queue-cache-", StringComparison.Ordinal) || instrument.Name.StartsWith("orleans-streams-block-pool-", StringComparison.Ordinal)))
+            {
+                listener.EnableMeasurementEvents(instrument);
+                return;
+            }
             if (instrument.Meter.Name == PipelineMetrics.MeterName
                 && instrument.Name is "marketpulse.pipeline.latency" or "marketpulse.stream.batches.published" or "marketpulse.stream.batches.delivered"
                     or "marketpulse.stream.batches.duplicate" or "marketpulse.ticks.ingested" or "marketpulse.predictions.emitted")
@@ -139,6 +152,11 @@ public sealed class PipelineMeterReader : IDisposable
         });
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {
+            if (instrument.Meter.Name == "Microsoft.Orleans")
+            {
+                _streamCache.AddOrUpdate(instrument.Name, value, (_, v) => v + value);
+                return;
+            }
             switch (instrument.Name)
             {
                 case "marketpulse.stream.batches.published": Interlocked.Add(ref _published, value); break;
@@ -149,6 +167,15 @@ public sealed class PipelineMeterReader : IDisposable
             }
         });
         _listener.Start();
+        _started = true;
+    }
+
+    /// <summary>Orleans' stream cache and block pool gauges now, summed over queues (bytes, messages).</summary>
+    public SortedDictionary<string, long> StreamCache()
+    {
+        _streamCache.Clear();
+        _listener.RecordObservableInstruments();
+        return new SortedDictionary<string, long>(_streamCache, StringComparer.Ordinal);
     }
 
     public long BatchesPublished => Interlocked.Read(ref _published);
