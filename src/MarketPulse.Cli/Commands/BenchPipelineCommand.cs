@@ -91,6 +91,7 @@ public sealed record PipelineMemory(
     [property: JsonPropertyName("heap_after_full_gc_mb")] double HeapAfterFullGcMb,
     [property: JsonPropertyName("bytes_per_ticker")] double BytesPerTicker,
     [property: JsonPropertyName("bytes_per_ticker_without_stream_cache")] double BytesPerTickerWithoutStreamCache,
+    [property: JsonPropertyName("stream_cache_mb")] double StreamCacheMb,
     [property: JsonPropertyName("stream_cache")] SortedDictionary<string, long> StreamCache,
     [property: JsonPropertyName("grains_active")] SortedDictionary<string, int> GrainsActive,
     [property: JsonPropertyName("allocated_bytes_per_tick")] double AllocatedBytesPerTick,
@@ -289,7 +290,8 @@ public static class BenchPipelineCommand
                     grains.GetGrain<IEnsembleGrain>(f.Symbol).GetSnapshotAsync())));
             var heapAfter = FullGcHeap();
             var cache = meters.StreamCache();
-            var cacheBytes = cache.GetValueOrDefault("orleans-streams-block-pool-allocated-memory");
+            // Blocks the pulling agents' caches hold now: allocated to them less released back by purges (cumulative counters).
+            var cacheBytes = cache.GetValueOrDefault("orleans-streams-block-pool-allocated-memory") - cache.GetValueOrDefault("orleans-streams-block-pool-released-memory");
             var active = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var stat in await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
             {
@@ -299,7 +301,7 @@ public static class BenchPipelineCommand
             }
             var memory = new PipelineMemory(Math.Round(workingSet, 1), Math.Round(heapNow, 1), Math.Round(gcInfo.TotalCommittedBytes / MB, 1),
                 Math.Round(baselineHeap / MB, 1), Math.Round(heapAfter / MB, 1), Math.Round((heapAfter - baselineHeap) / (double)tickers, 0),
-                Math.Round((heapAfter - baselineHeap - cacheBytes) / (double)tickers, 0), cache, active,
+                Math.Round((heapAfter - baselineHeap - cacheBytes) / (double)tickers, 0), Math.Round(cacheBytes / MB, 1), cache, active,
                 drive.Ticks == 0 ? 0 : Math.Round(allocated / (double)drive.Ticks, 1), d0, d1, d2,
                 Math.Round(100 * pause.TotalSeconds / drive.Seconds, 2), GCSettings.IsServerGC);
 
