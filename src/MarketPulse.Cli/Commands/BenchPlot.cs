@@ -133,7 +133,7 @@ public static class BenchPlot
 
     private static PlotModel Model(string title, string x, string y, bool logX = false, bool logY = false)
     {
-        var model = new PlotModel { Title = title, Background = OxyColors.White };
+        var model = new PlotModel { Title = title, Background = OxyColors.White, DefaultFont = "Arial" };
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopLeft, LegendPlacement = LegendPlacement.Inside, LegendBackground = OxyColor.FromAColor(200, OxyColors.White) });
         model.Axes.Add(logX ? new LogarithmicAxis { Position = AxisPosition.Bottom, Title = x, MajorGridlineStyle = LineStyle.Dot }
             : new LinearAxis { Position = AxisPosition.Bottom, Title = x, MajorGridlineStyle = LineStyle.Dot });
