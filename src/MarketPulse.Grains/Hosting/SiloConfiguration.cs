@@ -41,7 +41,7 @@ public static class SiloConfiguration
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = PullPeriod));
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             // The pulling agents' caches keep every batch until it is DataMinTimeInCache old and DataMaxAgeInCache older
-            // than the newest (Orleans' defaults: 5 and 30 minutes), for rewinds this pipeline never asks for: ~73 bytes
+            // than the newest (Orleans' defaults: 5 and 30 minutes), for rewinds this pipeline never asks for: ~63 bytes
             // per tick, so 30 minutes of a fast replay is gigabytes (docs/performance.md, "Memory"). A batch is needed
             // only until its ticker has taken it; a consumer more than MemoryStreamCacheAge behind the newest batch loses
             // the older ones (the pulling agent logs a cache miss).
