@@ -11,21 +11,30 @@ namespace MarketPulse.Cli;
 internal static class BenchSilo
 {
     /// <summary>One in-process silo on free loopback ports with the service's grain services and in-memory providers.</summary>
-    public static IHost Build()
+    /// <param name="configure">More silo configuration (the pipeline bench's grain-call timer).</param>
+    /// <param name="logs">A log provider to count the silo's log lines (none: the silo logs nowhere).</param>
+    public static IHost Build(Action<ISiloBuilder>? configure = null, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        // The silo locates the models as the other commands do (MarketPulse:Models:Path unset: the default folder).
-        if (!CliModels.Locator.Candidates.Any(Directory.Exists))
-            throw new CliInputException("models folder not found next to the executable or in the working directory");
+        if (logs is not null) builder.Logging.AddProvider(logs);
+        RequireModels();
         int siloPort = FreePort(), gatewayPort = FreePort();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, null, "marketpulse-bench", "marketpulse-bench");
             silo.AddMarketPulseMemoryProviders();
+            configure?.Invoke(silo);
         });
         builder.Services.AddMarketPulseGrainServices(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>The silo locates the models as the other commands do (MarketPulse:Models:Path unset: the default folder).</summary>
+    public static void RequireModels()
+    {
+        if (!CliModels.Locator.Candidates.Any(Directory.Exists))
+            throw new CliInputException("models folder not found next to the executable or in the working directory");
     }
 
     private static int FreePort()

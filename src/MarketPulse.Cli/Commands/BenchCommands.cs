@@ -9,6 +9,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks; prints one JSON object as the last line of stdout.");
         bench.Subcommands.Add(BenchPipelineCommand.Create());
         bench.Subcommands.Add(BenchEnsembleCommand.Create());
+        bench.Subcommands.Add(BenchPlot.Create());
         return bench;
     }
 }

@@ -40,9 +40,23 @@ public static class SiloConfiguration
             // polls per second of a local queue grain.
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = PullPeriod));
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            // The pulling agents' caches keep every batch until it is DataMinTimeInCache old and DataMaxAgeInCache older
+            // than the newest (Orleans' defaults: 5 and 30 minutes), for rewinds this pipeline never asks for: ~63 bytes
+            // per tick, so 30 minutes of a fast replay is gigabytes (docs/performance.md, "Memory"). A batch is needed
+            // only until its ticker has taken it; a consumer more than MemoryStreamCacheAge behind the newest batch loses
+            // the older ones (the pulling agent logs a cache miss), so the age is four times a grain call's 30 s timeout:
+            // a ticker held up by a timed-out call still finds its batches.
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = MemoryStreamCacheAge;
+                o.DataMaxAgeInCache = MemoryStreamCacheAge;
+            }));
         });
         return silo;
     }
+
+    /// <summary>How long the memory streams' caches keep a batch once it is older than the newest by as much.</summary>
+    public static readonly TimeSpan MemoryStreamCacheAge = TimeSpan.FromMinutes(2);
 
     private static void BinaryState(OptionsBuilder<MemoryGrainStorageOptions> options) =>
         options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
