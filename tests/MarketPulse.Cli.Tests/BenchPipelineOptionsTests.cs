@@ -108,11 +108,22 @@ public sealed class BenchPipelineOptionsTests
         {
             var lines = new[] { 1, 100, 1000 }.Select(n => JsonSerializer.Serialize(new
             {
-                ticks_per_sec = 1000.0 * n, latency_p50_ms = 10.0, latency_p99_ms = 40.0 + n, working_set_mb = 300.0, tickers = n, profile = "Local", day_ticks = 23400,
+                ticks_per_sec = 1000.0 * n,
+                latency_p50_ms = 10.0,
+                latency_p99_ms = 40.0 + n,
+                working_set_mb = 300.0,
+                tickers = n,
+                profile = "Local",
+                day_ticks = 23400,
                 latency_cdf_ms = new[] { new[] { 0.5, 10.0 }, new[] { 0.99, 40.0 + n }, new[] { 1.0, 50.0 + n } },
             })).Append(JsonSerializer.Serialize(new
             {
-                ticks_per_sec = 5000.0, latency_p50_ms = 10.0, latency_p99_ms = 40.0, working_set_mb = 300.0, tickers = 100, rate_limit = 5000.0,
+                ticks_per_sec = 5000.0,
+                latency_p50_ms = 10.0,
+                latency_p99_ms = 40.0,
+                working_set_mb = 300.0,
+                tickers = 100,
+                rate_limit = 5000.0,
                 soak = new { samples = new[] { Sample(10, 300), Sample(20, 310), Sample(30, 305) } },
             })).Prepend("starting an in-process silo …");
             var input = Path.Combine(dir, "results.jsonl");
