@@ -4,6 +4,7 @@ using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Forecasting;
+using MarketPulse.Grains.History;
 
 namespace MarketPulse.Grains.Market;
 
@@ -13,14 +14,33 @@ public sealed class DirectoryState
     [Id(0)] public SortedSet<string> Symbols { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>The one list of symbols that have data (key 0), and the cross-ticker views the API lists.</summary>
+/// <summary>
+/// The one list of symbols that have data (key 0), and the cross-ticker views the API lists. Every ticker registers at
+/// its first batch of an activation; the list is a <see cref="DeferredState{T}"/>, written every few seconds when it
+/// changed rather than at each new symbol (a cold start of 10,000 symbols would otherwise write the growing list 10,000
+/// times, one after the other, while every ticker waits its turn). A registration a crash loses is made again at that
+/// ticker's next activation.
+/// </summary>
 public sealed class MarketDirectoryGrain(
-    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state)
+    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state,
+    Microsoft.Extensions.Logging.ILogger<MarketDirectoryGrain> logger)
     : Grain, IMarketDirectoryGrain
 {
-    public async Task RegisterAsync(string symbol)
+    private readonly DeferredState<DirectoryState> _symbols = new(state, logger);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Symbols.Add(symbol)) await state.WriteStateAsync();
+        _symbols.Start(this);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _symbols.OnDeactivateAsync(reason, cancellationToken);
+
+    public Task RegisterAsync(string symbol)
+    {
+        if (state.State.Symbols.Add(symbol)) _symbols.MarkDirty();
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<string>> GetSymbolsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Symbols]);

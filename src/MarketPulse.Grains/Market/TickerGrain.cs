@@ -57,6 +57,7 @@ public sealed class TickerGrain(
     private SignalPrediction? _ensembleCall;
     private ForecastDto? _forecast;
     private readonly PostMemory _posts = new();
+    private bool _registered;
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -128,10 +129,11 @@ public sealed class TickerGrain(
         _bars.Save();
         _state.MarkDirty();
         Schedule();
-        if (!s.Registered)
+        if (!_registered)
         {
+            // Once per activation: the directory writes its list periodically, so this also repairs a registration a crash lost.
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
-            s.Registered = true;
+            _registered = s.Registered = true;
         }
         if (persistence.Value.WriteThrough) await _state.WriteAsync();
         await PushAsync(traceParent, ingestedAtUtc);
