@@ -37,7 +37,7 @@ internal static class BenchSilo
             throw new CliInputException("models folder not found next to the executable or in the working directory");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

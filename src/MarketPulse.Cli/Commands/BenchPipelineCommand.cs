@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -393,7 +391,7 @@ public static class BenchPipelineCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         BenchSilo.RequireModels();
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        int siloPort = BenchSilo.FreePort(), gatewayPort = BenchSilo.FreePort();
         builder.UseOrleans(silo =>
         {
             backends.Configure(silo, siloPort, gatewayPort);
@@ -402,13 +400,6 @@ public static class BenchPipelineCommand
         // As the service's Cluster profile: a ticker's state is written before its batch is acknowledged to the stream.
         builder.Services.AddMarketPulseGrainServices(builder.Configuration, writeThroughByDefault: true);
         return builder.Build();
-    }
-
-    internal static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private sealed class SymbolFeed(string symbol, int seed, TimeSpan step)

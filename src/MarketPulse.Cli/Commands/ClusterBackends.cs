@@ -50,7 +50,7 @@ public sealed class ClusterBackends : IAsyncDisposable
             if (redis is null || queues is null) b._dir = Directory.CreateTempSubdirectory("marketpulse-bench-").FullName;
             if (redis is null)
             {
-                var port = BenchPipelineCommand.FreePort();
+                var port = BenchSilo.FreePort();
                 b.Start("redis-server", "apt-get install redis-server",
                     ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", b._dir!]);
                 b.Redis = $"127.0.0.1:{port}";
@@ -60,7 +60,7 @@ public sealed class ClusterBackends : IAsyncDisposable
             else b.Redis = redis;
             if (queues is null)
             {
-                var port = BenchPipelineCommand.FreePort();
+                var port = BenchSilo.FreePort();
                 b.Start("azurite-queue", "npm install -g azurite",
                     ["--queueHost", "127.0.0.1", "--queuePort", $"{port}", "--location", b._dir!, "--skipApiVersionCheck", "--loose", "--silent"]);
                 b._ownQueues = true;

@@ -57,7 +57,7 @@ public sealed class EnsembleGrain(
     {
         var s = state.State;
         _book = new SignalBook(Symbol, Signals.Experts, Signals.EnsembleHedge, Signals.Ensemble, new SignalBookState(s.Weights,
-            s.Scorecards.ToDictionary(kv => kv.Key, kv => kv.Value.ToScorecard().Save()), s.LastDay, s.LastClose, s.LastDayReturn,
+            s.Scorecards.ToDictionary(kv => kv.Key, kv => kv.Value.ToState()), s.LastDay, s.LastClose, s.LastDayReturn,
             s.Closes, s.IssuedFor, [.. s.Pending.Select(r => new BookCall(r.Prediction.Signal, r.Prediction.ProbabilityUp))]));
         if (s.History.Count > 0) await MigrateHistoryAsync(cancellationToken);
         _history.Start(this);
@@ -186,7 +186,7 @@ public sealed class EnsembleGrain(
         var s = state.State;
         var b = _book.Save();
         (s.Weights, s.LastDay, s.LastClose, s.LastDayReturn, s.Closes, s.IssuedFor) = ([.. b.Weights!], b.LastDay, b.LastClose, b.LastDayReturn, b.Closes, b.IssuedFor);
-        s.Scorecards = _book.Scorecards.ToDictionary(kv => kv.Key, kv => ScorecardData.From(kv.Value));
+        s.Scorecards = b.Scorecards!.ToDictionary(kv => kv.Key, kv => ScorecardData.From(kv.Value));
     }
 
     /// <summary>State written before the history had its own: moved there, history first, so a failure in between

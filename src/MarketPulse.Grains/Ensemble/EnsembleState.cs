@@ -44,11 +44,11 @@ public sealed record ScorecardData(
     [property: Id(0)] long Count, [property: Id(1)] long Hits, [property: Id(2)] double BrierSum,
     [property: Id(3)] long[] BinCount, [property: Id(4)] double[] BinForecast, [property: Id(5)] double[] BinOutcome)
 {
-    public static ScorecardData From(SignalScorecard card)
-    {
-        var s = card.Save();
-        return new(s.Count, s.Hits, s.BrierSum, s.BinCount, s.BinForecast, s.BinOutcome);
-    }
+    public static ScorecardData From(SignalScorecard card) => From(card.Save());
 
-    public SignalScorecard ToScorecard() => SignalScorecard.Restore(new ScorecardState(Count, Hits, BrierSum, BinCount, BinForecast, BinOutcome));
+    public static ScorecardData From(ScorecardState s) => new(s.Count, s.Hits, s.BrierSum, s.BinCount, s.BinForecast, s.BinOutcome);
+
+    public ScorecardState ToState() => new(Count, Hits, BrierSum, BinCount, BinForecast, BinOutcome);
+
+    public SignalScorecard ToScorecard() => SignalScorecard.Restore(ToState());
 }

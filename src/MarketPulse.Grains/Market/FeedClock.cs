@@ -50,7 +50,8 @@ internal sealed class FeedTimer<TKey>(IGrainBase grain, FeedClock clock, Func<Ca
     /// <summary>Arms for <paramref name="key"/> at <paramref name="dueFeedTime"/>; disarms with a null key.</summary>
     public void Arm(TKey? key, DateTime? dueFeedTime)
     {
-        var due = dueFeedTime is { } d && d > clock.Now ? d - clock.Now : TimeSpan.Zero;
+        var now = clock.Now;
+        var due = dueFeedTime is { } d && d > now ? d - now : TimeSpan.Zero;
         var wallDue = clock.WallNow + due;
         if (_timer is not null && Equals(key, _key) && (!followClock || (wallDue - _wallDue).Duration() < TimeSpan.FromSeconds(1))) return;
         Disarm();

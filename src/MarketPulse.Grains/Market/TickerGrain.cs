@@ -133,7 +133,7 @@ public sealed class TickerGrain(
         {
             // Once per activation: the directory writes its list periodically, so this also repairs a registration a crash lost.
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
-            _registered = s.Registered = true;
+            _registered = true;
         }
         if (persistence.Value.WriteThrough) await _state.WriteAsync();
         await PushAsync(traceParent, ingestedAtUtc);

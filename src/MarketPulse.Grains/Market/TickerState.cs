@@ -16,7 +16,7 @@ public sealed class TickerState
     [Id(7)] public BarDto? OpenDay { get; set; }
     [Id(8)] public DateOnly? LastClosedDay { get; set; }
     [Id(9)] public DateTime? LastIngestedAtUtc { get; set; }
-    /// <summary>Whether the symbol has registered with the market directory once (it registers again at each activation).</summary>
+    /// <summary>Not read: a ticker registers with the market directory at each activation. Kept so stored state still reads.</summary>
     [Id(10)] public bool Registered { get; set; }
 
     /// <summary>Ids of the most recent applied batches, oldest first: a durable stream may deliver a batch again.</summary>
