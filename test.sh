@@ -17,6 +17,8 @@ dotnet test MarketPulse.sln -c Release --logger "console;verbosity=normal" 2>&1 
 while read -r kind n; do
   case "$kind" in Passed) passed=$((passed + n)) ;; Failed) failed=$((failed + n)) ;; Skipped) skipped=$((skipped + n)) ;; esac
 done < <(sed -nE 's/^ +(Passed|Failed|Skipped): +([0-9]+)$/\1 \2/p' "$log")
+# The failed tests by name with the head of their error message, repeated here because the log above is long.
+failures=$(awk '/^  Failed [^ ]/ { print; n = 8; next } n > 0 && /^  Stack Trace:/ { n = 0; next } n > 0 { print; n-- }' "$log")
 # Skipped tests (a shared data set or a server absent, CI unset), counted by reason: xunit prints the reason on the
 # line after "<test> [SKIP]".
 if [ "$skipped" -gt 0 ]; then
@@ -73,6 +75,10 @@ rm -f "$log"
 if ((${#skips[@]})); then
   echo "SKIPPED (run .ci/run, or see the README's Data sets, to run them):"
   printf '  %s\n' "${skips[@]}"
+fi
+if [ -n "$failures" ]; then
+  echo "FAILED .NET tests:"
+  printf '%s\n' "$failures"
 fi
 echo "$passed passed, $failed failed"
 exit $status

@@ -5,6 +5,9 @@ namespace MarketPulse.Abstractions.Market;
 /// <summary>The single list of known symbols (key 0), and cross-ticker views built from it.</summary>
 public interface IMarketDirectoryGrain : IGrainWithIntegerKey
 {
+    /// <summary>Adds a symbol; returns once the list that holds it is durably written. Interleaves, so that
+    /// registrations arriving during one write share the next.</summary>
+    [AlwaysInterleave]
     Task RegisterAsync(string symbol);
 
     [ReadOnly]

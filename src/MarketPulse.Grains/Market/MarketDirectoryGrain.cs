@@ -4,7 +4,7 @@ using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Abstractions.Market;
 using MarketPulse.Abstractions.Sentiment;
 using MarketPulse.Core.Forecasting;
-using MarketPulse.Grains.History;
+using MarketPulse.Grains.Hosting;
 
 namespace MarketPulse.Grains.Market;
 
@@ -16,40 +16,81 @@ public sealed class DirectoryState
 
 /// <summary>
 /// The one list of symbols that have data (key 0), and the cross-ticker views the API lists. Every ticker registers at
-/// its first batch of an activation; the list is a <see cref="DeferredState{T}"/>, written every few seconds when it
-/// changed rather than at each new symbol (a cold start of 10,000 symbols would otherwise write the growing list 10,000
-/// times, one after the other, while every ticker waits its turn). A registration a crash loses is made again at that
-/// ticker's next activation.
+/// its first batch of an activation, and a registration returns once the list that holds it is written, so a directory
+/// that fails over to another silo knows every ticker that registered. Writes are grouped: the registrations that arrive
+/// while one write is under way share the next (<see cref="IMarketDirectoryGrain.RegisterAsync"/> interleaves), so a
+/// cold start of 10,000 symbols is a handful of writes, not 10,000 in a row with every ticker waiting its turn.
 /// </summary>
 public sealed class MarketDirectoryGrain(
-    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state,
-    Microsoft.Extensions.Logging.ILogger<MarketDirectoryGrain> logger)
+    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state)
     : Grain, IMarketDirectoryGrain
 {
-    private readonly DeferredState<DirectoryState> _symbols = new(state, logger);
+    private SortedSet<string> _symbols = null!;
+    private TaskCompletionSource? _next;     // the write not yet started: the symbols added since the running one began
+    private TaskCompletionSource? _running;  // the write under way
+    private bool _unwritten;                 // a write failed: its symbols go with the next one, or at deactivation
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _symbols.Start(this);
+        _symbols = new SortedSet<string>(state.State.Symbols, StringComparer.Ordinal);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _symbols.OnDeactivateAsync(reason, cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwritten && this.ShouldFlushOnDeactivate(reason)) await WriteAsync(cancellationToken);
+    }
 
     public Task RegisterAsync(string symbol)
     {
-        if (state.State.Symbols.Add(symbol)) _symbols.MarkDirty();
-        return Task.CompletedTask;
+        // Known and written, or on its way to storage with the write under way or the next one.
+        if (!_symbols.Add(symbol) && !_unwritten) return _next?.Task ?? _running?.Task ?? Task.CompletedTask;
+        if (_next is { } queued) return queued.Task;
+        var group = _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_running is null) _ = WriteQueuedAsync(); // starts this group's write at once
+        return group.Task;
     }
 
-    public Task<IReadOnlyList<string>> GetSymbolsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Symbols]);
+    /// <summary>Writes the queued registrations, one group after the other, until none is left.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        while (_next is { } group)
+        {
+            (_running, _next) = (group, null);
+            try
+            {
+                await WriteAsync(CancellationToken.None);
+                group.SetResult();
+            }
+            catch (Exception ex)
+            {
+                _unwritten = true;
+                group.SetException(ex); // the tickers register again at their next batch
+            }
+        }
+        _running = null;
+    }
 
-    public Task<bool> ContainsAsync(string symbol) => Task.FromResult(state.State.Symbols.Contains(symbol));
+    /// <summary>Writes a copy of the list, so that registrations interleaved with the write never change what it serializes.</summary>
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        state.State = new DirectoryState { Symbols = new SortedSet<string>(_symbols, StringComparer.Ordinal) };
+        _unwritten = false;
+        try { await state.WriteStateAsync(cancellationToken); }
+        catch
+        {
+            _unwritten = true;
+            throw;
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetSymbolsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _symbols]);
+
+    public Task<bool> ContainsAsync(string symbol) => Task.FromResult(_symbols.Contains(symbol));
 
     public async Task<IReadOnlyList<TickerSummary>> GetOverviewAsync()
     {
-        var rows = await Task.WhenAll(state.State.Symbols.Select(async symbol =>
+        var rows = await Task.WhenAll(_symbols.ToList().Select(async symbol =>
         {
             var ticker = GrainFactory.GetGrain<ITickerGrain>(symbol).GetSnapshotAsync();
             var sentiment = GrainFactory.GetGrain<ISentimentGrain>(symbol).GetSnapshotAsync();
@@ -68,7 +109,7 @@ public sealed class MarketDirectoryGrain(
 
     public async Task<ForecastScorecardDto> GetForecastTotalsAsync()
     {
-        var cards = (await Task.WhenAll(state.State.Symbols.Select(s => GrainFactory.GetGrain<IForecastGrain>(s).GetSnapshotAsync())))
+        var cards = (await Task.WhenAll(_symbols.ToList().Select(s => GrainFactory.GetGrain<IForecastGrain>(s).GetSnapshotAsync())))
             .Select(s => s.Scorecard).ToList();
         var total = new ForecastScorecard();
         foreach (var c in cards)
@@ -88,7 +129,7 @@ public sealed class MarketDirectoryGrain(
 
     public async Task<IReadOnlyList<SignalStats>> GetSignalTotalsAsync()
     {
-        var snapshots = await Task.WhenAll(state.State.Symbols.Select(s => GrainFactory.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync()));
+        var snapshots = await Task.WhenAll(_symbols.ToList().Select(s => GrainFactory.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync()));
         return snapshots.SelectMany(s => s.Signals).GroupBy(s => s.Signal).Select(g =>
         {
             var scored = g.Sum(x => x.Scored);
