@@ -18,13 +18,19 @@ public sealed class DirectoryState
 /// The one list of symbols that have data (key 0), and the cross-ticker views the API lists. Every ticker registers at
 /// its first batch of an activation, and a registration returns once the list that holds it is written, so a directory
 /// that fails over to another silo knows every ticker that registered. Writes are grouped: the registrations that arrive
-/// while one write is under way share the next (<see cref="IMarketDirectoryGrain.RegisterAsync"/> interleaves), so a
-/// cold start of 10,000 symbols is a handful of writes, not 10,000 in a row with every ticker waiting its turn.
+/// while one write is under way share the next (<see cref="IMarketDirectoryGrain.RegisterAsync"/> interleaves), and
+/// writes start at least <see cref="WriteSpacing"/> apart, so a cold start of 10,000 symbols is a few dozen writes, not
+/// 10,000 in a row. Tickers do not wait for it in their batches (they retry a failed registration at the next one).
 /// </summary>
 public sealed class MarketDirectoryGrain(
-    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state)
+    [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state,
+    TimeProvider time)
     : Grain, IMarketDirectoryGrain
 {
+    /// <summary>The least time from the start of one write to the next: a cold start's registrations then share a few
+    /// writes of the whole list instead of one every few milliseconds.</summary>
+    public static readonly TimeSpan WriteSpacing = TimeSpan.FromMilliseconds(200);
+
     private SortedSet<string> _symbols = null!;
     private TaskCompletionSource? _next;     // the write not yet started: the symbols added since the running one began
     private TaskCompletionSource? _running;  // the write under way
@@ -57,6 +63,7 @@ public sealed class MarketDirectoryGrain(
         while (_next is { } group)
         {
             (_running, _next) = (group, null);
+            var started = time.GetTimestamp();
             try
             {
                 await WriteAsync(CancellationToken.None);
@@ -67,6 +74,8 @@ public sealed class MarketDirectoryGrain(
                 _unwritten = true;
                 group.SetException(ex); // the tickers register again at their next batch
             }
+            var wait = WriteSpacing - time.GetElapsedTime(started);
+            if (_next is not null && wait > TimeSpan.Zero) await Task.Delay(wait, time);
         }
         _running = null;
     }

@@ -58,6 +58,7 @@ public sealed class TickerGrain(
     private ForecastDto? _forecast;
     private readonly PostMemory _posts = new();
     private bool _registered;
+    private Task? _registering;
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -129,14 +130,24 @@ public sealed class TickerGrain(
         _bars.Save();
         _state.MarkDirty();
         Schedule();
-        if (!_registered)
+        if (!_registered && _registering is not { IsCompleted: false }) _registering = RegisterAsync();
+        if (persistence.Value.WriteThrough) await _state.WriteAsync();
+        await PushAsync(traceParent, ingestedAtUtc);
+    }
+
+    /// <summary>
+    /// Once per activation, so that a registration a crash lost is made again. Beside the batch, not in its way: the
+    /// directory answers when its list is written (grouped with other tickers' registrations), and a failure is retried at
+    /// the next batch.
+    /// </summary>
+    private async Task RegisterAsync()
+    {
+        try
         {
-            // Once per activation: the directory writes its list periodically, so this also repairs a registration a crash lost.
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
             _registered = true;
         }
-        if (persistence.Value.WriteThrough) await _state.WriteAsync();
-        await PushAsync(traceParent, ingestedAtUtc);
+        catch (Exception ex) { MarketLog.RegistrationFailed(logger, ex, Symbol); }
     }
 
     /// <summary>The ticker's new state to its watchers. One-way: alerts and the SignalR push run beside the pipeline, never in its way.</summary>
