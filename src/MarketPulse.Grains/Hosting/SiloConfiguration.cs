@@ -1,4 +1,5 @@
 using MarketPulse.Abstractions;
+using MarketPulse.Grains.Streaming;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -13,7 +14,7 @@ namespace MarketPulse.Grains.Hosting;
 public static class SiloConfiguration
 {
     /// <summary>
-    /// The Local profile's providers: in-memory grain storage and memory streams with implicit subscriptions only.
+    /// The Local profile's providers: in-memory grain storage and the local streams with implicit subscriptions only.
     /// Shared by the service host, the CLI's in-process cluster and the grain tests, so all three run the same wiring.
     /// </summary>
     public static readonly TimeSpan PullPeriod = TimeSpan.FromMilliseconds(20);
@@ -26,37 +27,34 @@ public static class SiloConfiguration
         silo.AddMemoryGrainStorage(MarketPulseNames.GrainStorage, BinaryState);
         silo.AddMemoryGrainStorage(MarketPulseNames.PubSubStorage, BinaryState);
         silo.Services.AddSingleton(GrainStateDurability.Volatile);
-        return silo.AddMarketPulseMemoryStreams();
+        return silo.AddMarketPulseLocalStreams();
     }
 
-    /// <summary>Memory streams alone: the Local profile with its durable embedded store keeps these.</summary>
-    public static ISiloBuilder AddMarketPulseMemoryStreams(this ISiloBuilder silo)
+    /// <summary>
+    /// The Local profile's streams alone (the Local profile with its durable embedded store keeps these): Orleans'
+    /// persistent streams over <see cref="LocalStreamAdapter"/>'s queue grains, which pass the published batches by
+    /// reference, with implicit subscriptions only.
+    /// </summary>
+    public static ISiloBuilder AddMarketPulseLocalStreams(this ISiloBuilder silo)
     {
-        silo.AddMemoryStreams(MarketPulseNames.StreamProvider, streams =>
+        silo.AddPersistentStreams(MarketPulseNames.StreamProvider, LocalStreamAdapter.Create, streams =>
         {
-            streams.ConfigurePartitioning(8);
+            streams.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(q => q.TotalQueueCount = 8));
             // Orleans' pulling agents wait 100 ms after finding a queue empty; at 20 ms a tick reaches its ticker in a
             // few tens of ms when the pipeline is not saturated (docs/performance.md, "pipeline"), for 8 × 50 idle
             // polls per second of a local queue grain.
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = PullPeriod));
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            // The pulling agents' caches keep every batch until it is DataMinTimeInCache old and DataMaxAgeInCache older
-            // than the newest (Orleans' defaults: 5 and 30 minutes), for rewinds this pipeline never asks for: ~63 bytes
-            // per tick, so 30 minutes of a fast replay is gigabytes (docs/performance.md, "Memory"). A batch is needed
-            // only until its ticker has taken it; a consumer more than MemoryStreamCacheAge behind the newest batch loses
-            // the older ones (the pulling agent logs a cache miss), so the age is four times a grain call's 30 s timeout:
-            // a ticker held up by a timed-out call still finds its batches.
-            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
-            {
-                o.DataMinTimeInCache = MemoryStreamCacheAge;
-                o.DataMaxAgeInCache = MemoryStreamCacheAge;
-            }));
+            // The pulling agent's cache holds a batch until every consumer of its queue has taken it, at most
+            // CacheBatches per queue: when a slow consumer holds the oldest part, the agent stops reading its queue, the
+            // queue fills (LocalQueueGrain.Capacity) and ingest answers "retry" — back-pressure instead of memory.
+            streams.Configure<SimpleQueueCacheOptions>(o => o.Configure(c => c.CacheSize = CacheBatches));
         });
         return silo;
     }
 
-    /// <summary>How long the memory streams' caches keep a batch once it is older than the newest by as much.</summary>
-    public static readonly TimeSpan MemoryStreamCacheAge = TimeSpan.FromMinutes(2);
+    /// <summary>Batches a pulling agent's cache holds per queue (Orleans' default for its simple cache).</summary>
+    public const int CacheBatches = SimpleQueueCacheOptions.DEFAULT_CACHE_SIZE;
 
     private static void BinaryState(OptionsBuilder<MemoryGrainStorageOptions> options) =>
         options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));

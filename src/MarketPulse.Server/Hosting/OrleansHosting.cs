@@ -29,7 +29,7 @@ public static class OrleansHosting
                 var primary = o.PrimarySiloPort is { } p && p != o.SiloPort ? new IPEndPoint(IPAddress.Loopback, p) : null;
                 silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, primary, o.ServiceId, o.ClusterId);
                 if (localStore is null) silo.AddMarketPulseMemoryProviders();
-                else silo.AddMarketPulseRedisStorage(localStore, binary: true).AddMarketPulseMemoryStreams();
+                else silo.AddMarketPulseRedisStorage(localStore, binary: true).AddMarketPulseLocalStreams();
             }
             silo.AddActivityPropagation();
             silo.AddMarketPulseDashboard(options);
