@@ -171,6 +171,7 @@ public class ClusterProfileTests
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         long applied = -1;
+        var last = "no answer";
         while (DateTime.UtcNow < deadline)
         {
             try
@@ -181,16 +182,19 @@ public class ClusterProfileTests
                     applied = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticker").GetProperty("ticksApplied").GetInt64();
                     if (applied >= expected) break;
                 }
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException ex)
             {
+                last = ex.Message;
             }
-            catch (TaskCanceledException)
+            catch (TaskCanceledException ex)
             {
+                last = ex.Message;
             }
             await Task.Delay(500);
         }
-        if (applied < expected) throw new TimeoutException($"ticksApplied {applied}, expected {expected}:\n{diagnostics()}");
+        if (applied < expected) throw new TimeoutException($"ticksApplied {applied}, expected {expected}; last answer {last}:\n{diagnostics()}");
         await Task.Delay(TimeSpan.FromSeconds(7)); // past the visibility timeout: a redelivery would show now
         var final = await http.GetFromJsonAsync<JsonElement>("/api/tickers/DURA");
         return final.GetProperty("ticker").GetProperty("ticksApplied").GetInt64();

@@ -21,6 +21,6 @@ internal static partial class MarketLog
     [LoggerMessage(1004, LogLevel.Error, "Market stream error for {Symbol}")]
     public static partial void StreamError(ILogger logger, Exception exception, string symbol);
 
-    [LoggerMessage(1005, LogLevel.Warning, "{Symbol}: could not register with the market directory; will retry at the next batch")]
+    [LoggerMessage(1005, LogLevel.Warning, "{Symbol}: could not register with the market directory; will retry")]
     public static partial void RegistrationFailed(ILogger logger, Exception exception, string symbol);
 }

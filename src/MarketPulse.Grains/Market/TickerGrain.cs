@@ -46,6 +46,9 @@ public sealed class TickerGrain(
     /// <summary>How long after the regular close (by the feed's clock) the close timer waits for late prints.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a failed registration with the market directory is tried again.</summary>
+    public static readonly TimeSpan RegistrationRetry = TimeSpan.FromSeconds(2);
+
     private readonly DeferredState<TickerState> _state = new(state, logger);
     private TickerBars _bars = null!;
     private FeedClock _clock = null!;
@@ -59,6 +62,7 @@ public sealed class TickerGrain(
     private readonly PostMemory _posts = new();
     private bool _registered;
     private Task? _registering;
+    private IGrainTimer? _registrationRetry;
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -137,8 +141,8 @@ public sealed class TickerGrain(
 
     /// <summary>
     /// Once per activation, so that a registration a crash lost is made again. Beside the batch, not in its way: the
-    /// directory answers when its list is written (grouped with other tickers' registrations), and a failure is retried at
-    /// the next batch.
+    /// directory answers when its list is written (grouped with other tickers' registrations). A failure (the directory's
+    /// silo died during the call) is retried every <see cref="RegistrationRetry"/> until it succeeds, batches or not.
     /// </summary>
     private async Task RegisterAsync()
     {
@@ -146,8 +150,18 @@ public sealed class TickerGrain(
         {
             await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
             _registered = true;
+            _registrationRetry?.Dispose();
+            _registrationRetry = null;
         }
-        catch (Exception ex) { MarketLog.RegistrationFailed(logger, ex, Symbol); }
+        catch (Exception ex)
+        {
+            MarketLog.RegistrationFailed(logger, ex, Symbol);
+            _registrationRetry ??= this.RegisterGrainTimer(() =>
+            {
+                if (!_registered && _registering is not { IsCompleted: false }) _registering = RegisterAsync();
+                return Task.CompletedTask;
+            }, RegistrationRetry, RegistrationRetry);
+        }
     }
 
     /// <summary>The ticker's new state to its watchers. One-way: alerts and the SignalR push run beside the pipeline, never in its way.</summary>
