@@ -1,3 +1,4 @@
+using System.Buffers;
 using MarketPulse.Abstractions.Forecasts;
 using MarketPulse.Core.Forecasting;
 using MarketPulse.Core.Market;
@@ -34,12 +35,12 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
         var since = lastStored == DateOnly.MinValue ? DateOnly.MinValue : lastStored.AddDays(1);
         if (today < since) since = today;
         if (s.IntradayNext is { } pending && pending.Day < since) since = pending.Day;
-        var byDay = minuteBarsSince(since).GroupBy(b => b.Date).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Start).ToList());
+        using var byDay = new DayBars(minuteBarsSince(since));
         var changed = false;
 
         if (s.IntradayNext is { } open && now >= open.SlotEndUtc)
         {
-            var slots = IntradayVariance.Compute(symbol, calendar.Sessions(open.Day)!.Value, byDay.GetValueOrDefault(open.Day) ?? [], open.SlotEndUtc);
+            var slots = IntradayVariance.Compute(symbol, calendar.Sessions(open.Day)!.Value, byDay[open.Day], open.SlotEndUtc);
             var realized = slots.Variance[open.Slot];
             var scorable = realized > 0;
             double? Q(double h) => scorable ? RealizedMeasures.Qlike(realized, h) : null;
@@ -59,8 +60,9 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             changed = true;
         }
 
-        foreach (var (day, bars) in byDay.Where(d => d.Key > lastStored).OrderBy(d => d.Key))
+        foreach (var day in byDay.Days.Where(d => d > lastStored).Order().ToList())
         {
+            var bars = byDay[day];
             if (calendar.Sessions(day) is not { } session || session.CloseUtc > now) continue;
             var done = IntradayVariance.Compute(symbol, session, bars);
             if (done.Minutes.Sum() == 0) continue;
@@ -75,7 +77,7 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             var start = current.OpenUtc.AddMinutes(k * IntradayVariance.SlotMinutes);
             var completed = s.IntradaySessions.Where(x => x.Day < today)
                 .Select(x => new SessionSlots(symbol, x.Day, x.OpenUtc, x.Variance, x.Minutes)).ToList();
-            var partial = IntradayVariance.Compute(symbol, current, byDay.GetValueOrDefault(today) ?? [], start);
+            var partial = IntradayVariance.Compute(symbol, current, byDay[today], start);
             var through = (completed.Count, completed.Count > 0 ? completed[^1].Day : DateOnly.MinValue);
             if (_fitThrough != through)
             {
@@ -90,6 +92,61 @@ internal sealed class IntradayIssuer(string symbol, ExchangeCalendar calendar)
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// The minute bars per trading day in time order, in arrays rented from the shared pool and returned on dispose. The
+    /// bars arrive in time order, so one pass without a sort. A boundary can read a whole session of bars, and with a
+    /// replay's minute-per-trade sessions the grouping and sorting copies were most of the pipeline's allocations
+    /// (docs/performance.md); the segments handed out are read within <see cref="Advance"/> only.
+    /// </summary>
+    private sealed class DayBars : IDisposable
+    {
+        private sealed class Day
+        {
+            public Bar[] Items = ArrayPool<Bar>.Shared.Rent(64);
+            public int Count;
+        }
+
+        private readonly Dictionary<DateOnly, Day> _days = [];
+
+        public DayBars(IEnumerable<Bar> bars)
+        {
+            Day? current = null;
+            var sorted = true;
+            foreach (var bar in bars)
+            {
+                if (current is null || current.Items[0].Date != bar.Date)
+                {
+                    if (!_days.TryGetValue(bar.Date, out current)) _days[bar.Date] = current = new Day();
+                }
+                if (current.Count == current.Items.Length)
+                {
+                    var larger = ArrayPool<Bar>.Shared.Rent(current.Count * 2);
+                    Array.Copy(current.Items, larger, current.Count);
+                    ArrayPool<Bar>.Shared.Return(current.Items);
+                    current.Items = larger;
+                }
+                if (current.Count > 0 && current.Items[current.Count - 1].Start > bar.Start) sorted = false;
+                current.Items[current.Count++] = bar;
+            }
+            if (sorted) return;
+            foreach (var day in _days.Values)
+            {
+                var ordered = day.Items.Take(day.Count).OrderBy(b => b.Start).ToArray(); // stable, as the bars' own order
+                ordered.CopyTo(day.Items, 0);
+            }
+        }
+
+        public IEnumerable<DateOnly> Days => _days.Keys;
+
+        public ArraySegment<Bar> this[DateOnly day] => _days.TryGetValue(day, out var d) ? new(d.Items, 0, d.Count) : ArraySegment<Bar>.Empty;
+
+        public void Dispose()
+        {
+            foreach (var day in _days.Values) ArrayPool<Bar>.Shared.Return(day.Items);
+            _days.Clear();
+        }
     }
 
     public static IntradaySnapshot Snapshot(TickerState s)
