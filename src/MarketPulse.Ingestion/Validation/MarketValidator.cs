@@ -22,6 +22,7 @@ public sealed class MarketValidator
     private readonly MarketValidationOptions _options;
     private readonly TimeSpan _tolerance;
     private readonly TimeSpan _futureSkew;
+    private DateTime _futureBound = DateTime.MinValue;
 
     public MarketValidator(MarketValidationOptions? options = null, TimeProvider? clock = null)
     {
@@ -29,6 +30,18 @@ public sealed class MarketValidator
         _clock = clock ?? TimeProvider.System;
         _tolerance = TimeSpan.FromMilliseconds(_options.OutOfOrderToleranceMs);
         _futureSkew = TimeSpan.FromMinutes(_options.MaxFutureSkewMinutes);
+    }
+
+    /// <summary>
+    /// Whether a trade is later than the clock allows. The bound is read from the clock again only when a trade passes
+    /// the last one read: a bound read earlier is never later than the current one, so the answer is the same as reading
+    /// the clock for every trade (which was a sixth of validation's time at a million trades a second).
+    /// </summary>
+    private bool IsTooFarAhead(DateTime time)
+    {
+        if (time <= _futureBound) return false;
+        _futureBound = _clock.GetUtcNow().UtcDateTime + _futureSkew;
+        return time > _futureBound;
     }
 
     /// <summary>Validates a tick; on success returns null and a normalised copy, which is then remembered for ordering.</summary>
@@ -40,7 +53,7 @@ public sealed class MarketValidator
         if (tick.Price <= 0) return RejectReasons.Price;
         if (tick.Size < 0) return RejectReasons.Size;
         var time = tick.Time.Kind == DateTimeKind.Utc ? tick.Time : DateTime.SpecifyKind(tick.Time.ToUniversalTime(), DateTimeKind.Utc);
-        if (time.Year < 1970 || time > _clock.GetUtcNow().UtcDateTime + _futureSkew) return RejectReasons.Time;
+        if (time.Year < 1970 || IsTooFarAhead(time)) return RejectReasons.Time;
         if (tick.Bid is { } bid && (bid <= 0 || (tick.Ask is { } a && bid > a))) return RejectReasons.BidAsk;
         if (tick.Ask is { } ask && ask <= 0) return RejectReasons.BidAsk;
 
