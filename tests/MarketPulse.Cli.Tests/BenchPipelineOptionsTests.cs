@@ -69,7 +69,7 @@ public sealed class BenchPipelineOptionsTests
             Assert.Equal(Contract, r.EnumerateObject().Take(4).Select(p => p.Name));
             foreach (var field in Contract) Assert.True(r.GetProperty(field).GetDouble() > 0, field);
             var stages = r.GetProperty("stages");
-            foreach (var stage in new[] { "ingest_call", "source_grain", "ingest_to_applied", "ticker_apply", "push" })
+            foreach (var stage in new[] { "ingest_call", "source_grain", "stream_enqueue", "ingest_to_applied", "ticker_apply", "push" })
                 Assert.True(stages.GetProperty(stage).GetProperty("calls").GetInt64() > 0, stage);
             // Streams deliver at least once: every published batch arrives, and what arrives again is counted as a duplicate (and not applied).
             Assert.Equal(stages.GetProperty("batches_published").GetInt64(),
@@ -192,8 +192,8 @@ public sealed class BenchPipelineOptionsTests
         Assert.Equal(2, r.GetProperty("silos").GetInt32());
         Assert.True(r.GetProperty("ticks").GetInt64() >= 100, stdout);
         Assert.True(r.GetProperty("latency_p99_ms").GetDouble() > 0);
-        // The ticks went through Azure Queue streams: the pulling agents read queue messages, not a memory queue grain.
-        Assert.DoesNotContain(r.GetProperty("grain_calls").EnumerateObject(), p => p.Name.StartsWith("MemoryStreamQueueGrain", StringComparison.Ordinal));
+        // The ticks went through Azure Queue streams: the pulling agents read queue messages, not the Local profile's queue grains.
+        Assert.DoesNotContain(r.GetProperty("grain_calls").EnumerateObject(), p => p.Name.StartsWith("LocalQueueGrain", StringComparison.Ordinal));
         Assert.Equal(0, r.GetProperty("logs").GetProperty("errors").GetInt64());
     }
 }

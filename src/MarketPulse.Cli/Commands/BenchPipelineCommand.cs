@@ -319,7 +319,7 @@ public static class BenchPipelineCommand
             var stages = new PipelineStages(
                 StageTiming.Of(drive.IngestCalls),
                 Pick(k => k.StartsWith("MarketSourceGrain.Ingest", StringComparison.Ordinal)),
-                Pick(k => k.EndsWith(".QueueMessageBatchAsync", StringComparison.Ordinal) || k.StartsWith("MemoryStreamQueueGrain.Enqueue", StringComparison.Ordinal)),
+                Pick(k => k.EndsWith(".QueueMessageBatchAsync", StringComparison.Ordinal) || k.StartsWith("LocalQueueGrain.Enqueue", StringComparison.Ordinal)),
                 StageTiming.Of(meters.IngestToApplied),
                 Pick(k => k.StartsWith("TickerGrain.Deliver", StringComparison.Ordinal)),
                 Pick(k => k.StartsWith("SymbolWatchGrain.OnTickerChanged", StringComparison.Ordinal)),
