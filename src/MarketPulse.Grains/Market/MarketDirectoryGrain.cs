@@ -20,7 +20,7 @@ public sealed class DirectoryState
 /// that fails over to another silo knows every ticker that registered. Writes are grouped: the registrations that arrive
 /// while one write is under way share the next (<see cref="IMarketDirectoryGrain.RegisterAsync"/> interleaves), and
 /// writes start at least <see cref="WriteSpacing"/> apart, so a cold start of 10,000 symbols is a few dozen writes, not
-/// 10,000 in a row. Tickers do not wait for it in their batches (they retry a failed registration at the next one).
+/// 10,000 in a row. Tickers do not wait for it in their batches; they retry a failed registration until it succeeds.
 /// </summary>
 public sealed class MarketDirectoryGrain(
     [PersistentState("directory", MarketPulseNames.GrainStorage)] IPersistentState<DirectoryState> state,
@@ -71,8 +71,7 @@ public sealed class MarketDirectoryGrain(
             }
             catch (Exception ex)
             {
-                _unwritten = true;
-                group.SetException(ex); // the tickers register again at their next batch
+                group.SetException(ex); // WriteAsync has marked the list unwritten; the tickers retry
             }
             var wait = WriteSpacing - time.GetElapsedTime(started);
             if (_next is not null && wait > TimeSpan.Zero) await Task.Delay(wait, time);
@@ -99,7 +98,7 @@ public sealed class MarketDirectoryGrain(
 
     public async Task<IReadOnlyList<TickerSummary>> GetOverviewAsync()
     {
-        var rows = await Task.WhenAll(_symbols.ToList().Select(async symbol =>
+        var rows = await Task.WhenAll(_symbols.Select(async symbol =>
         {
             var ticker = GrainFactory.GetGrain<ITickerGrain>(symbol).GetSnapshotAsync();
             var sentiment = GrainFactory.GetGrain<ISentimentGrain>(symbol).GetSnapshotAsync();
@@ -118,7 +117,7 @@ public sealed class MarketDirectoryGrain(
 
     public async Task<ForecastScorecardDto> GetForecastTotalsAsync()
     {
-        var cards = (await Task.WhenAll(_symbols.ToList().Select(s => GrainFactory.GetGrain<IForecastGrain>(s).GetSnapshotAsync())))
+        var cards = (await Task.WhenAll(_symbols.Select(s => GrainFactory.GetGrain<IForecastGrain>(s).GetSnapshotAsync())))
             .Select(s => s.Scorecard).ToList();
         var total = new ForecastScorecard();
         foreach (var c in cards)
@@ -138,7 +137,7 @@ public sealed class MarketDirectoryGrain(
 
     public async Task<IReadOnlyList<SignalStats>> GetSignalTotalsAsync()
     {
-        var snapshots = await Task.WhenAll(_symbols.ToList().Select(s => GrainFactory.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync()));
+        var snapshots = await Task.WhenAll(_symbols.Select(s => GrainFactory.GetGrain<IEnsembleGrain>(s).GetSnapshotAsync()));
         return snapshots.SelectMany(s => s.Signals).GroupBy(s => s.Signal).Select(g =>
         {
             var scored = g.Sum(x => x.Scored);
