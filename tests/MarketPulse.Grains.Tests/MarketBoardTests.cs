@@ -45,6 +45,30 @@ public class MarketBoardTests
     }
 
     [Fact]
+    public void A_context_read_before_a_day_changes_is_not_served_after_it()
+    {
+        var board = new MarketBoard();
+        board.Report("A", 1, MarketBoard.Returns(Bars(100, 110)));
+        var first = board.Context(1, D1, D1).Single();
+        Assert.Equal(Math.Log(1.1), first.MarketReturn1!.Value, 12);
+
+        // The same report again (a ticker repeats its last days at every close) leaves the day as it was.
+        board.Report("A", 1, MarketBoard.Returns(Bars(100, 110)));
+        Assert.Equal(first, board.Context(1, D1, D1).Single());
+
+        // Another ticker closes the day, then the first one's bar is corrected: each read sees the day as it is then.
+        board.Report("B", 2, MarketBoard.Returns(Bars(100, 90)));
+        var second = board.Context(1, D1, D1).Single();
+        Assert.Equal((Math.Log(1.1) + Math.Log(0.9)) / 2, second.MarketReturn1!.Value, 12);
+        Assert.Equal(Math.Log(1.1), second.SectorReturn1, 12);
+        Assert.Equal(Math.Log(0.9), board.Context(2, D1, D1).Single().SectorReturn1, 12);
+        board.Report("A", 1, MarketBoard.Returns(Bars(100, 120)));
+        var third = board.Context(1, D1, D1).Single();
+        Assert.Equal((Math.Log(1.2) + Math.Log(0.9)) / 2, third.MarketReturn1!.Value, 12);
+        Assert.Equal(board.Variance(D1, 1), third.Variance);
+    }
+
+    [Fact]
     public void The_post_memory_keeps_what_it_saw_within_the_look_back_once_and_returns_only_posts_before_the_call()
     {
         var memory = new PostMemory();

@@ -37,6 +37,10 @@ public sealed class SymbolWatchGrain(
 
     private string Symbol => this.GetPrimaryKeyString();
 
+    // Resolved once: GetGrain resolves the interface's grain type from its name on every call, and the notifier is
+    // called for every batch the ticker applies.
+    private IPushNotifierGrain Notifier => field ??= GrainFactory.GetGrain<IPushNotifierGrain>(0);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Apply(await GrainFactory.GetGrain<IAlertDirectoryGrain>(0).GetRulesForSymbolAsync(Symbol));
@@ -75,7 +79,7 @@ public sealed class SymbolWatchGrain(
                         $"{rule.Symbol} ensemble call flipped from {previous} to {call.Direction} (P(up) = {call.ProbabilityUp:0.###})"));
             }
         }
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
+        var notifier = Notifier;
         // While the host stops, the silo refuses messages even to its local push notifier (an error per push in the
         // log), and gateways are going away: the last updates of batches still in flight are not pushed.
         if (!lifetime.ApplicationStopping.IsCancellationRequested) await notifier.PushTickerAsync(update);
@@ -108,7 +112,7 @@ public sealed class SymbolWatchGrain(
             if (AlertEvaluator.Threshold(rule, WatchFor(rule.Id), score, out var previous))
                 fired.Add(Notification(rule, score, previous, asOfUtc, Activity.Current?.Id));
         }
-        await DeliverAsync(GrainFactory.GetGrain<IPushNotifierGrain>(0), fired);
+        await DeliverAsync(Notifier, fired);
     }
 
     private void Apply(RuleSet rules)

@@ -51,7 +51,9 @@ public sealed class EnsembleGrain(
 
     private string Symbol => this.GetPrimaryKeyString();
     private List<PredictionRecord> History => history.State.Records;
-    private IEnsemblePoolGrain Pool => GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
+    // Resolved once: GetGrain resolves the interface's grain type from its name on every call.
+    private IEnsemblePoolGrain Pool => field ??= GrainFactory.GetGrain<IEnsemblePoolGrain>(EnsemblePoolGrain.Market);
+    private ISentimentGrain Sentiment => field ??= GrainFactory.GetGrain<ISentimentGrain>(Symbol);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -119,7 +121,7 @@ public sealed class EnsembleGrain(
             EnsembleLog.PoolUnavailableAtIssue(logger, ex, call.Symbol, call.TargetDay);
             _model ??= new EnsembleModelDto(Signals.Experts, SignalMix.StackingDefaults.Bias, [.. SignalMix.StackingDefaults.PriorWeights], null, 0, 0);
         }
-        var sentiment = await GrainFactory.GetGrain<ISentimentGrain>(call.Symbol).GetSignalAsync(call.IssuedAtUtc);
+        var sentiment = await Sentiment.GetSignalAsync(call.IssuedAtUtc);
         var day = _book.Issue(call.BasisDay, [call.PriceSignal?.ProbabilityUp ?? double.NaN, sentiment.ProbabilityUp, _book.Persistence],
             new StackingModel(_model.Bias, _model.Coefficients, _model.FittedBefore, _model.Outcomes));
 

@@ -32,20 +32,21 @@ public sealed class LivePriceModel(PriceModel? model, PostPolarity polarity, ILo
     /// are remembered for the call for <paramref name="target"/> (the grain keeps about six days, counted from its newest
     /// post, and the features look back ten: a replay may deliver a whole day of newer posts before that call).
     /// </summary>
-    public async Task RecordCloseAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars, DateOnly target, PostMemory memory)
+    public async Task RecordCloseAsync(IMarketBoardGrain board, ISentimentGrain sentiment, string symbol, IReadOnlyList<BarDto> dailyBars,
+        DateOnly target, PostMemory memory)
     {
         if (Model is null || dailyBars.Count == 0) return;
-        await grains.GetGrain<IMarketBoardGrain>(MarketBoardGrain.Market).ReportAsync(symbol, Model.Card.SectorOf(symbol), MarketBoard.Returns(Recent(dailyBars)));
-        var posts = await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
+        await board.ReportAsync(symbol, Model.Card.SectorOf(symbol), MarketBoard.Returns(Recent(dailyBars)));
+        var posts = await sentiment.GetPostsAsync(PostsToRead);
         memory.Remember(posts, polarity, LookBackStart(target), before: null);
     }
 
     /// <summary>The market context of the days of the bars the features read (null without a model), for the price model and the forecasts.</summary>
-    public async Task<MarketView?> MarketAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars)
+    public async Task<MarketView?> MarketAsync(IMarketBoardGrain board, string symbol, IReadOnlyList<BarDto> dailyBars)
     {
         if (Model is null || dailyBars.Count == 0) return null;
         var first = dailyBars[Math.Max(0, dailyBars.Count - PriceFeatures.HistoryDays)].TradingDay;
-        var days = await grains.GetGrain<IMarketBoardGrain>(MarketBoardGrain.Market).GetAsync(Model.Card.SectorOf(symbol), first, dailyBars[^1].TradingDay);
+        var days = await board.GetAsync(Model.Card.SectorOf(symbol), first, dailyBars[^1].TradingDay);
         return new MarketView(days.ToDictionary(d => d.Day));
     }
 
@@ -58,13 +59,13 @@ public sealed class LivePriceModel(PriceModel? model, PostPolarity polarity, ILo
     /// </summary>
     /// <returns>Null without a model or before the first bar; the caller then keeps its rule-based signal.</returns>
     /// <param name="posts">The sentiment grain's posts when the caller has them already (one read serves the forecasts too).</param>
-    public async Task<SignalPrediction?> PredictAsync(IGrainFactory grains, string symbol, IReadOnlyList<BarDto> dailyBars,
+    public async Task<SignalPrediction?> PredictAsync(ISentimentGrain sentiment, string symbol, IReadOnlyList<BarDto> dailyBars,
         DateOnly basisDay, DateOnly target, DateTime issuedAtUtc, PostMemory memory, MarketView? market, IReadOnlyList<ScoredPost>? posts = null)
     {
         if (Model is null || dailyBars.Count == 0) return null;
         var bars = Recent(dailyBars);
         var sector = Model.Card.SectorOf(symbol);
-        posts ??= await grains.GetGrain<ISentimentGrain>(symbol).GetPostsAsync(PostsToRead);
+        posts ??= await sentiment.GetPostsAsync(PostsToRead);
         var texts = memory.Remember(posts, polarity, LookBackStart(target), issuedAtUtc);
         try
         {
@@ -130,6 +131,12 @@ public sealed class MarketBoard
 {
     private readonly Dictionary<DateOnly, Dictionary<string, (int Sector, double Ret1, double? Ret5, double LogVariance)>> _days = [];
 
+    /// <summary>
+    /// The context of a day per sector as last computed, until a report changes the day: every ticker reads about 30
+    /// days at each of its calls, and only the newest of them changes as tickers close it.
+    /// </summary>
+    private readonly Dictionary<DateOnly, Dictionary<int, MarketContextDay>> _answers = [];
+
     /// <summary>The returns of the last <see cref="PriceFeatures.SequenceDays"/> days of <paramref name="bars"/>, as a ticker reports them.</summary>
     public static List<MarketReturn> Returns(IReadOnlyList<DayBar> bars)
     {
@@ -150,10 +157,18 @@ public sealed class MarketBoard
         foreach (var r in returns)
         {
             if (!_days.TryGetValue(r.Day, out var day)) _days[r.Day] = day = new(StringComparer.Ordinal);
-            day[symbol] = (sector, r.Ret1, r.Ret5, r.LogVariance);
+            var entry = (sector, r.Ret1, r.Ret5, r.LogVariance);
+            // A ticker reports its last days at every close: most reports repeat what the board has, and keep its answers.
+            if (day.TryGetValue(symbol, out var known) && known.Equals(entry)) continue;
+            day[symbol] = entry;
+            _answers.Remove(r.Day);
         }
         if (returns.Count > 0 && _days.Count > 40)
-            foreach (var old in _days.Keys.Where(d => d < returns[^1].Day.AddDays(-30)).ToList()) _days.Remove(old);
+            foreach (var old in _days.Keys.Where(d => d < returns[^1].Day.AddDays(-30)).ToList())
+            {
+                _days.Remove(old);
+                _answers.Remove(old);
+            }
     }
 
     /// <summary>The mean ln Garman–Klass variance of the day over the tickers that reported it, and of the sector's (the forecasts' market inputs).</summary>
@@ -178,7 +193,14 @@ public sealed class MarketBoard
 
     /// <summary>The context of the days in [<paramref name="from"/>, <paramref name="to"/>] that have reports, for one sector.</summary>
     public List<MarketContextDay> Context(int sector, DateOnly from, DateOnly to) =>
-        [.. _days.Keys.Where(d => d >= from && d <= to).Order().Select(d => new MarketContextDay(d, Market(d, sector), Variance(d, sector)))];
+        [.. _days.Keys.Where(d => d >= from && d <= to).Order().Select(d => ContextOf(d, sector))];
+
+    private MarketContextDay ContextOf(DateOnly day, int sector)
+    {
+        if (!_answers.TryGetValue(day, out var bySector)) _answers[day] = bySector = [];
+        if (!bySector.TryGetValue(sector, out var answer)) bySector[sector] = answer = new MarketContextDay(day, Market(day, sector), Variance(day, sector));
+        return answer;
+    }
 }
 
 /// <summary>A ticker's view of the market context of the days its features read (from one read of the board).</summary>

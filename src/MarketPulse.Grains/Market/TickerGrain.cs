@@ -63,8 +63,23 @@ public sealed class TickerGrain(
     private bool _registered;
     private Task? _registering;
     private IGrainTimer? _registrationRetry;
+    private Peers _peers = null!;
 
     private string Symbol => this.GetPrimaryKeyString();
+
+    /// <summary>
+    /// The grains this ticker calls, resolved once per activation: <c>GetGrain</c> resolves the interface's grain type
+    /// from its name on every call, which per delivered batch was a measurable share of the pipeline (docs/performance.md).
+    /// </summary>
+    private sealed class Peers(IGrainFactory grains, string symbol)
+    {
+        public ISymbolWatchGrain Watch { get; } = grains.GetGrain<ISymbolWatchGrain>(symbol);
+        public ISentimentGrain Sentiment { get; } = grains.GetGrain<ISentimentGrain>(symbol);
+        public IEnsembleGrain Ensemble { get; } = grains.GetGrain<IEnsembleGrain>(symbol);
+        public IForecastGrain Forecast { get; } = grains.GetGrain<IForecastGrain>(symbol);
+        public IMarketBoardGrain Board { get; } = grains.GetGrain<IMarketBoardGrain>(MarketBoardGrain.Market);
+        public IMarketDirectoryGrain Directory { get; } = grains.GetGrain<IMarketDirectoryGrain>(0);
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -76,6 +91,7 @@ public sealed class TickerGrain(
         _recent = new RecentBatches(state.State.RecentBatches, RememberedBatches);
         _intraday = new IntradayIssuer(Symbol, calendar);
         _minuteBarsSince = _bars.MinuteBarsSince;
+        _peers = new Peers(GrainFactory, Symbol);
         _state.Start(this);
         Schedule();
         return Task.CompletedTask;
@@ -148,7 +164,7 @@ public sealed class TickerGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IMarketDirectoryGrain>(0).RegisterAsync(Symbol);
+            await _peers.Directory.RegisterAsync(Symbol);
             _registered = true;
             _registrationRetry?.Dispose();
             _registrationRetry = null;
@@ -168,7 +184,7 @@ public sealed class TickerGrain(
     private async Task PushAsync(string? traceParent, DateTime? ingestedAtUtc)
     {
         var snapshot = await GetSnapshotAsync();
-        await GrainFactory.GetGrain<ISymbolWatchGrain>(Symbol).OnTickerChangedAsync(
+        await _peers.Watch.OnTickerChangedAsync(
             new TickerUpdate(snapshot, _ensembleCall, traceParent, _forecast, ingestedAtUtc));
     }
 
@@ -222,16 +238,16 @@ public sealed class TickerGrain(
         var (target, at) = (call.Target, call.At);
         // One read of the posts serves the price model and the forecasts.
         var posts = priceModel.Model is null && forecaster.Model is null ? null
-            : await GrainFactory.GetGrain<ISentimentGrain>(Symbol).GetPostsAsync(LivePriceModel.PostsToRead);
-        var market = await priceModel.MarketAsync(GrainFactory, Symbol, s.DailyBars);
-        var signal = await priceModel.PredictAsync(GrainFactory, Symbol, s.DailyBars, call.Basis, target, at, _posts, market, posts)
+            : await _peers.Sentiment.GetPostsAsync(LivePriceModel.PostsToRead);
+        var market = await priceModel.MarketAsync(_peers.Board, Symbol, s.DailyBars);
+        var signal = await priceModel.PredictAsync(_peers.Sentiment, Symbol, s.DailyBars, call.Basis, target, at, _posts, market, posts)
             ?? _bars.RuleSignal(at, call.Basis);
         if (signal is not null) metrics.PredictionEmitted(Signals.Price);
-        var issued = await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
+        var issued = await _peers.Ensemble.IssueAsync(new NextDayCall(Symbol, call.Basis, target, at, signal));
         if (issued is not null) _ensembleCall = issued.Prediction;
         if (forecaster.Model is null || posts is null) return;
         var forecast = forecaster.Forecast(Symbol, s.DailyBars, call.Basis, target, at, posts, market?.Variance(call.Basis));
-        if (forecast is not null && await GrainFactory.GetGrain<IForecastGrain>(Symbol).IssueAsync(forecast))
+        if (forecast is not null && await _peers.Forecast.IssueAsync(forecast))
         {
             _forecast = forecast;
             metrics.PredictionEmitted(Signals.Volatility);
@@ -249,11 +265,11 @@ public sealed class TickerGrain(
             // it reads only bars before it either way.
             if (_bars.UnissuedCall is { } pending && day.Date > pending.Basis) await IssueAsync(day.Date);
             var previousClose = _bars.CommitDay(day);
-            await priceModel.RecordCloseAsync(GrainFactory, Symbol, s.DailyBars, _bars.Calendar.NextTradingDay(day.Date), _posts);
-            await GrainFactory.GetGrain<IEnsembleGrain>(Symbol).OnDailyCloseAsync(
+            await priceModel.RecordCloseAsync(_peers.Board, _peers.Sentiment, Symbol, s.DailyBars, _bars.Calendar.NextTradingDay(day.Date), _posts);
+            await _peers.Ensemble.OnDailyCloseAsync(
                 new DailyClose(Symbol, day.Date, _bars.Calendar.CloseUtc(day.Date), day.Close, previousClose));
             if (forecaster.Model is not null)
-                await GrainFactory.GetGrain<IForecastGrain>(Symbol).OnDailyCloseAsync(
+                await _peers.Forecast.OnDailyCloseAsync(
                     new ForecastClose(day.Date, day.Open, day.High, day.Low, day.Close, day.Volume, previousClose));
         }
     }

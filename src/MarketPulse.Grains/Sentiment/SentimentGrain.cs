@@ -55,6 +55,7 @@ public sealed class SentimentGrain(
 
     private TimeSpan HalfLife => TimeSpan.FromHours(_options.HalfLifeHours);
     private TimeSpan Window => TimeSpan.FromDays(_options.WindowDays);
+    private ISymbolWatchGrain Watch => field ??= GrainFactory.GetGrain<ISymbolWatchGrain>(this.GetPrimaryKeyString());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -108,7 +109,7 @@ public sealed class SentimentGrain(
         {
             // Alerts on sentiment thresholds: the score as the snapshot shows it, one-way to the symbol's watch grain.
             var asOf = posts[^1].Time.AddTicks(1);
-            await GrainFactory.GetGrain<ISymbolWatchGrain>(this.GetPrimaryKeyString()).OnSentimentChangedAsync(Aggregate(posts, asOf).Mean, asOf);
+            await Watch.OnSentimentChangedAsync(Aggregate(posts, asOf).Mean, asOf);
         }
     }
 

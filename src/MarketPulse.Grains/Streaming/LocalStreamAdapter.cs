@@ -19,6 +19,7 @@ public sealed class LocalStreamAdapter(string name, HashRingStreamQueueMapperOpt
     private readonly HashRingBasedStreamQueueMapper _mapper = new(partitions, name);
     private readonly SimpleQueueAdapterCache _cache = new(cache, name, loggers);
     private readonly NoOpStreamDeliveryFailureHandler _failures = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<QueueId, ILocalQueueGrain> _queues = new();
 
     public string Name => name;
 
@@ -48,7 +49,8 @@ public sealed class LocalStreamAdapter(string name, HashRingStreamQueueMapperOpt
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new Receiver(Queue(queueId));
 
-    private ILocalQueueGrain Queue(QueueId queueId) => grains.GetGrain<ILocalQueueGrain>($"{name}/{queueId}");
+    /// <summary>Each queue's grain, resolved once: <c>GetGrain</c> resolves the interface's grain type from its name on every call.</summary>
+    private ILocalQueueGrain Queue(QueueId queueId) => _queues.GetOrAdd(queueId, static (id, a) => a.grains.GetGrain<ILocalQueueGrain>($"{a.name}/{id}"), (grains, name));
 
     private sealed class Receiver(ILocalQueueGrain queue) : IQueueAdapterReceiver
     {
