@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using MarketPulse.Abstractions.Ensemble;
 
 namespace MarketPulse.Grains.Tests;
@@ -34,6 +35,31 @@ public class EnsemblePoolTests(ClusterFixture fixture)
         Assert.Equal(60, state.Used.Count);
         Assert.Empty(state.Pending);
         Assert.Equal(["AAA", "BBB"], state.Used.Select(o => o.Symbol).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_pool_deactivated_after_a_refit_comes_back_with_its_outcomes_and_model()
+    {
+        var key = "test-pool-" + Guid.NewGuid().ToString("N");
+        var pool = fixture.Grains.GetGrain<IEnsemblePoolGrain>(key);
+        var day = new DateOnly(2016, 5, 2);
+        await pool.AddOutcomesAsync([.. Enumerable.Range(0, 20).Select(d => new EnsembleOutcome(day.AddDays(d), "CCC", [0.7, 0.4, 0.55], d % 3 == 0))]);
+        var fitted = await pool.GetModelAsync(day.AddDays(12));
+        Assert.Equal(12, fitted.Outcomes);
+        await pool.AddOutcomesAsync([new EnsembleOutcome(day.AddDays(20), "DDD", [0.2, 0.5, 0.5], true)]);
+        var before = await pool.GetStateAsync();
+
+        await pool.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+
+        var after = await pool.GetStateAsync();
+        Assert.Equal(before.Used.Count, after.Used.Count);
+        Assert.Equal(9, after.Pending.Count);
+        Assert.Equal(before.FittedBefore, after.FittedBefore);
+        Assert.Contains(after.Pending, o => o.Symbol == "DDD");
+        var current = await pool.GetCurrentAsync();
+        Assert.Equal(fitted.Coefficients, current.Coefficients);
+        Assert.Equal(fitted.Outcomes, current.Outcomes);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using MarketPulse.Abstractions;
 using MarketPulse.Abstractions.Ensemble;
 using MarketPulse.Core.Ensemble;
+using MarketPulse.Grains.History;
 using MarketPulse.Grains.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Grains.Ensemble;
 
@@ -16,20 +18,26 @@ public sealed class EnsemblePoolState
 /// <summary>
 /// The market-wide <see cref="LogisticStacking"/> model that every <see cref="EnsembleGrain"/> reads at its close and
 /// feeds with its realised outcomes (the same Core class, settings and commit order as the StockNet backtest). Pooling
-/// gives the model ~90 outcomes per trading day instead of one per ticker. State is written when a day's outcomes are
-/// committed (once per trading day); outcomes still pending when a silo dies are lost, which only delays learning.
+/// gives the model ~90 outcomes per trading day instead of one per ticker. State (up to the model's window of outcomes)
+/// is written every <see cref="DeferredState{T}.Interval"/> when outcomes arrived or a day's were committed, not at
+/// each: a replay commits a trading day every few hundred milliseconds. What a dying silo had not written is lost,
+/// which only delays learning.
 /// </summary>
 public sealed class EnsemblePoolGrain(
-    [PersistentState("ensemblepool", MarketPulseNames.GrainStorage)] IPersistentState<EnsemblePoolState> state)
+    [PersistentState("ensemblepool", MarketPulseNames.GrainStorage)] IPersistentState<EnsemblePoolState> state,
+    ILogger<EnsemblePoolGrain> logger)
     : Grain, IEnsemblePoolGrain
 {
     /// <summary>The pool every ticker uses.</summary>
     public const string Market = "market";
 
     private LogisticStacking _stacking = null!;
+    private DeferredState<EnsemblePoolState> _state = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _state = new DeferredState<EnsemblePoolState>(state, logger, Save);
+        _state.Start(this);
         var s = state.State;
         _stacking = new LogisticStacking(SignalMix.StackingDefaults, s.Used.Count + s.Pending.Count == 0 && s.FittedBefore is null ? null
             : new StackingState(s.Used.ConvertAll(ToCore), s.Pending.ConvertAll(ToCore), s.FittedBefore));
@@ -39,19 +47,16 @@ public sealed class EnsemblePoolGrain(
     public Task AddOutcomesAsync(IReadOnlyList<EnsembleOutcome> outcomes)
     {
         foreach (var o in outcomes) _stacking.Add(ToCore(o));
+        if (outcomes.Count > 0) _state.MarkDirty();
         return Task.CompletedTask;
     }
 
-    public async Task<EnsembleModelDto> GetModelAsync(DateOnly basisDay)
+    public Task<EnsembleModelDto> GetModelAsync(DateOnly basisDay)
     {
         var before = _stacking.Current;
         var model = _stacking.ModelFor(basisDay);
-        if (!ReferenceEquals(before, model))
-        {
-            Save();
-            await state.WriteStateAsync();
-        }
-        return ToDto(model);
+        if (!ReferenceEquals(before, model)) _state.MarkDirty();
+        return Task.FromResult(ToDto(model));
     }
 
     public Task<EnsembleModelDto> GetCurrentAsync() => Task.FromResult(ToDto(_stacking.Current));
@@ -62,12 +67,8 @@ public sealed class EnsemblePoolGrain(
         return Task.FromResult(new EnsemblePoolStateDto(s.Used.ConvertAll(FromCore), s.Pending.ConvertAll(FromCore), s.FittedBefore));
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!this.ShouldFlushOnDeactivate(reason)) return;
-        Save();
-        await state.WriteStateAsync(cancellationToken);
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _state.OnDeactivateAsync(reason, cancellationToken);
 
     private void Save()
     {

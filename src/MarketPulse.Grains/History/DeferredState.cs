@@ -8,7 +8,9 @@ namespace MarketPulse.Grains.History;
 /// ticker's bars (changed by every batch) and the scored histories (append-mostly, thousands of records), so that a
 /// batch or a close does not rewrite them each time. A silo crash can lose at most what changed in the last interval.
 /// </summary>
-public sealed class DeferredState<T>(IPersistentState<T> state, ILogger logger)
+/// <param name="prepare">Brings <see cref="State"/> up to date before each write, for a grain that keeps its working
+/// copy in another form (the stacking pool's outcomes).</param>
+public sealed class DeferredState<T>(IPersistentState<T> state, ILogger logger, Action? prepare = null)
 {
     /// <summary>How often a changed state is written (the bound on what a silo crash can lose).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -36,6 +38,7 @@ public sealed class DeferredState<T>(IPersistentState<T> state, ILogger logger)
     /// <summary>Writes the state now, changed or not (write-through); a failure is the caller's.</summary>
     public async Task WriteAsync(CancellationToken cancellationToken = default)
     {
+        prepare?.Invoke();
         await state.WriteStateAsync(cancellationToken);
         Dirty = false;
     }
@@ -46,6 +49,7 @@ public sealed class DeferredState<T>(IPersistentState<T> state, ILogger logger)
         if (!Dirty) return;
         try
         {
+            prepare?.Invoke();
             await state.WriteStateAsync(cancellationToken);
             Dirty = false;
         }
