@@ -24,6 +24,14 @@ public sealed class MarketValidator
     private readonly TimeSpan _futureSkew;
     private DateTime _futureBound = DateTime.MinValue;
 
+    /// <summary>
+    /// Symbols as sent → as normalised (null: malformed): a feed sends the same few thousand spellings again and again,
+    /// and trimming, upper-casing and matching each trade's symbol was a tenth of validation's time. Bounded: cleared
+    /// when a feed sends more distinct spellings than <see cref="KnownSpellings"/>.
+    /// </summary>
+    private readonly Dictionary<string, string?> _spellings = new(StringComparer.Ordinal);
+    private const int KnownSpellings = 100_000;
+
     public MarketValidator(MarketValidationOptions? options = null, TimeProvider? clock = null)
     {
         _options = options ?? new MarketValidationOptions();
@@ -44,11 +52,14 @@ public sealed class MarketValidator
         return time > _futureBound;
     }
 
-    /// <summary>Validates a tick; on success returns null and a normalised copy, which is then remembered for ordering.</summary>
+    /// <summary>
+    /// Validates a tick; on success returns null and the tick normalised (a copy when normalising changed its symbol or
+    /// time, else the tick itself), which is then remembered for ordering.
+    /// </summary>
     public string? Check(MarketTick tick, out MarketTick normalized)
     {
         normalized = tick;
-        var symbol = Symbols.Normalize(tick.Symbol);
+        var symbol = Normalize(tick.Symbol);
         if (symbol is null) return RejectReasons.Symbol;
         if (tick.Price <= 0) return RejectReasons.Price;
         if (tick.Size < 0) return RejectReasons.Size;
@@ -68,8 +79,18 @@ public sealed class MarketValidator
 
         if (s.LastTime is null || time >= s.LastTime) s.LastTime = time;
         if (tick.Sequence is not null) s.LastSequence = tick.Sequence;
-        normalized = tick with { Symbol = symbol, Time = time };
+        // A copy only when normalising changed something (most feeds send UTC times and normalised symbols already).
+        if (!string.Equals(symbol, tick.Symbol, StringComparison.Ordinal) || time != tick.Time || tick.Time.Kind != DateTimeKind.Utc)
+            normalized = tick with { Symbol = symbol, Time = time };
         return null;
+    }
+
+    private string? Normalize(string? raw)
+    {
+        if (raw is null) return null;
+        if (_spellings.TryGetValue(raw, out var known)) return known;
+        if (_spellings.Count >= KnownSpellings) _spellings.Clear();
+        return _spellings[raw] = Symbols.Normalize(raw);
     }
 
     private bool IsSpike(TickState s, double price)
@@ -98,7 +119,7 @@ public sealed class MarketValidator
     public string? Check(DailyBar bar, out DailyBar normalized)
     {
         normalized = bar;
-        var symbol = Symbols.Normalize(bar.Symbol);
+        var symbol = Normalize(bar.Symbol);
         if (symbol is null) return RejectReasons.Symbol;
         if (bar.Open <= 0 || bar.High <= 0 || bar.Low <= 0 || bar.Close <= 0 || bar.Low > bar.High
             || bar.Open < bar.Low || bar.Open > bar.High || bar.Close < bar.Low || bar.Close > bar.High) return RejectReasons.Ohlc;

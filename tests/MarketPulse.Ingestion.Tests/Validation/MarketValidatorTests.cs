@@ -36,6 +36,36 @@ public class MarketValidatorTests
     }
 
     [Fact]
+    public void A_tick_is_normalised_the_same_way_each_time_its_spelling_comes_again()
+    {
+        var v = new MarketValidator();
+        var local = new DateTime(2024, 5, 1, 16, 30, 0, DateTimeKind.Local);
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Null(v.Check(new MarketTick(" $msft ", T.AddSeconds(i), 10m, 1), out var spelled));
+            Assert.Equal("MSFT", spelled.Symbol);
+            Assert.Equal(RejectReasons.Symbol, v.Check(new MarketTick("ms ft", T.AddSeconds(i), 10m, 1), out _));
+        }
+        Assert.Null(v.Check(new MarketTick("IBM", local, 10m, 1), out var converted));
+        Assert.Equal(DateTimeKind.Utc, converted.Time.Kind);
+        Assert.Equal(local.ToUniversalTime(), converted.Time);
+        // A tick already normalised is passed on as it is.
+        var plain = new MarketTick("IBM", local.ToUniversalTime().AddSeconds(1), 10m, 1);
+        Assert.Null(v.Check(plain, out var same));
+        Assert.Same(plain, same);
+    }
+
+    [Fact]
+    public void A_feed_with_more_spellings_than_are_remembered_is_still_normalised()
+    {
+        var v = new MarketValidator();
+        for (var i = 0; i < 100_010; i++)
+            Assert.Null(v.Check(new MarketTick($"s{i:D6}".Replace('0', 'A'), T, 10m, 1), out _));
+        Assert.Null(v.Check(new MarketTick("sAAAAAA", T.AddSeconds(1), 10m, 1), out var again));
+        Assert.Equal("SAAAAAA", again.Symbol);
+    }
+
+    [Fact]
     public void Out_of_order_and_duplicate_ticks_are_rejected_per_symbol()
     {
         var v = new MarketValidator();
