@@ -45,6 +45,9 @@ public sealed record PipelineBenchResult(
     /// <summary>The paced rate the drivers aimed at (ticks/s); absent for a closed-loop run (as fast as the window allows).</summary>
     [JsonPropertyName("rate_limit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? RateLimit { get; init; }
 
+    /// <summary>How long the same symbols were driven before the measured run (<c>--warmup</c>); absent without one.</summary>
+    [JsonPropertyName("warmup_s"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? WarmupSeconds { get; init; }
+
     [JsonPropertyName("stages")] public PipelineStages? Stages { get; init; }
     [JsonPropertyName("memory")] public PipelineMemory? Memory { get; init; }
     [JsonPropertyName("logs")] public LogCounts? Logs { get; init; }
@@ -139,7 +142,8 @@ public sealed record SoakReport(
 public sealed record PipelineBenchOptions(
     IReadOnlyList<int> Tickers, TimeSpan Duration, int BatchTicks, int Window, int DayTicks,
     double? Rate = null, double? SoakMinutes = null, double SampleSeconds = 10, double CalibrationSeconds = 10,
-    bool Cluster = false, int Silos = 2, string? Redis = null, string? Queues = null, string? PlotDirectory = null);
+    bool Cluster = false, int Silos = 2, string? Redis = null, string? Queues = null, string? PlotDirectory = null,
+    double WarmupSeconds = 0);
 
 /// <summary>
 /// <c>marketpulse bench pipeline --tickers N --seconds S</c>: a real silo in this process (the service's memory providers
@@ -168,9 +172,10 @@ public static class BenchPipelineCommand
         var silos = new Option<int>("--silos") { DefaultValueFactory = _ => 2, Description = "Silos in this process for --profile Cluster (1–4)." };
         var redis = new Option<string?>("--redis") { Description = "Cluster profile: a running Redis (host:port); default: start redis-server on a free port." };
         var queues = new Option<string?>("--queues") { Description = "Cluster profile: a running Azure Queue service's connection string; default: start azurite-queue on a free port." };
+        var warmup = new Option<double>("--warmup") { DefaultValueFactory = _ => 0, Description = "Drive the same symbols closed-loop for SECONDS first (0–600) and measure after it: every grain active, the runtime's JIT tiering done. The memory baseline is taken before it." };
         var plot = new Option<string?>("--plot") { Description = "Also write SVG plots of the results into this directory (see bench plot)." };
         var command = new Command("pipeline", "Drive synthetic ticks through a real in-process cluster and report throughput, latency, a breakdown per stage and memory.");
-        foreach (var o in new Option[] { tickers, seconds, batch, window, dayTicks, rate, soak, sample, calibrate, profile, silos, redis, queues, plot }) command.Options.Add(o);
+        foreach (var o in new Option[] { tickers, seconds, batch, window, dayTicks, rate, soak, sample, calibrate, warmup, profile, silos, redis, queues, plot }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var counts = ParseTickers(parse.GetValue(tickers));
@@ -191,6 +196,8 @@ public static class BenchPipelineCommand
             if (!(ss >= 1 && ss <= 600)) throw new CliInputException($"--sample-seconds: expected 1–600, got {ss}");
             var cs = parse.GetValue(calibrate);
             if (!(cs >= 1 && cs <= 600)) throw new CliInputException($"--calibrate-seconds: expected 1–600, got {cs}");
+            var wu = parse.GetValue(warmup);
+            if (!(wu >= 0 && wu <= 600)) throw new CliInputException($"--warmup: expected 0–600 seconds, got {wu}");
             var p = parse.GetValue(profile);
             var cluster = p?.ToLowerInvariant() switch
             {
@@ -202,7 +209,7 @@ public static class BenchPipelineCommand
             if (n is < 1 or > 4) throw new CliInputException($"--silos: expected 1–4, got {n}");
             var plotDir = parse.GetValue(plot);
             if (plotDir is { Length: 0 }) throw new CliInputException("--plot: expected a directory");
-            var options = new PipelineBenchOptions(counts, TimeSpan.FromSeconds(s), b, w, dt, r, m, ss, cs, cluster, n, parse.GetValue(redis), parse.GetValue(queues), plotDir);
+            var options = new PipelineBenchOptions(counts, TimeSpan.FromSeconds(s), b, w, dt, r, m, ss, cs, cluster, n, parse.GetValue(redis), parse.GetValue(queues), plotDir, wu);
             var output = parse.InvocationConfiguration.Output;
             var results = new List<PipelineBenchResult>();
             foreach (var count in counts)
@@ -259,6 +266,17 @@ public static class BenchPipelineCommand
             var feeds = Enumerable.Range(0, tickers).Select(i => new SymbolFeed($"B{i:D5}", i, step)).ToArray();
             await WarmUpAsync(grains, ct);
             var baselineHeap = FullGcHeap();
+
+            long warmCloses = 0;
+            if (options.WarmupSeconds > 0)
+            {
+                progress.WriteLine($"warming up: {options.WarmupSeconds:F0} s closed-loop …");
+                var warm = await DriveAsync(grains, feeds, TimeSpan.FromSeconds(options.WarmupSeconds), options, null, null, progress, ct);
+                progress.WriteLine($"warm-up: {warm.TicksPerSec:N0} ticks/s");
+                warmCloses = warm.Result.DailyCloses;
+                timer.Reset();
+                meters.Reset();
+            }
 
             double? calibration = null;
             var rate = options.Rate;
@@ -331,6 +349,8 @@ public static class BenchPipelineCommand
 
             return drive.Result with
             {
+                DailyCloses = drive.Result.DailyCloses - warmCloses,
+                WarmupSeconds = options.WarmupSeconds > 0 ? options.WarmupSeconds : null,
                 WorkingSetMb = Math.Round(workingSet, 1),
                 Profile = options.Cluster ? "Cluster" : "Local",
                 Silos = hosts.Count,

@@ -65,6 +65,14 @@ public sealed class LogHistogram
     public double QuantileMs(double q) => QuantileMs(Snapshot(), q);
 
     public static long[] Minus(long[] now, long[] before) => now.Select((c, i) => c - before[i]).ToArray();
+
+    /// <summary>Forgets what was recorded (after a warm-up).</summary>
+    public void Reset()
+    {
+        for (var i = 0; i < Buckets; i++) Interlocked.Exchange(ref _counts[i], 0);
+        Interlocked.Exchange(ref _n, 0);
+        Interlocked.Exchange(ref _sumTicks, 0);
+    }
 }
 
 /// <summary>Time spent in one kind of grain call: count, p50/p99 of one call, and the sum of all of them.</summary>
@@ -111,6 +119,12 @@ public sealed class GrainCallTimer : IIncomingGrainCallFilter
 
     /// <summary>All calls by "Class.Method".</summary>
     public IReadOnlyDictionary<string, LogHistogram> ByKey() => new Dictionary<string, LogHistogram>(_byName, StringComparer.Ordinal);
+
+    /// <summary>Forgets the calls timed so far (after a warm-up).</summary>
+    public void Reset()
+    {
+        foreach (var h in _byName.Values) h.Reset();
+    }
 }
 
 /// <summary>
@@ -183,6 +197,17 @@ public sealed class PipelineMeterReader : IDisposable
     public long DuplicateBatches => Interlocked.Read(ref _duplicates);
     public long TicksIngested => Interlocked.Read(ref _ingested);
     public long PredictionsEmitted => Interlocked.Read(ref _predictions);
+
+    /// <summary>Forgets the pipeline's counts and latencies so far (after a warm-up); the stream cache gauges are read as they are.</summary>
+    public void Reset()
+    {
+        IngestToApplied.Reset();
+        Interlocked.Exchange(ref _published, 0);
+        Interlocked.Exchange(ref _delivered, 0);
+        Interlocked.Exchange(ref _duplicates, 0);
+        Interlocked.Exchange(ref _ingested, 0);
+        Interlocked.Exchange(ref _predictions, 0);
+    }
 
     public void Dispose() => _listener.Dispose();
 }
