@@ -38,6 +38,7 @@ public sealed class BenchPipelineOptionsTests
     [InlineData("--soak", "0")]
     [InlineData("--sample-seconds", "0")]
     [InlineData("--calibrate-seconds", "0")]
+    [InlineData("--warmup", "-1")]
     [InlineData("--profile", "Mars")]
     [InlineData("--silos", "9")]
     public async Task Bad_values_of_the_new_options_exit_2_naming_the_option(string option, string value)
@@ -54,6 +55,20 @@ public sealed class BenchPipelineOptionsTests
         var (exit, _, stderr) = await RunCliAsync("bench", "pipeline", "--tickers", "1,2", "--soak", "1");
         Assert.Equal(CliRunner.BadInput, exit);
         Assert.Contains("--soak", stderr);
+    }
+
+    [Fact]
+    public async Task A_warm_up_is_not_measured()
+    {
+        var (exit, stdout, stderr) = await RunCliAsync("bench", "pipeline", "--tickers", "2", "--warmup", "1", "--seconds", "1", "--batch", "200");
+        Assert.True(exit == 0, stderr);
+        var r = Assert.Single(JsonLines(stdout));
+        Assert.Equal(1, r.GetProperty("warmup_s").GetDouble());
+        Assert.Contains("warming up", stderr);
+        // The stage timings start after the warm-up: one acknowledged ingest call per latency sample of the measured run.
+        var calls = r.GetProperty("stages").GetProperty("ingest_call").GetProperty("calls").GetInt64();
+        Assert.Equal(r.GetProperty("latency_samples").GetInt32(), calls);
+        Assert.True(r.GetProperty("ticks").GetInt64() <= calls * 200, $"{r.GetProperty("ticks")} ticks from {calls} calls of 200");
     }
 
     [Fact]
