@@ -20,11 +20,12 @@ public sealed class EnsemblePoolState
 /// feeds with its realised outcomes (the same Core class, settings and commit order as the StockNet backtest). Pooling
 /// gives the model ~90 outcomes per trading day instead of one per ticker. State (up to the model's window of outcomes)
 /// is written every <see cref="DeferredState{T}.Interval"/> when outcomes arrived or a day's were committed, not at
-/// each: a replay commits a trading day every few hundred milliseconds. What a dying silo had not written is lost,
-/// which only delays learning.
+/// each: a replay commits a trading day every few hundred milliseconds. With write-through state each committed day is
+/// written at once. What a dying silo had not written is lost, which only delays learning.
 /// </summary>
 public sealed class EnsemblePoolGrain(
     [PersistentState("ensemblepool", MarketPulseNames.GrainStorage)] IPersistentState<EnsemblePoolState> state,
+    Microsoft.Extensions.Options.IOptions<PersistenceOptions> persistence,
     ILogger<EnsemblePoolGrain> logger)
     : Grain, IEnsemblePoolGrain
 {
@@ -51,12 +52,17 @@ public sealed class EnsemblePoolGrain(
         return Task.CompletedTask;
     }
 
-    public Task<EnsembleModelDto> GetModelAsync(DateOnly basisDay)
+    public async Task<EnsembleModelDto> GetModelAsync(DateOnly basisDay)
     {
         var before = _stacking.Current;
         var model = _stacking.ModelFor(basisDay);
-        if (!ReferenceEquals(before, model)) _state.MarkDirty();
-        return Task.FromResult(ToDto(model));
+        if (!ReferenceEquals(before, model))
+        {
+            _state.MarkDirty();
+            // With write-through state (the Cluster profile) a committed day is written before any ticker issues with it.
+            if (persistence.Value.WriteThrough) await _state.WriteAsync();
+        }
+        return ToDto(model);
     }
 
     public Task<EnsembleModelDto> GetCurrentAsync() => Task.FromResult(ToDto(_stacking.Current));

@@ -69,7 +69,8 @@ public sealed class TickerGrain(
 
     /// <summary>
     /// The grains this ticker calls, resolved once per activation: <c>GetGrain</c> resolves the interface's grain type
-    /// from its name on every call, which per delivered batch was a measurable share of the pipeline (docs/performance.md).
+    /// from its name on every call (type-name parsing and attribute reflection; 6 % of a short-days profile,
+    /// docs/performance.md).
     /// </summary>
     private sealed class Peers(IGrainFactory grains, string symbol)
     {
