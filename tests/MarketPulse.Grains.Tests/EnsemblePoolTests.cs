@@ -1,5 +1,5 @@
-using Orleans.Core.Internal;
 using MarketPulse.Abstractions.Ensemble;
+using Orleans.Core.Internal;
 
 namespace MarketPulse.Grains.Tests;
 
