@@ -267,15 +267,24 @@ public static class BenchPipelineCommand
             await WarmUpAsync(grains, ct);
             var baselineHeap = FullGcHeap();
 
-            long warmCloses = 0;
+            // A drive that is not measured (the warm-up, a soak's calibration): the call timings and the pipeline's
+            // counts start again after it, and its daily closes (the ensembles count them since activation) are not
+            // the measured run's.
+            long unmeasuredCloses = 0;
+            async Task<Drive> UnmeasuredAsync(double seconds)
+            {
+                var run = await DriveAsync(grains, feeds, TimeSpan.FromSeconds(seconds), options, null, null, progress, ct);
+                unmeasuredCloses = run.Result.DailyCloses;
+                timer.Reset();
+                meters.Reset();
+                return run;
+            }
+
             if (options.WarmupSeconds > 0)
             {
                 progress.WriteLine($"warming up: {options.WarmupSeconds:F0} s closed-loop …");
-                var warm = await DriveAsync(grains, feeds, TimeSpan.FromSeconds(options.WarmupSeconds), options, null, null, progress, ct);
+                var warm = await UnmeasuredAsync(options.WarmupSeconds);
                 progress.WriteLine($"warm-up: {warm.TicksPerSec:N0} ticks/s");
-                warmCloses = warm.Result.DailyCloses;
-                timer.Reset();
-                meters.Reset();
             }
 
             double? calibration = null;
@@ -283,7 +292,7 @@ public static class BenchPipelineCommand
             if (options.SoakMinutes is not null && rate is null)
             {
                 progress.WriteLine($"calibrating: {options.CalibrationSeconds:F0} s closed-loop …");
-                var cal = await DriveAsync(grains, feeds, TimeSpan.FromSeconds(options.CalibrationSeconds), options, null, null, progress, ct);
+                var cal = await UnmeasuredAsync(options.CalibrationSeconds);
                 calibration = cal.TicksPerSec;
                 rate = Math.Max(1, Math.Round(cal.TicksPerSec / 2));
                 progress.WriteLine($"calibration: {cal.TicksPerSec:N0} ticks/s; soaking at {rate:N0} ticks/s");
@@ -349,7 +358,7 @@ public static class BenchPipelineCommand
 
             return drive.Result with
             {
-                DailyCloses = drive.Result.DailyCloses - warmCloses,
+                DailyCloses = drive.Result.DailyCloses - unmeasuredCloses,
                 WarmupSeconds = options.WarmupSeconds > 0 ? options.WarmupSeconds : null,
                 WorkingSetMb = Math.Round(workingSet, 1),
                 Profile = options.Cluster ? "Cluster" : "Local",

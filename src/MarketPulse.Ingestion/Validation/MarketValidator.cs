@@ -79,8 +79,9 @@ public sealed class MarketValidator
 
         if (s.LastTime is null || time >= s.LastTime) s.LastTime = time;
         if (tick.Sequence is not null) s.LastSequence = tick.Sequence;
-        // A copy only when normalising changed something (most feeds send UTC times and normalised symbols already).
-        if (!string.Equals(symbol, tick.Symbol, StringComparison.Ordinal) || time != tick.Time || tick.Time.Kind != DateTimeKind.Utc)
+        // A copy only when normalising changed something (most feeds send UTC times and normalised symbols already); a
+        // UTC time is kept as it is, any other is converted.
+        if (!string.Equals(symbol, tick.Symbol, StringComparison.Ordinal) || tick.Time.Kind != DateTimeKind.Utc)
             normalized = tick with { Symbol = symbol, Time = time };
         return null;
     }
