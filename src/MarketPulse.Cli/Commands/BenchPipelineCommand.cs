@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime;
 using System.Text.Json;
@@ -257,7 +258,7 @@ public static class BenchPipelineCommand
         progress.WriteLine(options.Cluster
             ? $"starting {hosts.Count} silos on Redis {backends!.Redis} and Azure Queue streams …"
             : "starting an in-process silo …");
-        using var meters = new PipelineMeterReader();
+        using var meters = new PipelineMeterReader([.. hosts.Select(h => h.Services.GetRequiredService<IMeterFactory>())]);
         try
         {
             foreach (var h in hosts) await h.StartAsync(ct);

@@ -143,9 +143,11 @@ public sealed class PipelineMeterReader : IDisposable
 
     /// <summary>
     /// Create before the silos start: Orleans' stream cache instruments (meter <c>Microsoft.Orleans</c>, one per queue
-    /// cache and block pool) that already exist belong to earlier silos in this process and are ignored.
+    /// cache and block pool) that already exist belong to earlier silos in this process and are ignored. The pipeline's
+    /// own instruments are read only from the meters of <paramref name="meterFactories"/> (the silos' DI meter
+    /// factories), not from other silos hosted in the same process at the same time.
     /// </summary>
-    public PipelineMeterReader()
+    public PipelineMeterReader(IReadOnlyCollection<IMeterFactory> meterFactories)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -155,7 +157,7 @@ public sealed class PipelineMeterReader : IDisposable
                 listener.EnableMeasurementEvents(instrument);
                 return;
             }
-            if (instrument.Meter.Name == PipelineMetrics.MeterName
+            if (instrument.Meter.Name == PipelineMetrics.MeterName && instrument.Meter.Scope is IMeterFactory factory && meterFactories.Contains(factory)
                 && instrument.Name is "marketpulse.pipeline.latency" or "marketpulse.stream.batches.published" or "marketpulse.stream.batches.delivered"
                     or "marketpulse.stream.batches.duplicate" or "marketpulse.ticks.ingested" or "marketpulse.predictions.emitted")
                 listener.EnableMeasurementEvents(instrument);
